@@ -1,0 +1,270 @@
+"""The feature catalogue: package data loaded once, looked up by scope, name and order.
+
+Dependencies are written in a small rule language in the catalogue's `requires` column,
+clauses separated by ";":
+
+    [WHEN:] [!]TARGET
+
+WHEN is when the clause applies, judged on the feature's own value: `on`, `off`, `set`,
+`value=TEXT`, `value!=TEXT` or `value>=N` (Unlimited counts as larger than any N); without it a
+boolean clause applies when the feature is on and any other when it is set. TARGET is a feature
+(or a derived value) that must be on (set, for non-booleans), or with `!` off (unset):
+`NAME` in the same scope (the same mailbox plan for mailbox-plan features), `org.NAME` in the
+Organization, `any-plan.NAME` in at least one mailbox plan, `every-plan.NAME` in every one.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .errors import CatalogError
+
+ORGANIZATION = "Organization"
+MAILBOX_PLAN = "MailboxPlan"
+SCOPES = (ORGANIZATION, MAILBOX_PLAN)
+TYPES = ("boolean", "count", "bytes", "integer", "enum", "timespan", "string")
+DEFAULT_CATALOG = "exchange2013"
+
+# Exchange's update categories, cheapest first; only the last one costs per mailbox.
+CATEGORIES = (
+    "AdminPermissions",
+    "RoleGroupRoleAssignment",
+    "OrgWideConfiguration",
+    "MailboxPlanPermissions",
+    "MailboxPlanRoleAssignment",
+    "MailboxPlanSatellite",
+    "MailboxPlanConfiguration",
+)
+PER_MAILBOX_CATEGORY = "MailboxPlanConfiguration"
+
+_WHEN = re.compile(r"(on|off|set|value=(?P<eq>[^;:]+)|value!=(?P<ne>[^;:]+)|value>=(?P<ge>[0-9]+))")
+_TARGET = re.compile(r"(?P<neg>!?)(?:(?P<where>org|any-plan|every-plan)\.)?(?P<name>[A-Za-z]\w*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a requirement applies, judged on the feature's own value."""
+
+    kind: str  # on | off | set | eq | ne | ge
+    operand: str = ""
+
+    def __str__(self) -> str:
+        return {"eq": "is {}", "ne": "is not {}", "ge": "is {} or more"}.get(
+            self.kind, self.kind
+        ).format(self.operand)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A feature or derived value that must hold, and where it is looked up."""
+
+    name: str
+    where: str = "same"  # same | org | any-plan | every-plan
+    negate: bool = False
+
+    def describe(self, is_boolean: bool) -> str:
+        state = ("off" if self.negate else "on") if is_boolean else (
+            "unset" if self.negate else "set"
+        )
+        place = {
+            "same": "",
+            "org": " in the Organization",
+            "any-plan": " in at least one mailbox plan",
+            "every-plan": " in every mailbox plan",
+        }[self.where]
+        return f"{self.name} {state}{place}"
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    when: Condition
+    target: Target
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A value Exchange computes from Organization features, true when any term holds."""
+
+    name: str
+    terms: tuple[Target, ...]
+    text: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    scope: str
+    group: str
+    name: str
+    type: str
+    position: int  # index within its scope, in the schema's order
+    values: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    default: str = ""
+    categories: tuple[str, ...] = ()
+    hosting: bool = True
+    required: bool = False
+    requires: tuple[Requirement, ...] = ()
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.type == "boolean"
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.scope}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    name: str
+    features: tuple[Feature, ...]
+    derived: Mapping[str, Derived]
+    _by_scope: dict[str, dict[str, Feature]] = field(init=False, repr=False)
+    _aliases: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_scope: dict[str, dict[str, Feature]] = {scope: {} for scope in SCOPES}
+        aliases: dict[str, list[Feature]] = {}
+        for feature in self.features:
+            by_scope[feature.scope][feature.name] = feature
+            for alias in feature.aliases:
+                aliases.setdefault(alias.casefold(), []).append(feature)
+        object.__setattr__(self, "_by_scope", by_scope)
+        object.__setattr__(self, "_aliases", {k: tuple(v) for k, v in aliases.items()})
+
+    def scope(self, scope: str) -> Mapping[str, Feature]:
+        """The features of one scope, by name, in the schema's order."""
+        return self._by_scope[scope]
+
+    def get(self, scope: str, name: str) -> Feature | None:
+        return self._by_scope[scope].get(name)
+
+    def find(self, name: str) -> Iterator[Feature]:
+        """Every feature of that exact name, in any scope."""
+        for scope in SCOPES:
+            feature = self._by_scope[scope].get(name)
+            if feature is not None:
+                yield feature
+
+    def by_alias(self, name: str) -> tuple[Feature, ...]:
+        """Features whose documented spelling (e.g. TechNet's MailtipsEnabled) is `name`."""
+        return self._aliases.get(name.casefold(), ())
+
+    def is_boolean(self, scope: str, name: str) -> bool:
+        feature = self.get(scope, name)
+        return feature is None or feature.is_boolean  # derived values are booleans
+
+
+def parse_requires(text: str) -> tuple[Requirement, ...]:
+    requirements = []
+    for clause in filter(None, (part.strip() for part in text.split(";"))):
+        when_text, _, target_text = clause.rpartition(":")
+        when_text, target_text = when_text.strip(), target_text.strip()
+        when = Condition("default")
+        if when_text:
+            match = _WHEN.fullmatch(when_text)
+            if match is None:
+                raise CatalogError(f"bad condition {when_text!r} in requirement {clause!r}")
+            for kind in ("eq", "ne", "ge"):
+                if match[kind] is not None:
+                    when = Condition(kind, match[kind].strip())
+                    break
+            else:
+                when = Condition(when_text)
+        requirements.append(Requirement(when, _parse_target(target_text, clause), clause))
+    return tuple(requirements)
+
+
+def _parse_target(text: str, clause: str) -> Target:
+    match = _TARGET.fullmatch(text)
+    if match is None:
+        raise CatalogError(f"bad target {text!r} in requirement {clause!r}")
+    return Target(match["name"], match["where"] or "same", bool(match["neg"]))
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+def _split(text: str, sep: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(sep) if part.strip())
+
+
+def parse_catalog(name: str, features_csv: str, derived_csv: str = "") -> Catalog:
+    """Build a catalogue from its CSV text; every mistake in the data is a CatalogError."""
+    features: list[Feature] = []
+    positions = dict.fromkeys(SCOPES, 0)
+    for line, row in enumerate(csv.DictReader(io.StringIO(features_csv)), start=2):
+        try:
+            scope = row["scope"]
+            if scope not in SCOPES or row["type"] not in TYPES:
+                raise CatalogError(f"unknown scope or type in {row}")
+            categories = _split(row["categories"], ";")
+            if not categories or set(categories) - set(CATEGORIES):
+                raise CatalogError(f"unknown update category in {row['categories']!r}")
+            features.append(
+                Feature(
+                    scope=scope,
+                    group=row["group"],
+                    name=row["name"],
+                    type=row["type"],
+                    position=positions[scope],
+                    values=_split(row["values"], "|"),
+                    minimum=_int_or_none(row["minimum"]),
+                    maximum=_int_or_none(row["maximum"]),
+                    default=row["default"],
+                    categories=categories,
+                    hosting=row["hosting"] == "yes",
+                    required=row["required"] == "yes",
+                    requires=parse_requires(row["requires"]),
+                    aliases=_split(row["aliases"], "|"),
+                    description=row["description"],
+                )
+            )
+            positions[scope] += 1
+        except (KeyError, ValueError, CatalogError) as error:
+            raise CatalogError(f"catalogue {name}, line {line}: {error}") from error
+    derived = {}
+    for row in csv.DictReader(io.StringIO(derived_csv)):
+        terms = tuple(_parse_target(term.strip(), row["expression"])
+                      for term in row["expression"].split("|"))
+        derived[row["name"]] = Derived(row["name"], terms, row["expression"], row["description"])
+    catalog = Catalog(name, tuple(features), derived)
+    _check_references(catalog)
+    return catalog
+
+
+def _check_references(catalog: Catalog) -> None:
+    for feature in catalog.features:
+        for requirement in feature.requires:
+            target = requirement.target
+            scope = {"same": feature.scope, "org": ORGANIZATION}.get(target.where, MAILBOX_PLAN)
+            if catalog.get(scope, target.name) is None and target.name not in catalog.derived:
+                raise CatalogError(
+                    f"catalogue {catalog.name}: {feature.qualified_name} requires "
+                    f"{target.name}, which is not a {scope} feature"
+                )
+
+
+@functools.cache
+def load_catalog(name: str = DEFAULT_CATALOG) -> Catalog:
+    """The catalogue shipped in the package (read once per process)."""
+    folder = resources.files("serviceplan.schemas") / "catalog"
+    try:
+        features_csv = (folder / f"{name}.csv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(f"no catalogue named {name!r} is shipped") from None
+    derived_file = folder / f"{name}-derived.csv"
+    derived_csv = derived_file.read_text(encoding="utf-8") if derived_file.is_file() else ""
+    return parse_catalog(name, features_csv, derived_csv)

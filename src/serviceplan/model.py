@@ -1,0 +1,154 @@
+"""Frozen values handed between the pipeline stages."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where something came from: a file, and a 1-based line and column when known."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        if not self.column:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one input, as a value: the CLI turns findings into an exit code."""
+
+    rule: str
+    severity: Severity
+    message: str
+    location: Location
+    hint: str = ""
+    path: str = ""  # element path in the plan, e.g. /Configuration/Organization/MailTipsEnabled
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.rule, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureElement:
+    """A feature element as written in a plan file (any name, any text)."""
+
+    name: str
+    text: str
+    location: Location
+    path: str
+    has_children: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxPlanElement:
+    """A <MailboxPlan> with its attributes as written and its feature elements."""
+
+    name: str | None
+    index: str | None
+    provision_as_default: str | None
+    features: tuple[FeatureElement, ...]
+    location: Location
+    path: str
+
+    @property
+    def label(self) -> str:
+        return f"mailbox plan {self.name!r}" if self.name else f"mailbox plan at {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDocument:
+    """A parsed .serviceplan file, tolerant of structure the schema would reject."""
+
+    source: str
+    plan_name: str  # Exchange names a plan after the file's base name
+    location: Location
+    organization: tuple[FeatureElement, ...] | None
+    organization_location: Location | None
+    mailbox_plans: tuple[MailboxPlanElement, ...]
+    mailbox_plans_location: Location | None
+
+
+@dataclass(frozen=True, slots=True)
+class RemapRow:
+    """One mapping line of ServicePlanHostingRemap.csv, fields trimmed as Exchange does."""
+
+    fields: tuple[str, ...]
+    location: Location
+
+    @property
+    def program_id(self) -> str:
+        return self.fields[0] if self.fields else ""
+
+    @property
+    def offer_id(self) -> str:
+        return self.fields[1] if len(self.fields) > 1 else ""
+
+    @property
+    def plan_name(self) -> str:
+        return self.fields[2] if len(self.fields) > 2 else ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.program_id.casefold(), self.offer_id.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class RemapTable:
+    source: str
+    rows: tuple[RemapRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What loading one input gave: a document (None when unusable) and load findings."""
+
+    document: PlanDocument | RemapTable | None
+    findings: tuple[Finding, ...]
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    """The outcome of `validate`: every input checked and every finding, sorted."""
+
+    files: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    strict: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def failed(self) -> bool:
+        """Errors fail; warnings fail only under --strict."""
+        return bool(self.errors or (self.strict and self.warnings))
+
+    def summary(self) -> str:
+        """One line such as "7 files: 2 errors, 1 warning"."""
+        return (
+            f"{plural(len(self.files), 'file')}: {plural(self.errors, 'error')}, "
+            f"{plural(self.warnings, 'warning')}"
+        )

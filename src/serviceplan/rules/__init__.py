@@ -1,0 +1,1 @@
+"""Domain rules: one module per rule family, all registered in `registry`."""

@@ -1,0 +1,3 @@
+from serviceplan.cli import run
+
+run()

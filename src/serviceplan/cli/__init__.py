@@ -1,0 +1,52 @@
+"""The click layer: parse options, call the pipeline, pick the exit code. Nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import ServicePlanError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="serviceplan")
+def cli() -> None:
+    """Exchange-style hosting service plans as code.
+
+    Exit codes: 0 clean, 1 findings (or differences when asked), 2 usage or tool error.
+    """
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: the single place that maps exceptions to exit codes."""
+    from . import commands  # noqa: F401  (registers the subcommands)
+
+    try:
+        result = cli.main(args=argv, prog_name="serviceplan", standalone_mode=False)
+    except ServicePlanError as error:
+        click.echo(f"serviceplan: error: {error.message}", err=True)
+        if error.hint:
+            click.echo(f"  hint: {error.hint}", err=True)
+        return error.exit_code
+    except click.exceptions.ClickException as error:
+        error.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("serviceplan: aborted", err=True)
+        return EXIT_ERROR
+    except Exception as error:
+        if os.environ.get("SERVICEPLAN_TRACEBACK"):
+            raise
+        click.echo(f"serviceplan: internal error: {type(error).__name__}: {error}", err=True)
+        click.echo("  hint: rerun with SERVICEPLAN_TRACEBACK=1 and report it", err=True)
+        return EXIT_ERROR
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

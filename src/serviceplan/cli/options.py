@@ -1,0 +1,46 @@
+"""Custom parameter types shared by the commands."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+_SIZE = re.compile(r"\s*([0-9]+)\s*([KkMmGg]i?[Bb]?|[Bb])?\s*")
+_FACTORS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+class ByteSize(click.ParamType):
+    """A size such as 1MB, 512KB or 1048576 (binary units)."""
+
+    name = "size"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.fullmatch(str(value))
+        if match is None:
+            self.fail(f"{value!r} is not a size such as 1MB or 512KB", param, ctx)
+        unit = (match[2] or "")[:1].lower()
+        return int(match[1]) * _FACTORS[unit]
+
+
+class ReportTarget(click.ParamType):
+    """FORMAT:PATH for --report."""
+
+    name = "format:path"
+
+    def __init__(self, formats: list[str]) -> None:
+        self.formats = formats
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value  # type: ignore[return-value]
+        name, sep, path = str(value).partition(":")
+        if not sep or not path:
+            self.fail(f"{value!r} is not FORMAT:PATH (e.g. sarif:results.sarif)", param, ctx)
+        if name not in self.formats:
+            self.fail(f"unknown format {name!r}; choose from {', '.join(self.formats)}", param, ctx)
+        return name, path

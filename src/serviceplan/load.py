@@ -1,0 +1,213 @@
+"""Read plan XML and the remap as hostile input: no DTD, no entities, no network, size caps."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import InputError
+from .model import (
+    FeatureElement,
+    Finding,
+    Location,
+    MailboxPlanElement,
+    PlanDocument,
+    RemapRow,
+    RemapTable,
+)
+from .rules.registry import rule
+from .schema import safe_parser
+
+DEFAULT_MAX_FILE_SIZE = 1 << 20
+PLAN_SUFFIX = ".serviceplan"
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+_PARSER = safe_parser()
+
+
+def read_input(path: Path | None, display: str, max_size: int, stdin: bytes = b"") -> bytes:
+    """The bytes of one input, refusing files above `max_size` without reading them whole."""
+    if path is None:
+        data = stdin
+    else:
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(max_size + 1)
+        except OSError as error:
+            raise InputError(f"{display}: cannot read: {error.strerror or error}") from error
+    if len(data) > max_size:
+        raise _TooLarge(display, max_size)
+    return data
+
+
+class _TooLarge(Exception):
+    def __init__(self, display: str, max_size: int) -> None:
+        self.finding = rule("file-too-large").finding(
+            f"the file is larger than the {max_size:,}-byte cap", Location(display)
+        )
+
+
+def too_large_finding(error: Exception) -> Finding | None:
+    return error.finding if isinstance(error, _TooLarge) else None
+
+
+def to_utf8(data: bytes, source: str) -> tuple[bytes, list[Finding]]:
+    """UTF-8 bytes for the parser: BOMs stripped, UTF-16 (with BOM) transcoded."""
+    if data.startswith(_UTF8_BOM):
+        return data[3:], []
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            return b"", [_bad_encoding(source, f"invalid UTF-16: {error.reason}")]
+        # the declaration may still say utf-16; the bytes we hand on are UTF-8
+        return _DECLARED_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8"), []
+    if data[:2] in (b"<\x00", b"\x00<"):
+        return b"", [_bad_encoding(source, "UTF-16 without a byte order mark")]
+    return data, []
+
+
+def _bad_encoding(source: str, detail: str) -> Finding:
+    return rule("bad-encoding").finding(
+        f"unreadable text encoding: {detail}", Location(source, 1, 1)
+    )
+
+
+def parse_plan_xml(data: bytes, source: str) -> tuple[etree._Element | None, list[Finding]]:
+    """Parse safely; a syntax error, a DOCTYPE or a bad encoding is a finding, not an exception."""
+    data, findings = to_utf8(data, source)
+    if findings:
+        return None, findings
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as error:
+        if b"<!DOCTYPE" in data:
+            return None, [_doctype_finding(data, source)]
+        return None, _syntax_findings(error, source)
+    if root.getroottree().docinfo.doctype:
+        return None, [_doctype_finding(data, source)]
+    return root, []
+
+
+def _doctype_finding(data: bytes, source: str) -> Finding:
+    offset = data.find(b"<!DOCTYPE")
+    line = data.count(b"\n", 0, offset) + 1 if offset >= 0 else 1
+    return rule("doctype-forbidden").finding(
+        "a DOCTYPE is not allowed in a plan file", Location(source, line)
+    )
+
+
+def _syntax_findings(error: etree.XMLSyntaxError, source: str) -> list[Finding]:
+    entries = [e for e in error.error_log if e.level_name in ("ERROR", "FATAL")] or [None]
+    findings = []
+    for entry in entries[:1]:  # after the first fatal error libxml2 reports only echoes
+        message = entry.message if entry is not None else str(error)
+        line = entry.line if entry is not None else (error.lineno or 0)
+        column = entry.column if entry is not None else (error.offset or 0)
+        name = "bad-encoding" if "not proper UTF-8" in message else "not-well-formed"
+        hint = (
+            "libxml2 refuses this without huge_tree, which we keep off: the file is not a plan"
+            if "huge" in message.lower() or "depth" in message.lower()
+            else ""
+        )
+        findings.append(rule(name).finding(message, Location(source, line, column), hint=hint))
+    return findings
+
+
+def _children(element: etree._Element) -> list[etree._Element]:
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def _features(parent: etree._Element, source: str, prefix: str) -> tuple[FeatureElement, ...]:
+    return tuple(
+        FeatureElement(
+            name=child.tag,
+            text=child.text or "",
+            location=Location(source, child.sourceline or 0),
+            path=f"{prefix}/{child.tag}",
+            has_children=bool(_children(child)),
+        )
+        for child in _children(parent)
+    )
+
+
+def build_document(root: etree._Element, source: str, plan_name: str) -> PlanDocument:
+    """The plan as written; structure the schema rejects is kept for the rules to explain."""
+    organization = mailbox_plans = None
+    for child in _children(root):
+        if child.tag == "Organization" and organization is None:
+            organization = child
+        elif child.tag == "MailboxPlans" and mailbox_plans is None:
+            mailbox_plans = child
+    plans = []
+    if mailbox_plans is not None:
+        position = 0
+        for element in _children(mailbox_plans):
+            if element.tag != "MailboxPlan":
+                continue
+            position += 1
+            path = f"/Configuration/MailboxPlans/MailboxPlan[{position}]"
+            plans.append(
+                MailboxPlanElement(
+                    name=element.get("Name"),
+                    index=element.get("MailboxPlanIndex"),
+                    provision_as_default=element.get("ProvisionAsDefault"),
+                    features=_features(element, source, path),
+                    location=Location(source, element.sourceline or 0),
+                    path=path,
+                )
+            )
+
+    def where(element: etree._Element | None) -> Location | None:
+        return None if element is None else Location(source, element.sourceline or 0)
+
+    return PlanDocument(
+        source=source,
+        plan_name=plan_name,
+        location=Location(source, root.sourceline or 0),
+        organization=(
+            None
+            if organization is None
+            else _features(organization, source, "/Configuration/Organization")
+        ),
+        organization_location=where(organization),
+        mailbox_plans=tuple(plans),
+        mailbox_plans_location=where(mailbox_plans),
+    )
+
+
+def plan_name_of(path: str) -> str:
+    """Exchange names a plan after its file's base name; the extension's case does not matter."""
+    name = Path(path).name
+    return name[: -len(PLAN_SUFFIX)] if name.lower().endswith(PLAN_SUFFIX) else Path(name).stem
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, list[Finding]]:
+    """Text of a CSV-like input: UTF-8 (BOM optional) or UTF-16 with BOM."""
+    try:
+        if data.startswith(_UTF16_BOMS):
+            return data.decode("utf-16"), []
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return "", [
+            rule("bad-encoding").finding(
+                f"not valid UTF-8 at byte {error.start}: {error.reason}", Location(source, line)
+            )
+        ]
+
+
+def parse_remap(text: str, source: str) -> RemapTable:
+    """Exchange's reading: lines trimmed, blank and # lines skipped, commas split, no quoting."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        fields = tuple(field.strip() for field in stripped.split(","))
+        rows.append(RemapRow(fields, Location(source, number)))
+    return RemapTable(source, tuple(rows))

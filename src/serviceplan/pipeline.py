@@ -1,0 +1,146 @@
+"""The one place that chains the stages; also the library API users call."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Catalog, load_catalog
+from .errors import UsageError
+from .load import (
+    DEFAULT_MAX_FILE_SIZE,
+    PLAN_SUFFIX,
+    build_document,
+    decode_text,
+    parse_plan_xml,
+    parse_remap,
+    plan_name_of,
+    read_input,
+    too_large_finding,
+)
+from .model import Finding, RemapTable, ValidationReport
+from .rules import check_plan
+from .rules.remap import check_remap, unreferenced_plans
+from .schema import schema_findings
+
+REMAP_NAME = "ServicePlanHostingRemap.csv"
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateOptions:
+    strict: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    stdin_name: str = "<stdin>"
+    stdin: bytes = b""  # what `-` reads; the CLI fills it in
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    display: str
+    path: Path | None  # None: standard input
+    is_remap: bool
+
+
+def _is_remap(name: str) -> bool:
+    return name.casefold() == REMAP_NAME.casefold() or name.casefold().endswith(".csv")
+
+
+def _is_plan(name: str) -> bool:
+    return name.casefold().endswith(PLAN_SUFFIX)
+
+
+def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Input]:
+    """The inputs named on the command line; folders are searched (links are not followed)."""
+    found: dict[str, Input] = {}
+    for given in paths:
+        if given == STDIN:
+            found[STDIN] = Input(stdin_name, None, _is_remap(Path(stdin_name).name))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.casefold() == REMAP_NAME.casefold() or _is_plan(name):
+                        child = Path(folder, name)
+                        if not child.is_symlink():
+                            found.setdefault(str(child), Input(str(child), child, not _is_plan(name)))
+        elif path.is_file():
+            found.setdefault(str(path), Input(str(path), path, _is_remap(path.name)))
+        elif path.exists() or path.is_symlink():
+            raise UsageError(f"{given}: not a regular file or folder")
+        else:
+            raise UsageError(f"{given}: no such file or folder", hint="check the path")
+    return list(found.values())
+
+
+def validate_plan_bytes(data: bytes, source: str, catalog: Catalog) -> list[Finding]:
+    """XSD first, then domain rules; schema errors the domain rules explain are not repeated."""
+    root, findings = parse_plan_xml(data, source)
+    if root is None:
+        return findings
+    xsd = schema_findings(root, source)
+    if root.tag != "Configuration":
+        return xsd
+    domain = check_plan(build_document(root, source, plan_name_of(source)), catalog)
+    explained = {finding.location.line for finding in domain}
+    return domain + [finding for finding in xsd if finding.location.line not in explained]
+
+
+def _plans_beside(folder: Path) -> dict[str, str]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return {}
+    return {
+        plan_name_of(entry.name).casefold(): str(folder / entry.name)
+        for entry in entries
+        if _is_plan(entry.name) and entry.is_file(follow_symlinks=False)
+    }
+
+
+def validate_paths(paths: Sequence[str], options: ValidateOptions) -> ValidationReport:
+    inputs = discover(paths, options.stdin_name)
+    catalog = load_catalog()
+    findings: list[Finding] = []
+    remaps: list[tuple[Input, RemapTable]] = []
+    for item in inputs:
+        try:
+            data = read_input(item.path, item.display, options.max_file_size, options.stdin)
+        except Exception as error:  # too large is a finding; anything else propagates
+            finding = too_large_finding(error)
+            if finding is None:
+                raise
+            findings.append(finding)
+            continue
+        if item.is_remap:
+            text, problems = decode_text(data, item.display)
+            findings += problems
+            if not problems:
+                remaps.append((item, parse_remap(text, item.display)))
+        else:
+            findings += validate_plan_bytes(data, item.display, catalog)
+    findings += _remap_findings(remaps, inputs)
+    findings.sort(key=Finding.sort_key)
+    return ValidationReport(tuple(i.display for i in inputs), tuple(findings), options.strict)
+
+
+def _remap_findings(remaps: list[tuple[Input, RemapTable]], inputs: list[Input]) -> list[Finding]:
+    findings: list[Finding] = []
+    by_folder: dict[Path | None, list[RemapTable]] = {}
+    for item, table in remaps:
+        by_folder.setdefault(item.path.parent if item.path else None, []).append(table)
+    for folder, tables in by_folder.items():
+        if folder is None:  # a remap on standard input is checked against the plans given
+            beside = {
+                plan_name_of(i.display).casefold(): i.display for i in inputs if not i.is_remap
+            }
+        else:
+            beside = _plans_beside(folder)
+        for table in tables:
+            findings += check_remap(table, beside)
+        findings += unreferenced_plans(tables, beside)
+    return findings

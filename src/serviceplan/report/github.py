@@ -1,0 +1,39 @@
+"""GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding.
+
+GitHub shows at most 10 error and 10 warning annotations per step (and drops the rest), so the
+plain summary line follows the annotations, and the json/junit/sarif formats exist for the full
+list (SARIF uploaded to code scanning has no such cap).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Finding, ValidationReport
+from .text import rule_label
+
+if TYPE_CHECKING:
+    from . import ReportOptions
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message (the part after `::`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value (file=, title=): also `:` and `,`, which end the value."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    loc = finding.location
+    props = {"file": loc.file, "line": loc.line, "col": loc.column, "title": rule_label(finding)}
+    fields = ",".join(f"{key}={escape_property(str(val))}" for key, val in props.items() if val)
+    return f"::{finding.severity.value} {fields}::{escape_data(finding.message)}"
+
+
+def render(report: ValidationReport, options: ReportOptions) -> str:
+    lines = [annotation(f) for f in report.findings]
+    lines.append(report.summary())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,47 @@
+"""The machine format, documented by schemas/validate-report.schema.json (keep them in step)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from ..model import Finding, ValidationReport
+from ..rules.registry import RULES
+
+if TYPE_CHECKING:
+    from . import ReportOptions
+
+FORMAT_VERSION = 1  # bump when a key changes meaning or goes away; adding keys is not a bump
+
+
+def _finding(finding: Finding) -> dict[str, object]:
+    rule = RULES.get(finding.rule)
+    return {
+        "rule": finding.rule,
+        "name": rule.name if rule else "",
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "hint": finding.hint,
+        "path": finding.path,
+        "file": finding.location.file,
+        "line": finding.location.line,
+        "column": finding.location.column,
+    }
+
+
+def render(report: ValidationReport, options: ReportOptions) -> str:
+    document = {
+        "version": FORMAT_VERSION,
+        "tool": {"name": "serviceplan", "version": options.tool_version},
+        "summary": {
+            "files": len(report.files),
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "strict": report.strict,
+            "failed": report.failed,
+            "text": report.summary(),
+        },
+        "files": list(report.files),
+        "findings": [_finding(f) for f in report.findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,118 @@
+"""Dependency rules: each catalogue `requires` clause checked against the plan's values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..catalog import ORGANIZATION, Catalog, Condition, Feature, Requirement, Target
+from ..model import Finding
+from ..values import Unlimited, Value, format_value
+from .features import SectionValues, value_of
+from .registry import rule
+
+_BROKEN = rule("broken-dependency")
+
+
+class PlanValues:
+    """The Organization's and every mailbox plan's values, with the catalogue's defaults."""
+
+    def __init__(
+        self, catalog: Catalog, organization: SectionValues, plans: Sequence[SectionValues]
+    ) -> None:
+        self.catalog = catalog
+        self.organization = organization
+        self.plans = plans
+
+    def holds(self, target: Target, section: SectionValues) -> bool:
+        """Whether the target is on (set), or off (unset) when negated."""
+        derived = self.catalog.derived.get(target.name)
+        if derived is not None:
+            result = any(self.holds(term, self.organization) for term in derived.terms)
+        elif target.where == "any-plan":
+            result = any(self._is_on(target.name, plan) for plan in self.plans)
+        elif target.where == "every-plan":
+            result = all(self._is_on(target.name, plan) for plan in self.plans)
+        else:
+            where = self.organization if target.where == "org" else section
+            result = self._is_on(target.name, where)
+        return result != target.negate
+
+    def _is_on(self, name: str, section: SectionValues) -> bool:
+        value = value_of(section, self.catalog, name)
+        if isinstance(value, bool):
+            return value
+        return name in section.values
+
+    def failing_plans(self, target: Target) -> list[str]:
+        return [plan.label for plan in self.plans if not self._is_on(target.name, plan)]
+
+
+def applies(condition: Condition, feature: Feature, value: Value | None, written: bool) -> bool:
+    kind = condition.kind
+    if kind == "default":
+        kind = "on" if feature.is_boolean else "set"
+    if kind == "on":
+        return value is True
+    if kind == "off":
+        return value is not True
+    if kind == "set":
+        return written and value is not None
+    if value is None:
+        return False
+    if kind == "ge":
+        return isinstance(value, Unlimited) or (
+            isinstance(value, int) and not isinstance(value, bool)
+            and value >= int(condition.operand)
+        )
+    same = format_value(value).casefold() == condition.operand.casefold()
+    return same if kind == "eq" else not same
+
+
+def check_dependencies(values: PlanValues) -> list[Finding]:
+    findings: list[Finding] = []
+    for section in (values.organization, *values.plans):
+        for feature in values.catalog.scope(section.scope).values():
+            if not feature.requires:
+                continue
+            value = value_of(section, values.catalog, feature.name)
+            written = feature.name in section.values
+            for requirement in feature.requires:
+                if applies(requirement.when, feature, value, written) and not values.holds(
+                    requirement.target, section
+                ):
+                    findings.append(_broken(values, section, feature, value, requirement))
+    return findings
+
+
+def _describe_value(feature: Feature, value: Value | None) -> str:
+    if feature.is_boolean:
+        return "on" if value is True else "off"
+    return "not set" if value is None else f"{format_value(value)}"
+
+
+def _broken(
+    values: PlanValues,
+    section: SectionValues,
+    feature: Feature,
+    value: Value | None,
+    requirement: Requirement,
+) -> Finding:
+    target = requirement.target
+    catalog = values.catalog
+    scope = {"same": section.scope, "org": ORGANIZATION}.get(target.where, "MailboxPlan")
+    needed = target.describe(catalog.is_boolean(scope, target.name))
+    if target.where == "same" and section.scope != ORGANIZATION:
+        needed += " in the same mailbox plan"
+    derived = catalog.derived.get(target.name)
+    if derived is not None:
+        needed += f" ({derived.text.replace('|', 'or').replace('!', 'not ')})"
+    state = _describe_value(feature, value)
+    where = "" if section.scope == ORGANIZATION else f" in {section.label}"
+    when = "" if requirement.when.kind == "default" else f" (rule: {requirement.text})"
+    message = f"{feature.name} is {state}{where}, which needs {needed}{when}"
+    if target.where == "every-plan":
+        message += f"; not in: {', '.join(values.failing_plans(target))}"
+    element = section.elements.get(feature.name)
+    location = element.location if element is not None else section.location
+    hint = f"change {target.name}, or change {feature.name}"
+    return _BROKEN.finding(message, location, hint=hint, path=element.path if element else "")

@@ -1,0 +1,121 @@
+"""Mailbox-plan rules: at least one plan, one default, unique names and indexes, attributes,
+and MailboxPlanPermissions features in one plan only unless per-plan role assignment is on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..catalog import MAILBOX_PLAN, Catalog
+from ..model import Finding, MailboxPlanElement, PlanDocument
+from ..values import ValueProblem, parse_value
+from .features import SectionValues
+from .registry import rule
+
+PER_PLAN_ROLE_ASSIGNMENT = "PerMBXPlanRoleAssignmentPolicyEnabled"
+PERMISSION_CATEGORY = "MailboxPlanPermissions"
+_ATTRIBUTE = rule("invalid-mailbox-plan-attribute")
+
+
+def _boolean(text: str | None) -> bool | None:
+    try:
+        return bool(parse_value("boolean", text)) if text is not None else False
+    except ValueProblem:
+        return None
+
+
+def check_attributes(plan: MailboxPlanElement) -> list[Finding]:
+    findings = []
+    if not (plan.name or "").strip():
+        findings.append(_ATTRIBUTE.finding(
+            "a MailboxPlan without a Name", plan.location, path=plan.path,
+            hint="add Name=\"...\"; tenants see mailbox plans by name"))
+    if plan.index is None:
+        findings.append(_ATTRIBUTE.finding(
+            f"{plan.label} has no MailboxPlanIndex", plan.location, path=plan.path))
+    else:
+        try:
+            parse_value("integer", plan.index, minimum=-128, maximum=127)
+        except ValueProblem as problem:
+            findings.append(_ATTRIBUTE.finding(
+                f"{plan.label} has MailboxPlanIndex {plan.index!r}: {problem}",
+                plan.location, path=plan.path, hint="use a small whole number such as 0, 1, 2"))
+    if _boolean(plan.provision_as_default) is None:
+        findings.append(_ATTRIBUTE.finding(
+            f"{plan.label} has ProvisionAsDefault {plan.provision_as_default!r}",
+            plan.location, path=plan.path, hint="write true or false"))
+    return findings
+
+
+def check_mailbox_plans(
+    document: PlanDocument, catalog: Catalog, sections: Sequence[SectionValues],
+    organization: SectionValues,
+) -> list[Finding]:
+    plans = document.mailbox_plans
+    findings: list[Finding] = []
+    if document.mailbox_plans_location is not None and not plans:
+        findings.append(rule("no-mailbox-plan").finding(
+            "MailboxPlans holds no MailboxPlan", document.mailbox_plans_location))
+        return findings
+    for plan in plans:
+        findings.extend(check_attributes(plan))
+    defaults = [plan for plan in plans if _boolean(plan.provision_as_default)]
+    if plans and len(defaults) != 1:
+        where = document.mailbox_plans_location or document.location
+        detail = "none has" if not defaults else (
+            f"{len(defaults)} have ({', '.join(repr(p.name) for p in defaults)})")
+        findings.append(rule("default-mailbox-plan").finding(
+            f"exactly one mailbox plan must have ProvisionAsDefault=\"true\"; {detail}",
+            defaults[1].location if len(defaults) > 1 else where))
+    findings += _duplicates(plans, "Name", lambda p: p.name, "duplicate-mailbox-plan-name")
+    findings += _duplicates(
+        plans, "MailboxPlanIndex", lambda p: (p.index or "").strip().casefold() or None,
+        "duplicate-mailbox-plan-index")
+    if organization.values.get(PER_PLAN_ROLE_ASSIGNMENT) is not True:
+        findings += _permissions_in_several_plans(catalog, sections)
+    return findings
+
+
+def _duplicates(
+    plans: Sequence[MailboxPlanElement],
+    attribute: str,
+    key: Callable[[MailboxPlanElement], str | None],
+    rule_name: str,
+) -> list[Finding]:
+    seen: dict[str, MailboxPlanElement] = {}
+    findings = []
+    for plan in plans:
+        value = key(plan)
+        if value is None:
+            continue
+        if value in seen:
+            findings.append(rule(rule_name).finding(
+                f"{plan.label} has the same {attribute} as the mailbox plan at line "
+                f"{seen[value].location.line}", plan.location, path=plan.path))
+        else:
+            seen[value] = plan
+    return findings
+
+
+def _permissions_in_several_plans(
+    catalog: Catalog, sections: Sequence[SectionValues]
+) -> list[Finding]:
+    permission_features = [
+        f.name for f in catalog.scope(MAILBOX_PLAN).values() if PERMISSION_CATEGORY in f.categories
+    ]
+    enabling = [
+        (section, [name for name in permission_features if section.values.get(name) is True])
+        for section in sections
+    ]
+    enabling = [(section, names) for section, names in enabling if names]
+    if len(enabling) < 2:
+        return []
+    first = enabling[0][0]
+    return [
+        rule("mailbox-plan-permissions-in-several-plans").finding(
+            f"{section.label} enables {', '.join(names)} while {first.label} also enables "
+            f"MailboxPlanPermissions features, and {PER_PLAN_ROLE_ASSIGNMENT} is off",
+            section.location,
+            hint=f"enable them in one mailbox plan only, or set {PER_PLAN_ROLE_ASSIGNMENT} "
+            "to true in the Organization")
+        for section, names in enabling[1:]
+    ]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .errors import CatalogError
+from .values import Value, parse_value
 
 ORGANIZATION = "Organization"
 MAILBOX_PLAN = "MailboxPlan"
@@ -98,7 +99,7 @@ class Derived:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Feature:
     scope: str
     group: str
@@ -124,6 +125,20 @@ class Feature:
     def qualified_name(self) -> str:
         return f"{self.scope}/{self.name}"
 
+    @functools.cached_property
+    def only_when_on(self) -> bool:
+        """Whether every requirement applies only while this (boolean) feature is on."""
+        return self.is_boolean and all(r.when.kind in ("default", "on") for r in self.requires)
+
+    @functools.cached_property
+    def default_value(self) -> Value | None:
+        """The value Exchange uses when the element is absent (None: unset)."""
+        if not self.default:
+            return None
+        if self.type == "enum":
+            return self.default
+        return parse_value(self.type, self.default)
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -132,6 +147,9 @@ class Catalog:
     derived: Mapping[str, Derived]
     _by_scope: dict[str, dict[str, Feature]] = field(init=False, repr=False)
     _aliases: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
+    _when_on: dict[str, dict[str, Feature]] = field(init=False, repr=False)
+    _always: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
+    _required: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_scope: dict[str, dict[str, Feature]] = {scope: {} for scope in SCOPES}
@@ -142,6 +160,20 @@ class Catalog:
                 aliases.setdefault(alias.casefold(), []).append(feature)
         object.__setattr__(self, "_by_scope", by_scope)
         object.__setattr__(self, "_aliases", {k: tuple(v) for k, v in aliases.items()})
+        when_on = {
+            scope: {n: f for n, f in by_scope[scope].items() if f.requires and f.only_when_on}
+            for scope in SCOPES
+        }
+        always = {
+            scope: tuple(f for f in by_scope[scope].values() if f.requires and not f.only_when_on)
+            for scope in SCOPES
+        }
+        object.__setattr__(self, "_when_on", when_on)
+        object.__setattr__(self, "_always", always)
+        required = {
+            scope: tuple(f for f in by_scope[scope].values() if f.required) for scope in SCOPES
+        }
+        object.__setattr__(self, "_required", required)
 
     def scope(self, scope: str) -> Mapping[str, Feature]:
         """The features of one scope, by name, in the schema's order."""
@@ -160,6 +192,18 @@ class Catalog:
     def by_alias(self, name: str) -> tuple[Feature, ...]:
         """Features whose documented spelling (e.g. TechNet's MailtipsEnabled) is `name`."""
         return self._aliases.get(name.casefold(), ())
+
+    def required(self, scope: str) -> tuple[Feature, ...]:
+        """The features every section of this scope must write."""
+        return self._required[scope]
+
+    def needs_when_on(self, scope: str) -> Mapping[str, Feature]:
+        """Boolean features whose requirements apply only while they are on."""
+        return self._when_on[scope]
+
+    def needs_always(self, scope: str) -> tuple[Feature, ...]:
+        """Features with requirements that must be judged whatever their value."""
+        return self._always[scope]
 
     def is_boolean(self, scope: str, name: str) -> bool:
         feature = self.get(scope, name)

@@ -122,16 +122,14 @@ def _children(element: etree._Element) -> list[etree._Element]:
     return [child for child in element if isinstance(child.tag, str)]
 
 
-def _features(parent: etree._Element, source: str, prefix: str) -> tuple[FeatureElement, ...]:
+def _features(parent: etree._Element) -> tuple[FeatureElement, ...]:
     return tuple(
         FeatureElement(
-            name=child.tag,
-            text=child.text or "",
-            location=Location(source, child.sourceline or 0),
-            path=f"{prefix}/{child.tag}",
-            has_children=bool(_children(child)),
+            child.tag, child.text or "", child.sourceline or 0,
+            len(child) > 0 and bool(_children(child)),
         )
-        for child in _children(parent)
+        for child in parent
+        if isinstance(child.tag, str)
     )
 
 
@@ -156,7 +154,7 @@ def build_document(root: etree._Element, source: str, plan_name: str) -> PlanDoc
                     name=element.get("Name"),
                     index=element.get("MailboxPlanIndex"),
                     provision_as_default=element.get("ProvisionAsDefault"),
-                    features=_features(element, source, path),
+                    features=_features(element),
                     location=Location(source, element.sourceline or 0),
                     path=path,
                 )
@@ -172,7 +170,7 @@ def build_document(root: etree._Element, source: str, plan_name: str) -> PlanDoc
         organization=(
             None
             if organization is None
-            else _features(organization, source, "/Configuration/Organization")
+            else _features(organization)
         ),
         organization_location=where(organization),
         mailbox_plans=tuple(plans),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -43,14 +44,15 @@ class Finding:
         return (loc.file, loc.line, loc.column, self.rule, self.message)
 
 
-@dataclass(frozen=True, slots=True)
-class FeatureElement:
-    """A feature element as written in a plan file (any name, any text)."""
+class FeatureElement(NamedTuple):
+    """A feature element as written in a plan file (any name, any text).
+
+    A tuple rather than a dataclass: plans hold many of these and validation is hot.
+    """
 
     name: str
     text: str
-    location: Location
-    path: str
+    line: int
     has_children: bool = False
 
 

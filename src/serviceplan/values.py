@@ -68,6 +68,8 @@ def parse_value(
     allowed: tuple[str, ...] = (),
 ) -> Value:
     """Parse the text of a feature element of type `kind`, raising ValueProblem when invalid."""
+    if kind == "boolean" and text in _BOOLEANS:  # the common case, without collapsing
+        return _BOOLEANS[text]
     token = collapse(text)
     if kind == "boolean":
         try:

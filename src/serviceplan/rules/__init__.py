@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import Finding, PlanDocument
 from .dependencies import PlanValues, check_dependencies
-from .features import SectionValues, check_section
+from .features import ORGANIZATION_PATH, SectionValues, check_section
 from .mailbox_plans import check_mailbox_plans
 from .registry import RULES, Rule
 
@@ -13,18 +13,16 @@ from .registry import RULES, Rule
 def check_plan(document: PlanDocument, catalog: Catalog) -> list[Finding]:
     """Every domain finding for one parsed plan, in Exchange's order of checks."""
     findings: list[Finding] = []
-    org_location = document.organization_location or document.location
-    org_findings, organization = check_section(
-        catalog, ORGANIZATION, "the Organization", org_location, document.organization or ()
+    organization = SectionValues(
+        ORGANIZATION, "the Organization", document.organization_location or document.location,
+        ORGANIZATION_PATH,
     )
     if document.organization is not None:
-        findings += org_findings
+        findings += check_section(catalog, organization, document.organization)
     plans: list[SectionValues] = []
     for plan in document.mailbox_plans:
-        plan_findings, section = check_section(
-            catalog, MAILBOX_PLAN, plan.label, plan.location, plan.features
-        )
-        findings += plan_findings
+        section = SectionValues(MAILBOX_PLAN, plan.label, plan.location, plan.path)
+        findings += check_section(catalog, section, plan.features)
         plans.append(section)
     findings += check_mailbox_plans(document, catalog, plans, organization)
     if document.organization is not None:

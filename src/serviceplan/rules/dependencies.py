@@ -69,12 +69,14 @@ def applies(condition: Condition, feature: Feature, value: Value | None, written
 
 
 def check_dependencies(values: PlanValues) -> list[Finding]:
+    catalog = values.catalog
     findings: list[Finding] = []
     for section in (values.organization, *values.plans):
-        for feature in values.catalog.scope(section.scope).values():
-            if not feature.requires:
-                continue
-            value = value_of(section, values.catalog, feature.name)
+        when_on = catalog.needs_when_on(section.scope)
+        # most requirements apply only to features that are on, and those must be written
+        candidates = [when_on[n] for n, v in section.values.items() if v is True and n in when_on]
+        for feature in (*candidates, *catalog.needs_always(section.scope)):
+            value = value_of(section, catalog, feature.name)
             written = feature.name in section.values
             for requirement in feature.requires:
                 if applies(requirement.when, feature, value, written) and not values.holds(
@@ -112,7 +114,6 @@ def _broken(
     message = f"{feature.name} is {state}{where}, which needs {needed}{when}"
     if target.where == "every-plan":
         message += f"; not in: {', '.join(values.failing_plans(target))}"
-    element = section.elements.get(feature.name)
-    location = element.location if element is not None else section.location
+    location, path = section.at(feature.name)
     hint = f"change {target.name}, or change {feature.name}"
-    return _BROKEN.finding(message, location, hint=hint, path=element.path if element else "")
+    return _BROKEN.finding(message, location, hint=hint, path=path)

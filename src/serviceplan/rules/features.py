@@ -8,11 +8,12 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog, Feature
+from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import FeatureElement, Finding, Location
 from ..values import Value, ValueProblem, parse_value
 from .registry import rule
 
+ORGANIZATION_PATH = "/Configuration/Organization"
 _UNKNOWN = rule("unknown-feature")
 _WRONG_SECTION = rule("wrong-section")
 _ORDER = rule("feature-out-of-order")
@@ -21,82 +22,105 @@ _DATACENTER = rule("datacenter-only-feature")
 _INVALID = rule("invalid-value")
 _CONTENT = rule("unexpected-content")
 _MISSING = {ORGANIZATION: rule("required-quota-missing"), MAILBOX_PLAN: rule("mailbox-size-missing")}
+_BOOLEANS = {"true": True, "false": False}
 
 
 @dataclass
 class SectionValues:
-    """The valid values a section sets, with the element of each: input to the dependency rules."""
+    """What one section sets: valid values, and the line of every feature written."""
 
     scope: str
     label: str  # "the Organization" or "mailbox plan 'Premium'"
     location: Location
+    path: str  # element path of the section
     values: dict[str, Value] = field(default_factory=dict)
-    elements: dict[str, FeatureElement] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def at(self, name: str) -> tuple[Location, str]:
+        """Location and element path of a feature, or of the section when not written."""
+        line = self.lines.get(name)
+        if line is None:
+            return self.location, ""
+        return Location(self.location.file, line), f"{self.path}/{name}"
 
 
 def check_section(
     catalog: Catalog,
-    scope: str,
-    label: str,
-    location: Location,
+    section: SectionValues,
     elements: Sequence[FeatureElement],
-) -> tuple[list[Finding], SectionValues]:
-    known = catalog.scope(scope)
-    section = SectionValues(scope, label, location)
+) -> list[Finding]:
+    """Check one section's elements, filling `section` with the values found valid."""
+    known = catalog.scope(section.scope)
     findings: list[Finding] = []
-    ordered: list[tuple[Feature, FeatureElement]] = []
+    values, lines = section.values, section.lines
+    positions: list[int] = []
+    ordered: list[FeatureElement] = []
     for element in elements:
-        feature = known.get(element.name)
+        name = element.name
+        feature = known.get(name)
         if feature is None:
-            findings.append(_misplaced_or_unknown(catalog, scope, label, element))
+            findings.append(_misplaced_or_unknown(catalog, section, element))
             continue
-        first = section.elements.get(feature.name)
-        if first is not None:
+        if name in lines:
+            location, path = _where(section, element)
             findings.append(_DUPLICATE.finding(
-                f"{feature.name} appears twice in {label} (first at line {first.location.line})",
-                element.location, hint=f"keep one {feature.name} element", path=element.path))
+                f"{name} appears twice in {section.label} (first at line {lines[name]})",
+                location, hint=f"keep one {name} element", path=path))
             continue
-        section.elements[feature.name] = element
-        ordered.append((feature, element))
+        lines[name] = element.line
+        positions.append(feature.position)
+        ordered.append(element)
         if not feature.hosting:
+            location, path = _where(section, element)
             findings.append(_DATACENTER.finding(
-                f"{feature.name} is a datacenter-only feature; hosting-mode Exchange rejects it",
-                element.location, path=element.path))
+                f"{name} is a datacenter-only feature; hosting-mode Exchange rejects it",
+                location, path=path))
         if element.has_children:
+            location, path = _where(section, element)
             findings.append(_CONTENT.finding(
-                f"{feature.name} holds child elements; it takes a single value",
-                element.location, path=element.path))
+                f"{name} holds child elements; it takes a single value", location, path=path))
+            continue
+        text = element.text
+        if feature.type == "boolean" and text in _BOOLEANS:  # the common case
+            values[name] = _BOOLEANS[text]
             continue
         try:
-            section.values[feature.name] = parse_value(
-                feature.type, element.text, minimum=feature.minimum,
-                maximum=feature.maximum, allowed=feature.values)
+            values[name] = parse_value(
+                feature.type, text, minimum=feature.minimum, maximum=feature.maximum,
+                allowed=feature.values)
         except ValueProblem as problem:
+            location, path = _where(section, element)
             findings.append(_INVALID.finding(
-                f"{feature.name} has the value {element.text.strip()!r}: {problem}",
-                element.location, path=element.path,
-                hint=f"`serviceplan explain {feature.name}` shows its type"))
-    findings.extend(_order_findings(ordered, label))
-    for feature in known.values():
-        if feature.required and feature.name not in section.elements:
-            findings.append(_MISSING[scope].finding(
-                f"{label} does not set {feature.name}", location,
-                hint=f"add <{feature.name}> ({feature.description or 'required'})"))
-    return findings, section
+                f"{name} has the value {text.strip()!r}: {problem}", location, path=path,
+                hint=f"`serviceplan explain {name}` shows its type"))
+    if any(a >= b for a, b in zip(positions, positions[1:], strict=False)):
+        findings.extend(_order_findings(section, positions, ordered))
+    for feature in catalog.required(section.scope):
+        if feature.name not in lines:
+            findings.append(_MISSING[section.scope].finding(
+                f"{section.label} does not set {feature.name}", section.location,
+                hint=f"add <{feature.name}> with the {feature.group} elements"))
+    return findings
+
+
+def _where(section: SectionValues, element: FeatureElement) -> tuple[Location, str]:
+    return Location(section.location.file, element.line), f"{section.path}/{element.name}"
 
 
 def _misplaced_or_unknown(
-    catalog: Catalog, scope: str, label: str, element: FeatureElement
+    catalog: Catalog, section: SectionValues, element: FeatureElement
 ) -> Finding:
+    location, path = _where(section, element)
+    scope = section.scope
     other = MAILBOX_PLAN if scope == ORGANIZATION else ORGANIZATION
     if catalog.get(other, element.name) is not None:
         where = "each MailboxPlan that needs it" if other == MAILBOX_PLAN else "the Organization"
         return _WRONG_SECTION.finding(
-            f"{element.name} is a {other} feature, not one of {label}",
-            element.location, hint=f"move it into {where}", path=element.path)
+            f"{element.name} is a {other} feature, not one of {section.label}",
+            location, hint=f"move it into {where}", path=path)
     return _UNKNOWN.finding(
-        f"{element.name} is not a known {scope} feature", element.location,
-        hint=_suggestion(catalog, scope, element.name), path=element.path)
+        f"{element.name} is not a known {scope} feature", location,
+        hint=_suggestion(catalog, scope, element.name), path=path)
 
 
 def _suggestion(catalog: Catalog, scope: str, name: str) -> str:
@@ -114,30 +138,25 @@ def _suggestion(catalog: Catalog, scope: str, name: str) -> str:
 
 
 def _order_findings(
-    ordered: Sequence[tuple[Feature, FeatureElement]], label: str
+    section: SectionValues, positions: Sequence[int], ordered: Sequence[FeatureElement]
 ) -> list[Finding]:
     """Flag the fewest elements that must move: those outside a longest in-order run."""
-    positions = [feature.position for feature, _ in ordered]
-    if all(a < b for a, b in zip(positions, positions[1:], strict=False)):
-        return []
     keep = _longest_increasing(positions)
     anchors = [ordered[i] for i in sorted(keep)]
-    anchor_positions = [feature.position for feature, _ in anchors]
+    anchor_positions = [positions[i] for i in sorted(keep)]
     findings = []
-    for i, (feature, element) in enumerate(ordered):
+    for i, element in enumerate(ordered):
         if i in keep:
             continue
-        slot = bisect.bisect_left(anchor_positions, feature.position)
+        slot = bisect.bisect_left(anchor_positions, positions[i])
         if slot > 0:
-            before = anchors[slot - 1]
-            where = f"after {before[0].name} (line {before[1].location.line})"
+            where = f"after {anchors[slot - 1].name} (line {anchors[slot - 1].line})"
         else:
-            after = anchors[0]
-            where = f"before {after[0].name} (line {after[1].location.line})"
+            where = f"before {anchors[0].name} (line {anchors[0].line})"
+        location, path = _where(section, element)
         findings.append(_ORDER.finding(
-            f"{feature.name} is out of the schema's order in {label}: it belongs {where}",
-            element.location, path=element.path,
-            hint=f"move it {where}, or run `serviceplan fmt`"))
+            f"{element.name} is out of the schema's order in {section.label}: it belongs {where}",
+            location, path=path, hint=f"move it {where}, or run `serviceplan fmt`"))
     return findings
 
 
@@ -165,10 +184,8 @@ def _longest_increasing(values: Sequence[int]) -> set[int]:
 
 def value_of(section: SectionValues, catalog: Catalog, name: str) -> Value | None:
     """A feature's value in this section, the catalogue default when not written, or None."""
-    if name in section.values:
-        return section.values[name]
+    value = section.values.get(name)
+    if value is not None or name in section.lines:
+        return value
     feature = catalog.get(section.scope, name)
-    if feature is None or not feature.default or name in section.elements:
-        return None
-    return parse_value(feature.type, feature.default) if feature.type != "enum" else feature.default
-
+    return None if feature is None else feature.default_value

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.report import ReportOptions
+from serviceplan.report.github import escape_data, escape_property, render
+from serviceplan.rules.registry import RULES
+
+A, B = "plans/a.serviceplan", "plans/b.serviceplan"
+NASTY = 'Value "10,5:GB" is 100% <&"\'> wrong\r\nfor Größe'
+OPTIONS = ReportOptions(tool_version="1.2.3")
+
+
+def test_annotations_then_summary() -> None:
+    findings = [
+        RULES["SP101"].finding("Unknown feature.", Location(A, 12, 5), path="/Configuration/X"),
+        Finding("SP107", Severity.ERROR, NASTY, Location(A, 30)),
+        RULES["SP405"].finding("Never referenced.", Location(B)),
+    ]
+    findings.sort(key=Finding.sort_key)
+    out = render(ValidationReport((A, B), tuple(findings)), OPTIONS)
+    assert out == (
+        "::error file=plans/a.serviceplan,line=12,col=5,title=SP101 unknown-feature"
+        "::Unknown feature.\n"
+        "::error file=plans/a.serviceplan,line=30,title=SP107 invalid-value"
+        '::Value "10,5:GB" is 100%25 <&"\'> wrong%0D%0Afor Größe\n'
+        "::warning file=plans/b.serviceplan,title=SP405 plan-never-referenced"
+        "::Never referenced.\n"
+        "2 files: 2 errors, 1 warning\n"
+    )
+
+
+def test_property_values_escape_colon_and_comma() -> None:
+    finding = Finding("SP999", Severity.ERROR, "a:b,c", Location("C:/odd,dir/50%.sp", 1))
+    out = render(ValidationReport(("x",), (finding,)), OPTIONS)
+    assert out.splitlines()[0] == "::error file=C%3A/odd%2Cdir/50%25.sp,line=1,title=SP999::a:b,c"
+
+
+def test_escaping_order_does_not_double_escape() -> None:
+    assert escape_data("100%0A\n") == "100%250A%0A"
+    assert escape_property("%3A:,\r") == "%253A%3A%2C%0D"
+
+
+def test_empty_report_is_just_the_summary() -> None:
+    assert render(ValidationReport((), ()), OPTIONS) == "0 files: 0 errors, 0 warnings\n"

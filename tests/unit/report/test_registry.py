@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.report import REPORTERS, ReportOptions, resolve_format
+from serviceplan.rules.registry import RULES
+
+
+def sample() -> ValidationReport:
+    findings = [
+        RULES["SP101"].finding("Unknown <feature> 100%,:", Location("a.sp", 2, 3), path="/C/X"),
+        Finding("SP405", Severity.WARNING, "line\nbreak & 'quotes\"", Location("b.sp")),
+    ]
+    return ValidationReport(("a.sp", "b.sp"), tuple(sorted(findings, key=Finding.sort_key)))
+
+
+def test_registry_keys_are_the_format_names() -> None:
+    assert list(REPORTERS) == ["text", "json", "junit", "sarif", "github"]
+
+
+@pytest.mark.parametrize("name", list(REPORTERS))
+def test_reporters_return_deterministic_text_and_print_nothing(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ReportOptions(tool_version="9.9.9")
+    first = REPORTERS[name](sample(), options)
+    assert isinstance(first, str)
+    assert first.endswith("\n")
+    assert not first.endswith("\n\n")
+    assert REPORTERS[name](sample(), options) == first
+    assert str(Path.cwd()) not in first
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "environ", "expected"),
+    [
+        ("auto", {"GITHUB_ACTIONS": "true"}, "github"),
+        ("auto", {"GITHUB_ACTIONS": "false"}, "text"),
+        ("auto", {"CI": "true"}, "text"),
+        ("auto", {}, "text"),
+        ("json", {"GITHUB_ACTIONS": "true"}, "json"),
+        ("sarif", {}, "sarif"),
+    ],
+)
+def test_resolve_format(name: str, environ: dict[str, str], expected: str) -> None:
+    assert resolve_format(name, environ) == expected
+
+
+def test_options_are_frozen_and_need_a_version() -> None:
+    options = ReportOptions(tool_version="1")
+    assert options.color is False
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.color = True  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ReportOptions()  # type: ignore[call-arg]

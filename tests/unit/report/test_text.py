@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.report import ReportOptions
+from serviceplan.report.text import render
+from serviceplan.rules.registry import RULES
+
+A, B = "plans/a.serviceplan", "plans/b.serviceplan"
+NASTY = 'Value "10,5:GB" is 100% <&"\'> wrong\nfor Größe'
+
+
+def sample(*, strict: bool = False) -> ValidationReport:
+    findings = [
+        RULES["SP101"].finding(
+            "Unknown feature 'MailTipEnabled'.",
+            Location(A, 12, 5),
+            path="/Configuration/Organization/MailTipEnabled",
+        ),
+        Finding("SP107", Severity.ERROR, NASTY, Location(A, 30), path="/Configuration/X"),
+        RULES["SP405"].finding("No remap line points at plan 'b'.", Location(B)),
+    ]
+    findings.sort(key=Finding.sort_key)
+    return ValidationReport((A, B, "plans/c.serviceplan"), tuple(findings), strict)
+
+
+def test_text_lists_findings_hints_paths_and_summary() -> None:
+    out = render(sample(), ReportOptions(tool_version="1.2.3"))
+    assert out == (
+        "plans/a.serviceplan:12:5: error: Unknown feature 'MailTipEnabled'. "
+        "[SP101 unknown-feature]\n"
+        "  hint: Check the spelling against `serviceplan features`.\n"
+        "  at /Configuration/Organization/MailTipEnabled\n"
+        'plans/a.serviceplan:30: error: Value "10,5:GB" is 100% <&"\'> wrong\n'
+        "  for Größe [SP107 invalid-value]\n"
+        "  at /Configuration/X\n"
+        "plans/b.serviceplan: warning: No remap line points at plan 'b'. "
+        "[SP405 plan-never-referenced]\n"
+        "  hint: Add a remap line for it, or delete the plan if it is retired.\n"
+        "3 files: 2 errors, 1 warning\n"
+    )
+
+
+def test_empty_report_is_just_the_summary() -> None:
+    out = render(ValidationReport(("x.serviceplan",), ()), ReportOptions(tool_version="1"))
+    assert out == "1 file: 0 errors, 0 warnings\n"
+
+
+def test_unknown_rule_id_shows_id_only() -> None:
+    finding = Finding("SP999", Severity.ERROR, "boom", Location("f", 1, 2))
+    out = render(ValidationReport(("f",), (finding,)), ReportOptions(tool_version="1"))
+    assert out.splitlines()[0] == "f:1:2: error: boom [SP999]"
+
+
+def test_no_colour_unless_asked() -> None:
+    assert "\x1b[" not in render(sample(), ReportOptions(tool_version="1"))
+
+
+@pytest.mark.parametrize(("severity", "code"), [("error", "31"), ("warning", "33")])
+def test_colour_marks_severity(severity: str, code: str) -> None:
+    out = render(sample(), ReportOptions(color=True, tool_version="1"))
+    assert f"\x1b[{code}m{severity}\x1b[0m" in out
+    # Only the severity word is coloured: the summary line stays plain.
+    assert out.splitlines()[-1] == "3 files: 2 errors, 1 warning"

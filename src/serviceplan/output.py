@@ -13,7 +13,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write the whole file or nothing: readers never see a half-written file."""
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -23,7 +23,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, target)
+        Path(temporary).replace(target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"{target}: cannot write: {error.strerror or error}") from error

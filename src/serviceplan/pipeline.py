@@ -67,7 +67,8 @@ def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Input]:
                     if name.casefold() == REMAP_NAME.casefold() or _is_plan(name):
                         child = Path(folder, name)
                         if not child.is_symlink():
-                            found.setdefault(str(child), Input(str(child), child, not _is_plan(name)))
+                            item = Input(str(child), child, not _is_plan(name))
+                            found.setdefault(str(child), item)
         elif path.is_file():
             found.setdefault(str(path), Input(str(path), path, _is_remap(path.name)))
         elif path.exists() or path.is_symlink():

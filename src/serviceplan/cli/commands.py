@@ -64,16 +64,19 @@ def validate(
     stdin = sys.stdin.buffer.read(max_file_size + 1) if STDIN in paths else b""
     options = ValidateOptions(strict, max_file_size, stdin_name, stdin)
     report = validate_paths(paths, options)
-    for name, path in reports:  # files first: stdout may be a closed pipe
+    for name, path in reports:
         write_atomic(path, REPORTERS[name](report, ReportOptions(tool_version=__version__)))
     chosen = resolve_format(output_format, os.environ)
-    click.echo(REPORTERS[chosen](report, ReportOptions(color=_use_color(color), tool_version=__version__)), nl=False)
+    shown = ReportOptions(color=_use_color(color), tool_version=__version__)
+    click.echo(REPORTERS[chosen](report, shown), nl=False)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
 @cli.command("rules")
-@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", show_default=True)
+@click.option(
+    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True,
+)
 def list_rules(output_format: str) -> int:
     """List every validation rule: id, name, severity and what it checks."""
     from ..rules.registry import RULES

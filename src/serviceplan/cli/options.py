@@ -10,12 +10,14 @@ _SIZE = re.compile(r"\s*([0-9]+)\s*([KkMmGg]i?[Bb]?|[Bb])?\s*")
 _FACTORS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 
-class ByteSize(click.ParamType):
+class ByteSize(click.ParamType[int]):
     """A size such as 1MB, 512KB or 1048576 (binary units)."""
 
     name = "size"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
         if isinstance(value, int):
             return value
         match = _SIZE.fullmatch(str(value))
@@ -25,7 +27,7 @@ class ByteSize(click.ParamType):
         return int(match[1]) * _FACTORS[unit]
 
 
-class ReportTarget(click.ParamType):
+class ReportTarget(click.ParamType[tuple[str, str]]):
     """FORMAT:PATH for --report."""
 
     name = "format:path"
@@ -37,7 +39,7 @@ class ReportTarget(click.ParamType):
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> tuple[str, str]:
         if isinstance(value, tuple):
-            return value  # type: ignore[return-value]
+            return value
         name, sep, path = str(value).partition(":")
         if not sep or not path:
             self.fail(f"{value!r} is not FORMAT:PATH (e.g. sarif:results.sarif)", param, ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,7 +22,10 @@ _DUPLICATE = rule("duplicate-feature")
 _DATACENTER = rule("datacenter-only-feature")
 _INVALID = rule("invalid-value")
 _CONTENT = rule("unexpected-content")
-_MISSING = {ORGANIZATION: rule("required-quota-missing"), MAILBOX_PLAN: rule("mailbox-size-missing")}
+_MISSING = {
+    ORGANIZATION: rule("required-quota-missing"),
+    MAILBOX_PLAN: rule("mailbox-size-missing"),
+}
 _BOOLEANS = {"true": True, "false": False}
 
 
@@ -93,7 +97,7 @@ def check_section(
             findings.append(_INVALID.finding(
                 f"{name} has the value {text.strip()!r}: {problem}", location, path=path,
                 hint=f"`serviceplan explain {name}` shows its type"))
-    if any(a >= b for a, b in zip(positions, positions[1:], strict=False)):
+    if any(a >= b for a, b in itertools.pairwise(positions)):
         findings.extend(_order_findings(section, positions, ordered))
     for feature in catalog.required(section.scope):
         if feature.name not in lines:

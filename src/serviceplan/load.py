@@ -25,6 +25,9 @@ PLAN_SUFFIX = ".serviceplan"
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A DOCTYPE can only stand in the prolog: after the declaration, comments, PIs and space.
+_PROLOG_DOCTYPE = re.compile(rb"\A\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.S)
+_BAD_ENCODING_MESSAGES = ("not proper UTF-8", "Invalid bytes in character encoding")
 _DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _PARSER = safe_parser()
 
@@ -82,20 +85,20 @@ def parse_plan_xml(data: bytes, source: str) -> tuple[etree._Element | None, lis
     data, findings = to_utf8(data, source)
     if findings:
         return None, findings
+    doctype = _PROLOG_DOCTYPE.match(data)
+    if doctype is not None:  # refused before parsing: nothing in it is ever looked at
+        return None, [_doctype_finding(data, doctype.end() - len(b"<!DOCTYPE"), source)]
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
-        if b"<!DOCTYPE" in data:
-            return None, [_doctype_finding(data, source)]
         return None, _syntax_findings(error, source)
     if root.getroottree().docinfo.doctype:
-        return None, [_doctype_finding(data, source)]
+        return None, [_doctype_finding(data, 0, source)]
     return root, []
 
 
-def _doctype_finding(data: bytes, source: str) -> Finding:
-    offset = data.find(b"<!DOCTYPE")
-    line = data.count(b"\n", 0, offset) + 1 if offset >= 0 else 1
+def _doctype_finding(data: bytes, offset: int, source: str) -> Finding:
+    line = data.count(b"\n", 0, offset) + 1
     return rule("doctype-forbidden").finding(
         "a DOCTYPE is not allowed in a plan file", Location(source, line)
     )
@@ -108,7 +111,8 @@ def _syntax_findings(error: etree.XMLSyntaxError, source: str) -> list[Finding]:
         message = entry.message if entry is not None else str(error)
         line = entry.line if entry is not None else (error.lineno or 0)
         column = entry.column if entry is not None else (error.offset or 0)
-        name = "bad-encoding" if "not proper UTF-8" in message else "not-well-formed"
+        encoding = any(text in message for text in _BAD_ENCODING_MESSAGES)
+        name = "bad-encoding" if encoding else "not-well-formed"
         hint = (
             "libxml2 refuses this without huge_tree, which we keep off: the file is not a plan"
             if "huge" in message.lower() or "depth" in message.lower()

@@ -140,7 +140,7 @@ class Feature:
         return parse_value(self.type, self.default)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: loaded once
 class Catalog:
     name: str
     features: tuple[Feature, ...]

@@ -26,7 +26,9 @@ PLAN_SUFFIX = ".serviceplan"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # A DOCTYPE can only stand in the prolog: after the declaration, comments, PIs and space.
-_PROLOG_DOCTYPE = re.compile(rb"\A\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.S)
+_PROLOG_DOCTYPE = re.compile(
+    rb"\A\s*(?:<\?(?:[^?]|\?(?!>))*\?>\s*|<!--(?:[^-]|-(?!->))*-->\s*)*<!DOCTYPE"
+)
 _BAD_ENCODING_MESSAGES = ("not proper UTF-8", "Invalid bytes in character encoding")
 _DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _PARSER = safe_parser()
@@ -85,7 +87,7 @@ def parse_plan_xml(data: bytes, source: str) -> tuple[etree._Element | None, lis
     data, findings = to_utf8(data, source)
     if findings:
         return None, findings
-    doctype = _PROLOG_DOCTYPE.match(data)
+    doctype = _PROLOG_DOCTYPE.match(data) if b"<!DOCTYPE" in data else None
     if doctype is not None:  # refused before parsing: nothing in it is ever looked at
         return None, [_doctype_finding(data, doctype.end() - len(b"<!DOCTYPE"), source)]
     try:
@@ -105,21 +107,17 @@ def _doctype_finding(data: bytes, offset: int, source: str) -> Finding:
 
 
 def _syntax_findings(error: etree.XMLSyntaxError, source: str) -> list[Finding]:
-    entries = [e for e in error.error_log if e.level_name in ("ERROR", "FATAL")] or [None]
-    findings = []
-    for entry in entries[:1]:  # after the first fatal error libxml2 reports only echoes
-        message = entry.message if entry is not None else str(error)
-        line = entry.line if entry is not None else (error.lineno or 0)
-        column = entry.column if entry is not None else (error.offset or 0)
-        encoding = any(text in message for text in _BAD_ENCODING_MESSAGES)
-        name = "bad-encoding" if encoding else "not-well-formed"
-        hint = (
-            "libxml2 refuses this without huge_tree, which we keep off: the file is not a plan"
-            if "huge" in message.lower() or "depth" in message.lower()
-            else ""
-        )
-        findings.append(rule(name).finding(message, Location(source, line, column), hint=hint))
-    return findings
+    # the exception carries this file's first fatal error; the shared parser's log does not
+    message = error.msg or str(error)
+    line, column = error.lineno or 0, error.offset or 0
+    encoding = any(text in message for text in _BAD_ENCODING_MESSAGES)
+    name = "bad-encoding" if encoding else "not-well-formed"
+    hint = (
+        "libxml2 refuses this without huge_tree, which we keep off: the file is not a plan"
+        if "huge" in message.lower() or "depth" in message.lower() or "too long" in message
+        else ""
+    )
+    return [rule(name).finding(message, Location(source, line, column), hint=hint)]
 
 
 def _children(element: etree._Element) -> list[etree._Element]:
@@ -129,7 +127,10 @@ def _children(element: etree._Element) -> list[etree._Element]:
 def _features(parent: etree._Element) -> tuple[FeatureElement, ...]:
     return tuple(
         FeatureElement(
-            child.tag, child.text or "", child.sourceline or 0,
+            child.tag,
+            # a comment inside the value must not cut it short
+            (child.text or "") if len(child) == 0 else "".join(child.itertext()),
+            child.sourceline or 0,
             len(child) > 0 and bool(_children(child)),
         )
         for child in parent

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from lxml import etree
 
 from .catalog import Catalog, load_catalog
 from .errors import UsageError
@@ -22,6 +25,7 @@ from .load import (
 )
 from .model import Finding, RemapTable, ValidationReport
 from .rules import check_plan
+from .rules.fastpath import fast_path
 from .rules.remap import check_remap, unreferenced_plans
 from .schema import schema_findings
 
@@ -83,12 +87,41 @@ def validate_plan_bytes(data: bytes, source: str, catalog: Catalog) -> list[Find
     root, findings = parse_plan_xml(data, source)
     if root is None:
         return findings
+    if fast_path(catalog).is_clean(root):
+        return []
+    return explain_plan(root, source, catalog)
+
+
+def explain_plan(root: etree._Element, source: str, catalog: Catalog) -> list[Finding]:
+    """The full rules, on the slow path: every finding of a parsed plan, explained."""
     xsd = schema_findings(root, source)
     if root.tag != "Configuration":
         return xsd
     domain = check_plan(build_document(root, source, plan_name_of(source)), catalog)
-    explained = {finding.location.line for finding in domain}
-    return domain + [finding for finding in xsd if finding.location.line not in explained]
+    return domain + [finding for finding in xsd if not _explained(finding, domain)]
+
+
+_SECTION = re.compile(r"^/Configuration/(?:Organization|MailboxPlans/MailboxPlan\[\d+\])")
+_CONTENT_MODEL = ("This element is not expected", "Missing child element")
+
+
+def _explained(xsd: Finding, domain: list[Finding]) -> bool:
+    """Whether a domain finding already says what this schema error says, more precisely.
+
+    A misplaced or missing feature also breaks the rest of its section's content model, so
+    libxml2's content-model errors in a section with a domain finding are echoes of it.
+    """
+    path = re.sub(r"MailboxPlan(?=/|$)", "MailboxPlan[1]", xsd.path)
+    if not path:
+        return any(f.location.line == xsd.location.line for f in domain)
+    if any(f.path == path for f in domain):
+        return True
+    section = _SECTION.match(path)
+    if section is None or not xsd.message.startswith("Element") or not any(
+        text in xsd.message for text in _CONTENT_MODEL
+    ):
+        return False
+    return any(f.path.startswith(section.group(0)) for f in domain)
 
 
 def _plans_beside(folder: Path) -> dict[str, str]:

@@ -144,4 +144,11 @@ def format_value(value: Value) -> str:
     """The canonical text of a value, as it would be written in a plan."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, timedelta):  # .NET's [-][d.]hh:mm:ss
+        sign = "-" if value < timedelta(0) else ""
+        seconds = abs(value).total_seconds()
+        days, rest = divmod(int(seconds), 86400)
+        hours, rest = divmod(rest, 3600)
+        clock = f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+        return f"{sign}{days}.{clock}" if days else f"{sign}{clock}"
     return str(value)

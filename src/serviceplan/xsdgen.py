@@ -28,8 +28,9 @@ _GROUP_TITLES = {
 }
 
 
-def _element(feature: Feature, indent: str) -> list[str]:
-    occurs = f'minOccurs="{1 if feature.required and feature.scope == ORGANIZATION else 0}"'
+def _element(feature: Feature, indent: str, hosting: bool) -> list[str]:
+    required = feature.required and (hosting or feature.scope == ORGANIZATION)
+    occurs = f'minOccurs="{1 if required else 0}"'
     head = f'{indent}<xs:element name="{feature.name}"'
     if feature.type == "integer":
         return [
@@ -59,18 +60,22 @@ def _element(feature: Feature, indent: str) -> list[str]:
     return [f'{head} type="{xsd_type}" {occurs}/>']
 
 
-def _sequence(catalog: Catalog, scope: str, indent: str) -> list[str]:
+def _sequence(catalog: Catalog, scope: str, indent: str, hosting: bool) -> list[str]:
     lines: list[str] = []
     group = None
     for feature in catalog.scope(scope).values():
+        if hosting and not feature.hosting:
+            continue
         if feature.group != group:
             group = feature.group
             lines.append(f"{indent}<!-- {_GROUP_TITLES[group]} -->")
-        lines.extend(_element(feature, indent))
+        lines.extend(_element(feature, indent, hosting))
     return lines
 
 
-def generate_xsd(catalog: Catalog) -> str:
+def generate_xsd(catalog: Catalog, *, hosting: bool = False) -> str:
+    """The schema; `hosting=True` gives the stricter variant the validator's fast path uses
+    (no datacenter-only features, mailbox size required), never shipped as a file."""
     simple_types: list[str] = []
     for kind, (name, doc) in _SIMPLE_TYPES.items():
         simple_types += [
@@ -93,7 +98,7 @@ def generate_xsd(catalog: Catalog) -> str:
         '        <xs:element name="Organization">',
         "          <xs:complexType>",
         "            <xs:sequence>",
-        *_sequence(catalog, ORGANIZATION, "              "),
+        *_sequence(catalog, ORGANIZATION, "              ", hosting),
         "            </xs:sequence>",
         "          </xs:complexType>",
         "        </xs:element>",
@@ -103,7 +108,7 @@ def generate_xsd(catalog: Catalog) -> str:
         f'              <xs:element name="{MAILBOX_PLAN}" maxOccurs="unbounded">',
         "                <xs:complexType>",
         "                  <xs:sequence>",
-        *_sequence(catalog, MAILBOX_PLAN, "                    "),
+        *_sequence(catalog, MAILBOX_PLAN, "                    ", hosting),
         "                  </xs:sequence>",
         '                  <xs:attribute name="Name" type="xs:string" use="required"/>',
         '                  <xs:attribute name="MailboxPlanIndex" type="xs:byte" use="required"/>',

@@ -103,7 +103,8 @@ def check_section(
         if feature.name not in lines:
             findings.append(_MISSING[section.scope].finding(
                 f"{section.label} does not set {feature.name}", section.location,
-                hint=f"add <{feature.name}> with the {feature.group} elements"))
+                hint=f"add <{feature.name}> with the {feature.group} elements",
+                path=section.path))
     return findings
 
 

@@ -54,7 +54,8 @@ def check_mailbox_plans(
     findings: list[Finding] = []
     if document.mailbox_plans_location is not None and not plans:
         findings.append(rule("no-mailbox-plan").finding(
-            "MailboxPlans holds no MailboxPlan", document.mailbox_plans_location))
+            "MailboxPlans holds no MailboxPlan", document.mailbox_plans_location,
+            path="/Configuration/MailboxPlans"))
         return findings
     for plan in plans:
         findings.extend(check_attributes(plan))

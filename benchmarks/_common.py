@@ -1,0 +1,174 @@
+"""Shared helpers for the benchmarks: core pinning, timing, environment facts and the table.
+
+Nothing here imports serviceplan, so every benchmark (validate, compile, diff, render) can use
+it before deciding what to import and time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, asdict, dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+
+def pin_to_one_core() -> int | None:
+    """Pin this process to the first CPU it may run on; the CPU, or None when not possible."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    try:
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+    except (OSError, ValueError):
+        return None
+    return cpu
+
+
+def pinned(cpu: int | None) -> Callable[[], None] | None:
+    """A `preexec_fn` that pins a child process to `cpu` (None when there is nothing to pin)."""
+    if cpu is None:
+        return None
+
+    def pin() -> None:
+        os.sched_setaffinity(0, {cpu})
+
+    return pin
+
+
+def best_of(action: Callable[[], object], repeat: int = 3, warmup: int = 1) -> float:
+    """The shortest wall time, in seconds, of `repeat` runs of `action` after `warmup` runs."""
+    for _ in range(warmup):
+        action()
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_quiet(command: Sequence[str], cpu: int | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run a command with its output captured; raise when it fails."""
+    return subprocess.run(list(command), capture_output=True, check=True, preexec_fn=pinned(cpu))
+
+
+def median_wall(command: Sequence[str], runs: int = 15, cpu: int | None = None) -> float:
+    """The median wall time, in seconds, of `runs` runs of a command (after one warm-up)."""
+    run_quiet(command, cpu)
+    times = []
+    for _ in range(max(1, runs)):
+        start = time.perf_counter()
+        run_quiet(command, cpu)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() in ("model name", "Hardware", "cpu model"):
+                return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def environment(cpu: int | None) -> dict[str, str]:
+    """CPU, pinning and interpreter facts worth printing above any benchmark table."""
+    facts = {
+        "cpu": cpu_model(),
+        "pinned": f"CPU {cpu}" if cpu is not None else "no (sched_setaffinity unavailable)",
+        "cpus": str(os.cpu_count() or "?"),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "platform": platform.platform(terse=True),
+    }
+    try:
+        from lxml import etree
+
+        facts["lxml"] = ".".join(map(str, etree.LXML_VERSION))
+        facts["libxml2"] = ".".join(map(str, etree.LIBXML_VERSION))
+    except ImportError:
+        pass
+    return facts
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+@dataclass
+class Row:
+    """One measured line of a benchmark table."""
+
+    name: str
+    files: int | None = None
+    seconds: float | None = None
+    files_per_s: float | None = None
+    _: KW_ONLY
+    ratio: str = ""  # as printed, e.g. "ours/xmllint 0.62"
+    ratio_value: float | None = None  # the same ratio as a number, for --json
+    target: str = ""  # e.g. ">= 2000 files/s"
+    passed: bool | None = None  # None: no target, or not measured
+    note: str = ""
+
+    @property
+    def result(self) -> str:
+        return {True: "PASS", False: "FAIL", None: "-" if not self.target else "n/a"}[self.passed]
+
+
+def _cell(value: float | int | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    header = ("name", "files", "seconds", "files/s", "ratio", "target", "result")
+    cells = [header] + [
+        (
+            row.name,
+            _cell(row.files, "d"),
+            _cell(row.seconds, ".4f"),
+            _cell(row.files_per_s, ",.0f"),
+            row.ratio,
+            row.target,
+            row.result,
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    right = {1, 2, 3}
+    out = []
+    for number, line in enumerate(cells):
+        out.append("  ".join(
+            text.rjust(width) if i in right else text.ljust(width)
+            for i, (text, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip())
+        if number == 0:
+            out.append("  ".join("-" * width for width in widths))
+    notes = [f"  {row.name}: {row.note}" for row in rows if row.note]
+    return "\n".join(out + (["", "notes:", *notes] if notes else []))
+
+
+def to_json(
+    benchmark: str, facts: dict[str, str], rows: Sequence[Row], **more: Any
+) -> str:
+    document = {
+        "benchmark": benchmark,
+        "environment": facts,
+        "rows": [{**asdict(row), "result": row.result} for row in rows],
+        "passed": all(row.passed is not False for row in rows),
+        **more,
+    }
+    return json.dumps(document, indent=2)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    print(f"benchmark: error: {message}", file=sys.stderr)
+    raise SystemExit(code)

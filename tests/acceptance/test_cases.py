@@ -1,0 +1,156 @@
+"""The acceptance corpus: every folder in tests/cases with an expect.toml is one test.
+
+Each case runs the real CLI in a subprocess, in the case folder:
+
+    python -m serviceplan validate . --format json [args...]
+
+and compares the set of (rule, file, line) findings and the exit code with expect.toml:
+
+    description = "what this case shows"
+    args = ["--strict"]            # optional extra validate arguments
+    exit = 1                       # expected exit code
+    findings = [["SP101", "Bad.serviceplan", 4]]   # the exact set; line 0 = no line
+    hint_contains = "MailTipsEnabled"              # optional: some finding's hint holds it
+    xfail = "reason"               # optional: a known tool bug, expected to fail (strict)
+
+tests/cases/hostile belongs to another suite and is skipped here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CASES = Path(__file__).resolve().parent.parent / "cases"
+SKIPPED = {"hostile"}
+KEYS = {"description", "args", "exit", "findings", "hint_contains", "xfail"}
+TIMEOUT = 60
+
+Finding = tuple[str, str, int]
+
+
+def _case_folders() -> list[Path]:
+    folders = []
+    for expect in sorted(CASES.rglob("expect.toml")):
+        relative = expect.parent.relative_to(CASES)
+        if relative.parts and relative.parts[0] not in SKIPPED:
+            folders.append(expect.parent)
+    return folders
+
+
+def _params() -> list[Any]:
+    params = []
+    for folder in _case_folders():
+        case_id = folder.relative_to(CASES).as_posix()
+        try:
+            expect = _load(folder)
+        except tomllib.TOMLDecodeError as error:  # fail this case, not the whole collection
+            expect = {"invalid": f"{folder / 'expect.toml'}: {error}"}
+        marks = []
+        if "xfail" in expect:
+            marks.append(pytest.mark.xfail(strict=True, reason=str(expect["xfail"])))
+        params.append(pytest.param(folder, expect, id=case_id, marks=marks))
+    return params
+
+
+def _file_name(name: str) -> str:
+    name = name.replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    return name
+
+
+def _format(findings: list[dict[str, Any]]) -> str:
+    if not findings:
+        return "    (none)"
+    return "\n".join(
+        f"    [{f['rule']!r}, {_file_name(f['file'])!r}, {f.get('line') or 0}]"
+        f"  # {f.get('message', '')}" + (f"  (hint: {f['hint']})" if f.get("hint") else "")
+        for f in findings
+    )
+
+
+def _run(folder: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "serviceplan", "validate", ".", "--format", "json", *args]
+    return subprocess.run(
+        command, cwd=folder, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+
+
+def _load(folder: Path) -> dict[str, Any]:
+    with (folder / "expect.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_every_rule_has_a_passing_case() -> None:
+    """Each rule `serviceplan rules` lists is expected by at least one case that is not xfail."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "serviceplan", "rules", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    rules = {entry["id"] for entry in json.loads(listing.stdout)}
+    assert len(rules) >= 28
+    covered = {
+        finding[0]
+        for folder in _case_folders()
+        if "xfail" not in (expect := _load(folder))
+        for finding in expect["findings"]
+    }
+    assert not rules - covered, f"rules without a case: {sorted(rules - covered)}"
+
+
+@pytest.mark.parametrize(("folder", "expect"), _params())
+def test_case(folder: Path, expect: dict[str, Any]) -> None:
+    if "invalid" in expect:
+        pytest.fail(f"expect.toml is not valid TOML: {expect['invalid']}", pytrace=False)
+    unknown = set(expect) - KEYS
+    assert not unknown, f"unknown keys in {folder / 'expect.toml'}: {sorted(unknown)}"
+    assert "exit" in expect and "findings" in expect, "expect.toml needs exit and findings"
+    assert "description" in expect, "expect.toml needs a description"
+    args = [str(arg) for arg in expect.get("args", [])]
+
+    result = _run(folder, args)
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(
+            f"exit {result.returncode}, no JSON on stdout\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+    findings = report["findings"]
+    actual: set[Finding] = {
+        (f["rule"], _file_name(f["file"]), int(f.get("line") or 0)) for f in findings
+    }
+    expected: set[Finding] = {
+        (rule, _file_name(file), int(line)) for rule, file, line in expect["findings"]
+    }
+
+    problems = []
+    if actual != expected:
+        problems.append("findings differ")
+    if result.returncode != expect["exit"]:
+        problems.append(f"exit code {result.returncode}, expected {expect['exit']}")
+    if "Traceback" in result.stderr:
+        problems.append("traceback on stderr")
+    needle = expect.get("hint_contains")
+    if needle and not any(needle in (f.get("hint") or "") for f in findings):
+        problems.append(f"no finding's hint contains {needle!r}")
+    if problems:
+        pytest.fail(
+            f"{folder.name}: {'; '.join(problems)}\n"
+            f"  case: {expect['description']}\n"
+            f"  missing (expected, not reported): {sorted(expected - actual)}\n"
+            f"  unexpected (reported, not expected): {sorted(actual - expected)}\n"
+            f"  actual findings (rule, file, line, message, hint):\n{_format(findings)}\n"
+            f"  stderr: {result.stderr.strip() or '(empty)'}",
+            pytrace=False,
+        )

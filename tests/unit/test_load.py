@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from serviceplan import load
 from serviceplan.errors import InputError
 from serviceplan.load import (
     build_document,
@@ -17,16 +16,9 @@ from serviceplan.load import (
     too_large_finding,
 )
 from serviceplan.model import FeatureElement, Location, Severity
-from serviceplan.schema import safe_parser
 
 DECLARED_UTF16 = '<?xml version="1.0" encoding="utf-16"?>\n<Configuration Name="é"/>'
 EXPECTED_UTF8 = '<?xml version="1.0" encoding="utf-8"?>\n<Configuration Name="é"/>'.encode()
-
-
-@pytest.fixture
-def fresh_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A parser of its own, so no earlier parse in this process can leak into the result."""
-    monkeypatch.setattr(load, "_PARSER", safe_parser())
 
 
 # to_utf8
@@ -90,7 +82,6 @@ def test_utf16_plan_parses() -> None:
     assert root.get("Name") == "é"
 
 
-@pytest.mark.usefixtures("fresh_parser")
 def test_malformed_gives_sp001_with_line_and_column() -> None:
     data = b'<?xml version="1.0"?>\n<Configuration>\n  <Organization>\n</Configuration>\n'
     root, findings = parse_plan_xml(data, "bad.serviceplan")
@@ -104,7 +95,6 @@ def test_malformed_gives_sp001_with_line_and_column() -> None:
     assert "Organization" in finding.message
 
 
-@pytest.mark.usefixtures("fresh_parser")
 def test_empty_input_is_not_well_formed() -> None:
     root, findings = parse_plan_xml(b"", "f")
     assert root is None
@@ -118,7 +108,6 @@ def test_each_malformed_file_reports_its_own_error() -> None:
     assert "d" in second[0].message.split(":")[-1]
 
 
-@pytest.mark.usefixtures("fresh_parser")
 def test_invalid_utf8_in_a_plan_is_a_bad_encoding() -> None:
     root, findings = parse_plan_xml(b"<Configuration>\xff</Configuration>", "f")
     assert root is None

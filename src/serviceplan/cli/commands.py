@@ -67,8 +67,9 @@ def validate(
     for name, path in reports:
         write_atomic(path, REPORTERS[name](report, ReportOptions(tool_version=__version__)))
     chosen = resolve_format(output_format, os.environ)
-    shown = ReportOptions(color=_use_color(color), tool_version=__version__)
-    click.echo(REPORTERS[chosen](report, shown), nl=False)
+    use_color = _use_color(color)
+    shown = ReportOptions(color=use_color, tool_version=__version__)
+    click.echo(REPORTERS[chosen](report, shown), nl=False, color=use_color)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 

@@ -121,7 +121,8 @@ def _misplaced_or_unknown(
     if catalog.get(other, element.name) is not None:
         where = "each MailboxPlan that needs it" if other == MAILBOX_PLAN else "the Organization"
         return _WRONG_SECTION.finding(
-            f"{element.name} is a {other} feature, not one of {section.label}",
+            f"{element.name} is {'an' if other == ORGANIZATION else 'a'} {other} feature, "
+            f"not one of {section.label}",
             location, hint=f"move it into {where}", path=path)
     return _UNKNOWN.finding(
         f"{element.name} is not a known {scope} feature", location,

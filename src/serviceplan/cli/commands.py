@@ -69,7 +69,11 @@ def validate(
     chosen = resolve_format(output_format, os.environ)
     use_color = _use_color(color)
     shown = ReportOptions(color=use_color, tool_version=__version__)
-    click.echo(REPORTERS[chosen](report, shown), nl=False, color=use_color)
+    output = REPORTERS[chosen](report, shown)
+    if use_color:  # click would strip the codes again under NO_COLOR, even for --color always
+        click.get_text_stream("stdout").write(output)
+    else:
+        click.echo(output, nl=False)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 

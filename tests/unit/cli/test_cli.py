@@ -274,11 +274,6 @@ def test_no_colour_when_piped(broken: Path, capsys: pytest.CaptureFixture[str]) 
     assert ANSI not in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: `--color always` output carries no ANSI codes when called through "
-    "cli.main, although the reporter styles them and click.echo gets color=True",
-)
 def test_color_always_gives_ansi_codes(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--color", "always", str(broken)]) == 1
     assert "\x1b[31m" in capsys.readouterr().out

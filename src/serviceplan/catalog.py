@@ -117,7 +117,7 @@ class Feature:
     aliases: tuple[str, ...] = ()
     description: str = ""
 
-    @property
+    @functools.cached_property
     def is_boolean(self) -> bool:
         return self.type == "boolean"
 
@@ -192,6 +192,11 @@ class Catalog:
     def by_alias(self, name: str) -> tuple[Feature, ...]:
         """Features whose documented spelling (e.g. TechNet's MailtipsEnabled) is `name`."""
         return self._aliases.get(name.casefold(), ())
+
+    @functools.cache  # noqa: B019  (one catalogue per process, never freed)
+    def in_category(self, scope: str, category: str) -> frozenset[str]:
+        """Names of the features of one scope that carry an update category."""
+        return frozenset(n for n, f in self._by_scope[scope].items() if category in f.categories)
 
     def required(self, scope: str) -> tuple[Feature, ...]:
         """The features every section of this scope must write."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -40,8 +41,18 @@ def read_input(path: Path | None, display: str, max_size: int, stdin: bytes = b"
         data = stdin
     else:
         try:
-            with path.open("rb") as handle:
-                data = handle.read(max_size + 1)
+            with open(path, "rb", buffering=0) as handle:
+                # size the read from fstat (not the cap: that would allocate 1 MiB a file),
+                # and keep reading if the file grew, never past the cap
+                size = min(os.fstat(handle.fileno()).st_size, max_size) + 1
+                # st_size 0 may be a pipe or /dev/zero: the cap bounds that read too
+                data = handle.read(max_size + 1 if size <= 1 else size) or b""
+                while len(data) == size <= max_size:
+                    more = handle.read(max_size + 1 - len(data))
+                    if not more:
+                        break
+                    data += more
+                    size = len(data)
         except OSError as error:
             raise InputError(f"{display}: cannot read: {error.strerror or error}") from error
     if len(data) > max_size:
@@ -87,14 +98,15 @@ def parse_plan_xml(data: bytes, source: str) -> tuple[etree._Element | None, lis
     data, findings = to_utf8(data, source)
     if findings:
         return None, findings
-    doctype = _PROLOG_DOCTYPE.match(data) if b"<!DOCTYPE" in data else None
+    mentions_doctype = b"<!DOCTYPE" in data
+    doctype = _PROLOG_DOCTYPE.match(data) if mentions_doctype else None
     if doctype is not None:  # refused before parsing: nothing in it is ever looked at
         return None, [_doctype_finding(data, doctype.end() - len(b"<!DOCTYPE"), source)]
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
         return None, _syntax_findings(error, source)
-    if root.getroottree().docinfo.doctype:
+    if mentions_doctype and root.getroottree().docinfo.doctype:
         return None, [_doctype_finding(data, 0, source)]
     return root, []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,6 +60,7 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=4096)  # plans repeat the same few values; bounded for hostile input
 def parse_value(
     kind: str,
     text: str,

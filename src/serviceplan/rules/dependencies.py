@@ -37,11 +37,11 @@ class PlanValues:
             result = self._is_on(target.name, where)
         return result != target.negate
 
-    def _is_on(self, name: str, section: SectionValues) -> bool:
-        value = value_of(section, self.catalog, name)
-        if isinstance(value, bool):
-            return value
-        return name in section.values
+    @staticmethod
+    def _is_on(name: str, section: SectionValues) -> bool:
+        """A boolean that is on, or any other feature that is written (and valid)."""
+        value = section.values.get(name)
+        return value is True or (value is not None and value is not False)
 
     def failing_plans(self, target: Target) -> list[str]:
         return [plan.label for plan in self.plans if not self._is_on(target.name, plan)]
@@ -73,16 +73,20 @@ def check_dependencies(values: PlanValues) -> list[Finding]:
     findings: list[Finding] = []
     for section in (values.organization, *values.plans):
         when_on = catalog.needs_when_on(section.scope)
-        # most requirements apply only to features that are on, and those must be written
-        candidates = [when_on[n] for n, v in section.values.items() if v is True and n in when_on]
-        for feature in (*candidates, *catalog.needs_always(section.scope)):
-            value = value_of(section, catalog, feature.name)
+        # most requirements apply only while their feature is on, and then always apply
+        for name, value in section.values.items():
+            if value is True and name in when_on:
+                for requirement in when_on[name].requires:
+                    if not values.holds(requirement.target, section):
+                        findings.append(_broken(values, section, when_on[name], True, requirement))
+        for feature in catalog.needs_always(section.scope):
+            current = value_of(section, catalog, feature.name)
             written = feature.name in section.values
             for requirement in feature.requires:
-                if applies(requirement.when, feature, value, written) and not values.holds(
+                if applies(requirement.when, feature, current, written) and not values.holds(
                     requirement.target, section
                 ):
-                    findings.append(_broken(values, section, feature, value, requirement))
+                    findings.append(_broken(values, section, feature, current, requirement))
     return findings
 
 

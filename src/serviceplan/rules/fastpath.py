@@ -1,9 +1,10 @@
-"""The clean-file fast path: decide in C (libxml2) that a plan has no finding at all.
+"""The clean-file fast path: decide cheaply that a plan has no finding at all.
 
-A stricter hosting-mode XSD (no datacenter-only features, mailbox size required) and one XPath
-expression holding every dependency and mailbox-plan rule, both generated from the catalogue
-and compiled once, answer "surely clean" for the common case. Anything else goes to the Python
-rules, which explain each problem; a test checks the two always agree.
+A stricter hosting-mode XSD (no datacenter-only features, mailbox size required, compiled once)
+and a small XPath over the mailbox-plan attributes run in libxml2; the values then go straight
+from the tree into the same dependency and permission rules the full path uses. Anything that
+is not surely clean goes to the full rules, which explain each problem; a property test checks
+that the fast path never calls a plan clean that the full rules fault.
 """
 
 from __future__ import annotations
@@ -12,18 +13,28 @@ import functools
 
 from lxml import etree
 
-from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog, Condition, Feature, Target
-from ..values import ValueProblem, parse_value
+from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
+from ..model import Location
+from ..values import Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
-from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, PERMISSION_CATEGORY
+from .dependencies import PlanValues, check_dependencies
+from .features import SectionValues
+from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, permissions_in_several_plans
 
 _PLANS = "MailboxPlans/MailboxPlan"
-_UPPER, _LOWER_CASE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
-_LOWER = f"translate(normalize-space({{}}), '{_UPPER}', '{_LOWER_CASE}')"
-
-
-def _on(path: str) -> str:
-    return f"(normalize-space({path})='true' or normalize-space({path})='1')"
+_DEFAULT = "normalize-space(@ProvisionAsDefault)='true' or normalize-space(@ProvisionAsDefault)='1'"
+_ATTRIBUTES = " and ".join(
+    (
+        f"count({_PLANS}[{_DEFAULT}]) = 1",
+        f"not({_PLANS}[@Name = preceding-sibling::MailboxPlan/@Name])",
+        f"not({_PLANS}[normalize-space(@Name) = ''])",
+        # indexes are compared as trimmed text; leave odd spacing to the full rules
+        f"not({_PLANS}[@MailboxPlanIndex != normalize-space(@MailboxPlanIndex)])",
+        f"not({_PLANS}[@MailboxPlanIndex = preceding-sibling::MailboxPlan/@MailboxPlanIndex])",
+    )
+)
+_BOOLEANS: dict[str | None, bool] = {"true": True, "false": False, "1": True, "0": False}
+_NOWHERE = Location("")
 
 
 class FastPath:
@@ -31,103 +42,48 @@ class FastPath:
         self.catalog = catalog
         schema_doc = etree.fromstring(generate_xsd(catalog, hosting=True).encode())
         self.schema = etree.XMLSchema(schema_doc)
-        self.rules = etree.XPath(f"boolean({self._rules_expression()})")
-        checked = [
-            f for f in catalog.features if f.type in ("count", "bytes", "timespan") and f.hosting
-        ]
-        self.features = {f.name: f for f in checked}
-        paths = [
-            f"Organization/{f.name}" if f.scope == ORGANIZATION else f"{_PLANS}/{f.name}"
-            for f in checked
-        ]
-        self.values = etree.XPath(" | ".join(paths))
+        self.attributes = etree.XPath(f"boolean({_ATTRIBUTES})")
+        self.booleans = {
+            scope: frozenset(n for n, f in catalog.scope(scope).items() if f.is_boolean)
+            for scope in (ORGANIZATION, MAILBOX_PLAN)
+        }
 
     def is_clean(self, root: etree._Element) -> bool:
-        if not self.schema.validate(root) or not self.rules(root):
+        if not self.schema.validate(root) or not self.attributes(root):
             return False
-        for element in self.values(root):  # ranges the XSD patterns cannot express
-            feature = self.features[element.tag]
-            try:
-                parse_value(feature.type, element.text or "")
-            except ValueProblem:
-                return False
-        return True
+        organization = self._section(ORGANIZATION, root.find("Organization"))
+        plans = [self._section(MAILBOX_PLAN, plan) for plan in root.iterfind(_PLANS)]
+        if organization is None or None in plans:
+            return False
+        sections = [plan for plan in plans if plan is not None]
+        if organization.values.get(PER_PLAN_ROLE_ASSIGNMENT) is not True and (
+            permissions_in_several_plans(self.catalog, sections)
+        ):
+            return False
+        return not check_dependencies(PlanValues(self.catalog, organization, sections))
 
-    def _rules_expression(self) -> str:
-        clauses = [
-            f"count({_PLANS}[{_on('@ProvisionAsDefault')}]) = 1",
-            f"not({_PLANS}[@Name = preceding-sibling::MailboxPlan/@Name])",
-            f"not({_PLANS}[normalize-space(@Name) = ''])",
-            # indexes are compared as trimmed text; leave odd spacing to the full rules
-            f"not({_PLANS}[@MailboxPlanIndex != normalize-space(@MailboxPlanIndex)])",
-            f"not({_PLANS}[@MailboxPlanIndex = preceding-sibling::MailboxPlan/@MailboxPlanIndex])",
-        ]
-        permissions = [
-            f for f in self.catalog.scope(MAILBOX_PLAN).values()
-            if PERMISSION_CATEGORY in f.categories
-        ]
-        any_permission = " or ".join(_on(f.name) for f in permissions)
-        clauses.append(
-            f"{_on('Organization/' + PER_PLAN_ROLE_ASSIGNMENT)} or "
-            f"count({_PLANS}[{any_permission}]) <= 1"
-        )
-        for feature in self.catalog.features:
-            for requirement in feature.requires:
-                applies = self._condition(feature, requirement.when)
-                holds = self._target(feature, requirement.target)
-                if feature.scope == ORGANIZATION:
-                    clauses.append(f"not({applies}) or ({holds})")
-                else:
-                    clauses.append(f"not({_PLANS}[({applies}) and not({holds})])")
-        return " and ".join(f"({clause})" for clause in clauses)
-
-    def _path(self, feature: Feature, name: str) -> str:
-        return f"Organization/{name}" if feature.scope == ORGANIZATION else name
-
-    def _condition(self, feature: Feature, when: Condition) -> str:
-        path = self._path(feature, feature.name)
-        kind = when.kind
-        if kind == "default":
-            kind = "on" if feature.is_boolean else "set"
-        if kind == "on":
-            return _on(path)
-        if kind == "off":
-            return f"not({_on(path)})"
-        if kind == "set":
-            return f"boolean({path})"
-        if kind == "ge":
-            return (f"boolean({path}) and ({_LOWER.format(path)}='unlimited' or "
-                    f"number(normalize-space({path})) >= {int(when.operand)})")
-        operand = when.operand.casefold()
-        same = (f"number(normalize-space({path})) = {int(operand)}" if operand.isdigit()
-                else f"{_LOWER.format(path)}='{operand}'")
-        return f"boolean({path}) and {'' if kind == 'eq' else 'not'}({same})"
-
-    def _target(self, feature: Feature, target: Target) -> str:
-        derived = self.catalog.derived.get(target.name)
-        if derived is not None:
-            terms = " or ".join(
-                self._target(self.catalog.scope(ORGANIZATION)[t.name], t) for t in derived.terms
-            )
-            expression = terms if feature.scope == ORGANIZATION else terms.replace(
-                "Organization/", "../../Organization/")
-        else:
-            scope = {"same": feature.scope, "org": ORGANIZATION}.get(target.where, MAILBOX_PLAN)
-            boolean = self.catalog.is_boolean(scope, target.name)
-
-            def test(path: str) -> str:
-                return _on(path) if boolean else f"boolean({path})"
-
-            if target.where == "any-plan":
-                expression = f"boolean({_PLANS}[{test(target.name)}])"
-            elif target.where == "every-plan":
-                expression = f"not({_PLANS}[not({test(target.name)})])"
-            elif target.where == "org" or scope == ORGANIZATION:
-                prefix = "Organization/" if feature.scope == ORGANIZATION else "../../Organization/"
-                expression = test(prefix + target.name)
-            else:
-                expression = test(target.name)
-        return f"not({expression})" if target.negate else f"({expression})"
+    def _section(self, scope: str, element: etree._Element) -> SectionValues | None:
+        """The section's values, or None when one needs the full rules to judge."""
+        features = self.catalog.scope(scope)
+        booleans = self.booleans[scope]
+        values: dict[str, Value] = {}
+        for name, text, children in [(c.tag, c.text, len(c)) for c in element]:
+            if children:  # a comment inside a value: the full rules read it whole
+                return None
+            value = _BOOLEANS.get(text) if name in booleans else None
+            if value is not None:  # the common case
+                values[name] = value
+            elif name.__class__ is str:  # not a comment; the schema vouched for the name
+                feature = features[name]
+                try:
+                    values[name] = parse_value(
+                        feature.type, text or "", minimum=feature.minimum,
+                        maximum=feature.maximum, allowed=feature.values)
+                except ValueProblem:
+                    return None
+        section = SectionValues(scope, "", _NOWHERE, "")
+        section.values = values
+        return section
 
 
 @functools.cache

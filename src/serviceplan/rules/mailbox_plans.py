@@ -72,7 +72,7 @@ def check_mailbox_plans(
         plans, "MailboxPlanIndex", lambda p: (p.index or "").strip().casefold() or None,
         "duplicate-mailbox-plan-index")
     if organization.values.get(PER_PLAN_ROLE_ASSIGNMENT) is not True:
-        findings += _permissions_in_several_plans(catalog, sections)
+        findings += permissions_in_several_plans(catalog, sections)
     return findings
 
 
@@ -97,17 +97,16 @@ def _duplicates(
     return findings
 
 
-def _permissions_in_several_plans(
+def permissions_in_several_plans(
     catalog: Catalog, sections: Sequence[SectionValues]
 ) -> list[Finding]:
-    permission_features = [
-        f.name for f in catalog.scope(MAILBOX_PLAN).values() if PERMISSION_CATEGORY in f.categories
-    ]
-    enabling = [
-        (section, [name for name in permission_features if section.values.get(name) is True])
-        for section in sections
-    ]
-    enabling = [(section, names) for section, names in enabling if names]
+    permission_features = catalog.in_category(MAILBOX_PLAN, PERMISSION_CATEGORY)
+    enabling = []
+    for section in sections:
+        names = permission_features & {n for n, v in section.values.items() if v is True}
+        if names:
+            order = catalog.scope(MAILBOX_PLAN)
+            enabling.append((section, sorted(names, key=lambda n: order[n].position)))
     if len(enabling) < 2:
         return []
     first = enabling[0][0]

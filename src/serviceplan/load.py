@@ -197,8 +197,11 @@ def build_document(root: etree._Element, source: str, plan_name: str) -> PlanDoc
 
 def plan_name_of(path: str) -> str:
     """Exchange names a plan after its file's base name; the extension's case does not matter."""
-    name = Path(path).name
-    return name[: -len(PLAN_SUFFIX)] if name.lower().endswith(PLAN_SUFFIX) else Path(name).stem
+    name = path.replace("\\", "/").rpartition("/")[2]  # plain string work: a hot path
+    if name.lower().endswith(PLAN_SUFFIX):
+        return name[: -len(PLAN_SUFFIX)]
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot and stem else name
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, list[Finding]]:

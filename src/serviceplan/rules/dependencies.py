@@ -22,12 +22,16 @@ class PlanValues:
         self.catalog = catalog
         self.organization = organization
         self.plans = plans
+        self._derived: dict[str, bool] = {}  # derived values are Organization-wide: once each
 
     def holds(self, target: Target, section: SectionValues) -> bool:
         """Whether the target is on (set), or off (unset) when negated."""
         derived = self.catalog.derived.get(target.name)
         if derived is not None:
-            result = any(self.holds(term, self.organization) for term in derived.terms)
+            result = self._derived.get(derived.name)
+            if result is None:
+                result = any(self.holds(term, self.organization) for term in derived.terms)
+                self._derived[derived.name] = result
         elif target.where == "any-plan":
             result = any(self._is_on(target.name, plan) for plan in self.plans)
         elif target.where == "every-plan":

@@ -21,18 +21,6 @@ from .dependencies import PlanValues, check_dependencies
 from .features import SectionValues
 from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, permissions_in_several_plans
 
-_PLANS = "MailboxPlans/MailboxPlan"
-_DEFAULT = "normalize-space(@ProvisionAsDefault)='true' or normalize-space(@ProvisionAsDefault)='1'"
-_ATTRIBUTES = " and ".join(
-    (
-        f"count({_PLANS}[{_DEFAULT}]) = 1",
-        f"not({_PLANS}[@Name = preceding-sibling::MailboxPlan/@Name])",
-        f"not({_PLANS}[normalize-space(@Name) = ''])",
-        # indexes are compared as trimmed text; leave odd spacing to the full rules
-        f"not({_PLANS}[@MailboxPlanIndex != normalize-space(@MailboxPlanIndex)])",
-        f"not({_PLANS}[@MailboxPlanIndex = preceding-sibling::MailboxPlan/@MailboxPlanIndex])",
-    )
-)
 _BOOLEANS: dict[str | None, bool] = {"true": True, "false": False, "1": True, "0": False}
 _NOWHERE = Location("")
 
@@ -42,17 +30,21 @@ class FastPath:
         self.catalog = catalog
         schema_doc = etree.fromstring(generate_xsd(catalog, hosting=True).encode())
         self.schema = etree.XMLSchema(schema_doc)
-        self.attributes = etree.XPath(f"boolean({_ATTRIBUTES})")
         self.booleans = {
             scope: frozenset(n for n, f in catalog.scope(scope).items() if f.is_boolean)
             for scope in (ORGANIZATION, MAILBOX_PLAN)
         }
 
     def is_clean(self, root: etree._Element) -> bool:
-        if not self.schema.validate(root) or not self.attributes(root):
+        if not self.schema.validate(root):
             return False
-        organization = self._section(ORGANIZATION, root.find("Organization"))
-        plans = [self._section(MAILBOX_PLAN, plan) for plan in root.iterfind(_PLANS)]
+        # the schema vouches for the shape: one Organization, then MailboxPlans of plans
+        organization_element, plans_element = (c for c in root if c.tag.__class__ is str)
+        plan_elements = [c for c in plans_element if c.tag.__class__ is str]
+        if not _attributes_clean(plan_elements):
+            return False
+        organization = self._section(ORGANIZATION, organization_element)
+        plans = [self._section(MAILBOX_PLAN, plan) for plan in plan_elements]
         if organization is None or None in plans:
             return False
         sections = [plan for plan in plans if plan is not None]
@@ -84,6 +76,21 @@ class FastPath:
         section = SectionValues(scope, "", _NOWHERE, "")
         section.values = values
         return section
+
+
+def _attributes_clean(plans: list[etree._Element]) -> bool:
+    """Names present and unique, indexes unique, exactly one default (as the full rules)."""
+    names: set[str] = set()
+    indexes: set[str] = set()
+    defaults = 0
+    for plan in plans:
+        name, index = plan.get("Name"), plan.get("MailboxPlanIndex")
+        if not name.strip() or name in names or index != index.strip() or index in indexes:
+            return False  # odd spacing is left to the full rules as well
+        names.add(name)
+        indexes.add(index)
+        defaults += (plan.get("ProvisionAsDefault") or "").strip() in ("true", "1")
+    return defaults == 1
 
 
 @functools.cache

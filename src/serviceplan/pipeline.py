@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from .catalog import Catalog, load_catalog
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .load import (
     DEFAULT_MAX_FILE_SIZE,
     PLAN_SUFFIX,
@@ -65,14 +65,11 @@ def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Input]:
             continue
         path = Path(given)
         if path.is_dir():
-            for folder, dirs, files in os.walk(path, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
-                    if name.casefold() == REMAP_NAME.casefold() or _is_plan(name):
-                        child = Path(folder, name)
-                        if not child.is_symlink():
-                            item = Input(str(child), child, not _is_plan(name))
-                            found.setdefault(str(child), item)
+            for entry in _walk(given):
+                name = entry.name
+                if name.casefold() == REMAP_NAME.casefold() or _is_plan(name):
+                    item = Input(entry.path, Path(entry.path), not _is_plan(name))
+                    found.setdefault(entry.path, item)
         elif path.is_file():
             found.setdefault(str(path), Input(str(path), path, _is_remap(path.name)))
         elif path.exists() or path.is_symlink():
@@ -80,6 +77,19 @@ def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Input]:
         else:
             raise UsageError(f"{given}: no such file or folder", hint="check the path")
     return list(found.values())
+
+
+def _walk(folder: str) -> Iterator[os.DirEntry[str]]:
+    """Regular files below `folder`, each folder's own files first, by name; links skipped."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        raise InputError(f"{folder}: cannot list: {error.strerror or error}") from error
+    # DirEntry knows its type from the listing: no extra system call per file
+    yield from (entry for entry in entries if entry.is_file(follow_symlinks=False))
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path)
 
 
 def validate_plan_bytes(data: bytes, source: str, catalog: Catalog) -> list[Finding]:
@@ -130,7 +140,7 @@ def _plans_beside(folder: Path) -> dict[str, str]:
     except OSError:
         return {}
     return {
-        plan_name_of(entry.name).casefold(): str(folder / entry.name)
+        plan_name_of(entry.name).casefold(): entry.path
         for entry in entries
         if _is_plan(entry.name) and entry.is_file(follow_symlinks=False)
     }

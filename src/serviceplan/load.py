@@ -32,7 +32,7 @@ _PROLOG_DOCTYPE = re.compile(
 )
 _BAD_ENCODING_MESSAGES = ("not proper UTF-8", "Invalid bytes in character encoding")
 _DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
-_PARSER = safe_parser()
+_PARSER = safe_parser(keep_comments=False)
 
 
 def read_input(path: Path | None, display: str, max_size: int, stdin: bytes = b"") -> bytes:

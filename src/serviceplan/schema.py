@@ -15,8 +15,13 @@ SCHEMA_FILE = "ServicePlan.xsd"
 _SCHEMA_VIOLATION = rule("schema-violation")
 
 
-def safe_parser() -> etree.XMLParser:
-    """A parser that never loads a DTD, expands an entity or touches the network."""
+def safe_parser(*, keep_comments: bool = True) -> etree.XMLParser:
+    """A parser that never loads a DTD, expands an entity or touches the network.
+
+    Without `keep_comments` it also drops comments, PIs and blank text between elements:
+    validation never reads them, a value split by a comment reads whole, and the smaller
+    tree parses and walks faster. Line numbers are unaffected.
+    """
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -24,7 +29,9 @@ def safe_parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         collect_ids=False,
-        remove_blank_text=False,
+        remove_comments=not keep_comments,
+        remove_pis=not keep_comments,
+        remove_blank_text=not keep_comments,
     )
 
 

@@ -59,13 +59,12 @@ class FastPath:
         features = self.catalog.scope(scope)
         booleans = self.booleans[scope]
         values: dict[str, Value] = {}
-        for name, text, children in [(c.tag, c.text, len(c)) for c in element]:
-            if children:  # a comment inside a value: the full rules read it whole
-                return None
+        # the parser dropped comments and PIs, and the schema allows no child elements
+        for name, text in [(c.tag, c.text) for c in element]:
             value = _BOOLEANS.get(text) if name in booleans else None
             if value is not None:  # the common case
                 values[name] = value
-            elif name.__class__ is str:  # not a comment; the schema vouched for the name
+            else:  # the schema vouched for the name
                 feature = features[name]
                 try:
                     values[name] = parse_value(

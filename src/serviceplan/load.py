@@ -31,6 +31,11 @@ _PROLOG_DOCTYPE = re.compile(
     rb"\A\s*(?:<\?(?:[^?]|\?(?!>))*\?>\s*|<!--(?:[^-]|-(?!->))*-->\s*)*<!DOCTYPE"
 )
 _BAD_ENCODING_MESSAGES = ("not proper UTF-8", "Invalid bytes in character encoding")
+_DECLARED_ENCODING_BYTES = re.compile(
+    rb"""<\?xml[^>]*?encoding\s*=\s*(["'])([A-Za-z0-9._-]*)\1"""
+)
+_ACCEPTED_ENCODINGS = {b"utf-8", b"utf8", b"utf-16", b"utf16"}
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _PARSER = safe_parser(keep_comments=False)
 
@@ -72,18 +77,25 @@ def too_large_finding(error: Exception) -> Finding | None:
 
 
 def to_utf8(data: bytes, source: str) -> tuple[bytes, list[Finding]]:
-    """UTF-8 bytes for the parser: BOMs stripped, UTF-16 (with BOM) transcoded."""
-    if data.startswith(_UTF8_BOM):
-        return data[3:], []
+    """UTF-8 bytes with LF line ends for the parser: BOMs stripped, UTF-16 (with BOM)
+    transcoded, any other declared encoding refused."""
     if data.startswith(_UTF16_BOMS):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as error:
             return b"", [_bad_encoding(source, f"invalid UTF-16: {error.reason}")]
         # the declaration may still say utf-16; the bytes we hand on are UTF-8
-        return _DECLARED_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8"), []
-    if data[:2] in (b"<\x00", b"\x00<"):
+        data = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
+    elif data.startswith(_UTF8_BOM):
+        data = data[3:]
+    elif data[:2] in (b"<\x00", b"\x00<"):
         return b"", [_bad_encoding(source, "UTF-16 without a byte order mark")]
+    declared = _DECLARED_ENCODING_BYTES.match(data)
+    if declared is not None and declared[2].lower() not in _ACCEPTED_ENCODINGS:
+        detail = f"the file declares {declared[2].decode('ascii')}; plans are UTF-8 or UTF-16"
+        return b"", [_bad_encoding(source, detail)]
+    if b"\r" in data:  # libxml2 counts lines on LF only; XML reads a lone CR as LF anyway
+        data = _LONE_CR.sub(b"\n", data)
     return data, []
 
 
@@ -171,6 +183,7 @@ def build_document(root: etree._Element, source: str, plan_name: str) -> PlanDoc
                     name=element.get("Name"),
                     index=element.get("MailboxPlanIndex"),
                     provision_as_default=element.get("ProvisionAsDefault"),
+                    is_pilot=element.get("IsPilotMailboxPlan"),
                     features=_features(element),
                     location=Location(source, element.sourceline or 0),
                     path=path,

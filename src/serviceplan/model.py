@@ -66,6 +66,7 @@ class MailboxPlanElement:
     features: tuple[FeatureElement, ...]
     location: Location
     path: str
+    is_pilot: str | None = None
 
     @property
     def label(self) -> str:

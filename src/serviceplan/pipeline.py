@@ -124,6 +124,9 @@ def _explained(xsd: Finding, domain: list[Finding]) -> bool:
     path = re.sub(r"MailboxPlan(?=/|$)", "MailboxPlan[1]", xsd.path)
     if not path:
         return any(f.location.line == xsd.location.line for f in domain)
+    if "attribute '" in xsd.message:  # explained only by a finding about that attribute
+        attribute = xsd.message.split("attribute '", 1)[1].split("'", 1)[0]
+        return any(f.path == path and attribute in f.message for f in domain)
     if any(f.path == path for f in domain):
         return True
     section = _SECTION.match(path)

@@ -39,10 +39,13 @@ def check_attributes(plan: MailboxPlanElement) -> list[Finding]:
             findings.append(_ATTRIBUTE.finding(
                 f"{plan.label} has MailboxPlanIndex {plan.index!r}: {problem}",
                 plan.location, path=plan.path, hint="use a small whole number such as 0, 1, 2"))
-    if _boolean(plan.provision_as_default) is None:
-        findings.append(_ATTRIBUTE.finding(
-            f"{plan.label} has ProvisionAsDefault {plan.provision_as_default!r}",
-            plan.location, path=plan.path, hint="write true or false"))
+    for attribute, text in (
+        ("ProvisionAsDefault", plan.provision_as_default), ("IsPilotMailboxPlan", plan.is_pilot)
+    ):
+        if _boolean(text) is None:
+            findings.append(_ATTRIBUTE.finding(
+                f"{plan.label} has {attribute} {text!r}", plan.location, path=plan.path,
+                hint="write true or false"))
     return findings
 
 

@@ -142,6 +142,14 @@ def _parse_timespan(token: str) -> timedelta:
     return -span if match["sign"] else span
 
 
+def format_bytes(size: int) -> str:
+    """A byte count in the largest unit that divides it exactly, as plans write sizes."""
+    for unit, factor in (("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size and size % factor == 0:
+            return f"{size // factor}{unit}"
+    return f"{size}B"
+
+
 def format_value(value: Value) -> str:
     """The canonical text of a value, as it would be written in a plan."""
     if isinstance(value, bool):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..catalog import ORGANIZATION, Catalog, Condition, Feature, Requirement, Target
 from ..model import Finding
-from ..values import Unlimited, Value, format_value
+from ..values import Unlimited, Value, format_bytes, format_value
 from .features import SectionValues, value_of
 from .registry import rule
 
@@ -97,7 +97,11 @@ def check_dependencies(values: PlanValues) -> list[Finding]:
 def _describe_value(feature: Feature, value: Value | None) -> str:
     if feature.is_boolean:
         return "on" if value is True else "off"
-    return "not set" if value is None else f"{format_value(value)}"
+    if value is None:
+        return "not set"
+    if feature.type == "bytes" and isinstance(value, int):
+        return format_bytes(value)
+    return format_value(value)
 
 
 def _broken(

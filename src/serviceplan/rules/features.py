@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import FeatureElement, Finding, Location
-from ..values import Value, ValueProblem, parse_value
+from ..values import EXPECTED, Value, ValueProblem, parse_value
 from .registry import rule
 
 ORGANIZATION_PATH = "/Configuration/Organization"
@@ -96,7 +96,7 @@ def check_section(
             location, path = _where(section, element)
             findings.append(_INVALID.finding(
                 f"{name} has the value {text.strip()!r}: {problem}", location, path=path,
-                hint=f"`serviceplan explain {name}` shows its type"))
+                hint=f"{name} takes {EXPECTED[feature.type]}"))
     if any(a >= b for a, b in itertools.pairwise(positions)):
         findings.extend(_order_findings(section, positions, ordered))
     for feature in catalog.required(section.scope):
@@ -162,7 +162,7 @@ def _order_findings(
         location, path = _where(section, element)
         findings.append(_ORDER.finding(
             f"{element.name} is out of the schema's order in {section.label}: it belongs {where}",
-            location, path=path, hint=f"move it {where}, or run `serviceplan fmt`"))
+            location, path=path, hint=f"move it {where}"))
     return findings
 
 

@@ -39,18 +39,18 @@ RULES: dict[str, Rule] = {
              "Save the file as UTF-8 (with or without BOM) or UTF-16 with BOM."),
         Rule("SP100", "schema-violation", E,
              "The file does not match the service-plan schema (ServicePlan.xsd).",
-             "Compare the element with schemas/ServicePlan.xsd; `serviceplan explain` "
-             "shows each feature."),
+             "Compare the element with schemas/ServicePlan.xsd (shipped in the package)."),
         # Features
         Rule("SP101", "unknown-feature", E, "An element that is not a known feature.",
-             "Check the spelling against `serviceplan features`."),
+             "Check the spelling against the feature catalogue "
+             "(schemas/catalog/exchange2013.csv)."),
         Rule("SP102", "wrong-section", E,
              "A feature placed in the Organization when it belongs to mailbox plans, or the "
              "reverse.", "Move the element to the section it belongs to."),
         Rule("SP103", "feature-out-of-order", E,
              "A feature out of the schema's order (global, permission, quota; alphabetical "
              "within a group with the schema's exceptions).",
-             "Move the element where the message says, or run `serviceplan fmt`."),
+             "Move the element where the message says."),
         Rule("SP104", "duplicate-feature", E, "The same feature written twice in one section.",
              "Keep one of the two elements."),
         Rule("SP105", "required-quota-missing", E,
@@ -62,7 +62,7 @@ RULES: dict[str, Rule] = {
              "Remove the element (hosting-mode Exchange rejects the plan)."),
         Rule("SP107", "invalid-value", E,
              "A value of the wrong type or out of range for its feature.",
-             "Write a value of the feature's type; `serviceplan explain FEATURE` shows it."),
+             "Write a value of the feature's type, as the message says."),
         Rule("SP108", "unexpected-content", E,
              "A feature element holding child elements instead of text.",
              "Feature elements hold a single text value."),

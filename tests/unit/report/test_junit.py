@@ -51,7 +51,8 @@ def test_one_case_per_file_and_failures_for_errors() -> None:
     assert failures[0].get("message") == "Unknown feature."
     assert failures[0].text == (
         "plans/a.serviceplan:12:5: error: Unknown feature. [SP101 unknown-feature]\n"
-        "  hint: Check the spelling against `serviceplan features`.\n"
+        "  hint: Check the spelling against the feature catalogue "
+        "(schemas/catalog/exchange2013.csv).\n"
         "  at /Configuration/X"
     )
     assert failures[1].get("message") == NASTY  # newline and <&"' survive the round trip

@@ -30,7 +30,8 @@ def test_text_lists_findings_hints_paths_and_summary() -> None:
     assert out == (
         "plans/a.serviceplan:12:5: error: Unknown feature 'MailTipEnabled'. "
         "[SP101 unknown-feature]\n"
-        "  hint: Check the spelling against `serviceplan features`.\n"
+        "  hint: Check the spelling against the feature catalogue "
+        "(schemas/catalog/exchange2013.csv).\n"
         "  at /Configuration/Organization/MailTipEnabled\n"
         'plans/a.serviceplan:30: error: Value "10,5:GB" is 100% <&"\'> wrong\n'
         "  for Größe [SP107 invalid-value]\n"

@@ -126,11 +126,6 @@ class Feature:
         return f"{self.scope}/{self.name}"
 
     @functools.cached_property
-    def only_when_on(self) -> bool:
-        """Whether every requirement applies only while this (boolean) feature is on."""
-        return self.is_boolean and all(r.when.kind in ("default", "on") for r in self.requires)
-
-    @functools.cached_property
     def default_value(self) -> Value | None:
         """The value Exchange uses when the element is absent (None: unset)."""
         if not self.default:
@@ -147,8 +142,6 @@ class Catalog:
     derived: Mapping[str, Derived]
     _by_scope: dict[str, dict[str, Feature]] = field(init=False, repr=False)
     _aliases: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
-    _when_on: dict[str, dict[str, Feature]] = field(init=False, repr=False)
-    _always: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
     _required: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -160,16 +153,6 @@ class Catalog:
                 aliases.setdefault(alias.casefold(), []).append(feature)
         object.__setattr__(self, "_by_scope", by_scope)
         object.__setattr__(self, "_aliases", {k: tuple(v) for k, v in aliases.items()})
-        when_on = {
-            scope: {n: f for n, f in by_scope[scope].items() if f.requires and f.only_when_on}
-            for scope in SCOPES
-        }
-        always = {
-            scope: tuple(f for f in by_scope[scope].values() if f.requires and not f.only_when_on)
-            for scope in SCOPES
-        }
-        object.__setattr__(self, "_when_on", when_on)
-        object.__setattr__(self, "_always", always)
         required = {
             scope: tuple(f for f in by_scope[scope].values() if f.required) for scope in SCOPES
         }
@@ -201,14 +184,6 @@ class Catalog:
     def required(self, scope: str) -> tuple[Feature, ...]:
         """The features every section of this scope must write."""
         return self._required[scope]
-
-    def needs_when_on(self, scope: str) -> Mapping[str, Feature]:
-        """Boolean features whose requirements apply only while they are on."""
-        return self._when_on[scope]
-
-    def needs_always(self, scope: str) -> tuple[Feature, ...]:
-        """Features with requirements that must be judged whatever their value."""
-        return self._always[scope]
 
     def is_boolean(self, scope: str, name: str) -> bool:
         feature = self.get(scope, name)

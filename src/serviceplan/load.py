@@ -46,23 +46,35 @@ def read_input(path: Path | None, display: str, max_size: int, stdin: bytes = b"
         data = stdin
     else:
         try:
-            with open(path, "rb", buffering=0) as handle:
-                # size the read from fstat (not the cap: that would allocate 1 MiB a file),
-                # and keep reading if the file grew, never past the cap
-                size = min(os.fstat(handle.fileno()).st_size, max_size) + 1
-                # st_size 0 may be a pipe or /dev/zero: the cap bounds that read too
-                data = handle.read(max_size + 1 if size <= 1 else size) or b""
-                while len(data) == size <= max_size:
-                    more = handle.read(max_size + 1 - len(data))
-                    if not more:
-                        break
-                    data += more
-                    size = len(data)
+            data = _read_capped(path, max_size)
         except OSError as error:
             raise InputError(f"{display}: cannot read: {error.strerror or error}") from error
     if len(data) > max_size:
         raise _TooLarge(display, max_size)
     return data
+
+
+def _read_capped(path: Path, max_size: int) -> bytes:
+    """At most `max_size + 1` bytes, with raw system calls (this runs once per plan)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        # size the first read from fstat, not from the cap (that would allocate 1 MiB a
+        # file); st_size 0 may be a pipe or /dev/zero, and the cap bounds every read
+        request = min(os.fstat(descriptor).st_size, max_size) + 1
+        if request == 1:
+            request = max_size + 1
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_size:
+            chunk = os.read(descriptor, request)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            request = max_size + 1 - total
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 class _TooLarge(Exception):

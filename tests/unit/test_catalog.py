@@ -14,6 +14,7 @@ from serviceplan.catalog import (
     parse_requires,
 )
 from serviceplan.errors import CatalogError
+from serviceplan.rules.dependencies import requirement_split
 from serviceplan.values import UNLIMITED
 
 HEADER = (
@@ -147,9 +148,9 @@ def test_derived_privacy_features_allowed() -> None:
     assert load_catalog().is_boolean(ORGANIZATION, "PrivacyFeaturesAllowed")
 
 
-def test_needs_when_on_holds_booleans_whose_rules_apply_only_when_on() -> None:
+def test_requirements_judged_when_written() -> None:
     catalog = load_catalog()
-    organization = catalog.needs_when_on(ORGANIZATION)
+    organization, _ = requirement_split(catalog, ORGANIZATION)
     assert "ApplicationImpersonationEnabled" in organization
     assert "SearchMessageEnabled" in organization
     assert "OfflineAddressBookEnabled" in organization
@@ -157,22 +158,16 @@ def test_needs_when_on_holds_booleans_whose_rules_apply_only_when_on() -> None:
     assert "PermissionManagementEnabled" not in organization
     assert "OWAPermissions" not in organization
     assert "MailTipsEnabled" not in organization
-    assert all(f.is_boolean and f.requires and f.only_when_on for f in organization.values())
-    assert "OutlookAnywhereEnabled" in catalog.needs_when_on(MAILBOX_PLAN)
+    assert "ContactCountQuota" in organization  # value>=1001 cannot meet the default 0
+    assert all(f.requires for f in organization.values())
+    assert "OutlookAnywhereEnabled" in requirement_split(catalog, MAILBOX_PLAN)[0]
 
 
-def test_needs_always_holds_the_rest() -> None:
+def test_requirements_judged_always_are_those_the_default_can_trigger() -> None:
     catalog = load_catalog()
-    names = [f.name for f in catalog.needs_always(ORGANIZATION)]
-    assert "PermissionManagementEnabled" in names
-    assert "OWAPermissions" in names
-    assert "ContactCountQuota" in names
-    assert "PerimeterSafelistingUIMode" in names
-    assert "ApplicationImpersonationEnabled" not in names
-    plan_names = [f.name for f in catalog.needs_always(MAILBOX_PLAN)]
-    assert "ArchiveQuota" in plan_names
-    assert "SyncAccountsPollingInterval" in plan_names
-    assert "OutlookAnywhereEnabled" not in plan_names
+    names = [f.name for f in requirement_split(catalog, ORGANIZATION)[1]]
+    assert names == ["PermissionManagementEnabled", "OWAPermissions"]  # their off: clauses
+    assert requirement_split(catalog, MAILBOX_PLAN)[1] == ()
 
 
 def test_feature_defaults() -> None:
@@ -266,8 +261,8 @@ def test_parse_catalog_minimal() -> None:
     assert beta is not None
     assert beta.requires[0].target == Target("Alpha")
     assert [f.name for f in catalog.required(MAILBOX_PLAN)] == ["Size"]
-    assert list(catalog.needs_when_on(ORGANIZATION)) == ["Beta"]
-    assert [f.name for f in catalog.needs_always(MAILBOX_PLAN)] == ["Size"]
+    assert list(requirement_split(catalog, ORGANIZATION)[0]) == ["Beta"]
+    assert list(requirement_split(catalog, MAILBOX_PLAN)[0]) == ["Size"]
 
 
 def test_parse_catalog_reads_derived_values() -> None:
@@ -307,7 +302,7 @@ def test_parse_catalog_rejects_a_bad_minimum() -> None:
         parse_catalog("mini", HEADER + GOOD_ROWS + bad)
 
 
-def test_only_when_on_and_unlimited_default() -> None:
+def test_unlimited_default_is_judged_always() -> None:
     extra = (
         "Organization,quota,Q,count,,0,,Unlimited,OrgWideConfiguration,yes,no,value>=5: Alpha,,\n"
     )
@@ -317,5 +312,5 @@ def test_only_when_on_and_unlimited_default() -> None:
     assert quota.default_value is UNLIMITED
     assert quota.minimum == 0
     assert quota.maximum is None
-    assert quota.only_when_on is False
-    assert [f.name for f in catalog.needs_always(ORGANIZATION)] == ["Q"]
+    # its default (Unlimited) meets value>=5, so it is judged even when not written
+    assert [f.name for f in requirement_split(catalog, ORGANIZATION)[1]] == ["Q"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from ..catalog import ORGANIZATION, Catalog, Condition, Feature, Requirement, Target
@@ -72,25 +73,46 @@ def applies(condition: Condition, feature: Feature, value: Value | None, written
     return same if kind == "eq" else not same
 
 
+@functools.cache
+def requirement_split(
+    catalog: Catalog, scope: str
+) -> tuple[dict[str, Feature], tuple[Feature, ...]]:
+    """Features with requirements: those judged only when written, and the few judged always.
+
+    A requirement can apply to a feature that is not written only through its default (an
+    `off:` clause, or a quota whose default meets a `value>=` clause); the rest need looking
+    at only for the features a plan actually writes.
+    """
+    when_written: dict[str, Feature] = {}
+    always: list[Feature] = []
+    for feature in catalog.scope(scope).values():
+        if not feature.requires:
+            continue
+        if any(applies(r.when, feature, feature.default_value, False) for r in feature.requires):
+            always.append(feature)
+        else:
+            when_written[feature.name] = feature
+    return when_written, tuple(always)
+
+
 def check_dependencies(values: PlanValues) -> list[Finding]:
     catalog = values.catalog
     findings: list[Finding] = []
     for section in (values.organization, *values.plans):
-        when_on = catalog.needs_when_on(section.scope)
-        # most requirements apply only while their feature is on, and then always apply
-        for name, value in section.values.items():
-            if value is True and name in when_on:
-                for requirement in when_on[name].requires:
-                    if not values.holds(requirement.target, section):
-                        findings.append(_broken(values, section, when_on[name], True, requirement))
-        for feature in catalog.needs_always(section.scope):
-            current = value_of(section, catalog, feature.name)
+        when_written, always = requirement_split(catalog, section.scope)
+        judged: list[tuple[Feature, Value | None]] = [
+            (feature, value)
+            for name, value in section.values.items()
+            if value is not False and (feature := when_written.get(name)) is not None
+        ]
+        judged += [(f, value_of(section, catalog, f.name)) for f in always]
+        for feature, value in judged:
             written = feature.name in section.values
             for requirement in feature.requires:
-                if applies(requirement.when, feature, current, written) and not values.holds(
+                if applies(requirement.when, feature, value, written) and not values.holds(
                     requirement.target, section
                 ):
-                    findings.append(_broken(values, section, feature, current, requirement))
+                    findings.append(_broken(values, section, feature, value, requirement))
     return findings
 
 

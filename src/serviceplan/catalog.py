@@ -181,6 +181,11 @@ class Catalog:
         """Names of the features of one scope that carry an update category."""
         return frozenset(n for n, f in self._by_scope[scope].items() if category in f.categories)
 
+    @functools.cache  # noqa: B019  (one catalogue per process, never freed)
+    def on_by_default(self, scope: str) -> frozenset[str]:
+        """Booleans that are on when a plan does not write them (e.g. CommonConfiguration)."""
+        return frozenset(n for n, f in self._by_scope[scope].items() if f.default_value is True)
+
     def required(self, scope: str) -> tuple[Feature, ...]:
         """The features every section of this scope must write."""
         return self._required[scope]

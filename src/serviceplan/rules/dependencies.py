@@ -42,11 +42,12 @@ class PlanValues:
             result = self._is_on(target.name, where)
         return result != target.negate
 
-    @staticmethod
-    def _is_on(name: str, section: SectionValues) -> bool:
-        """A boolean that is on, or any other feature that is written (and valid)."""
+    def _is_on(self, name: str, section: SectionValues) -> bool:
+        """A boolean that is on (written, or on by default), or any other feature written."""
         value = section.values.get(name)
-        return value is True or (value is not None and value is not False)
+        if value is None:
+            return name in self.catalog.on_by_default(section.scope)
+        return value is not False
 
     def failing_plans(self, target: Target) -> list[str]:
         return [plan.label for plan in self.plans if not self._is_on(target.name, plan)]

@@ -24,7 +24,7 @@ from .load import (
     too_large_finding,
 )
 from .model import Finding, RemapTable, ValidationReport
-from .rules import check_plan
+from .rules import PlanSections, read_plan
 from .rules.fastpath import fast_path
 from .rules.remap import check_remap, unreferenced_plans
 from .schema import schema_findings
@@ -93,22 +93,41 @@ def _walk(folder: str) -> Iterator[os.DirEntry[str]]:
 
 
 def validate_plan_bytes(data: bytes, source: str, catalog: Catalog) -> list[Finding]:
-    """XSD first, then domain rules; schema errors the domain rules explain are not repeated."""
     root, findings = parse_plan_xml(data, source)
     if root is None:
         return findings
-    if fast_path(catalog).is_clean(root):
+    if fast_path(catalog).is_clean(root):  # values only: validation needs no provenance
         return []
     return explain_plan(root, source, catalog)
 
 
+def load_plan(
+    data: bytes, source: str, catalog: Catalog
+) -> tuple[list[Finding], PlanSections | None]:
+    """Findings for one plan file, and its values when it could be read into sections."""
+    root, findings = parse_plan_xml(data, source)
+    if root is None:
+        return findings, None
+    sections = fast_path(catalog).read_clean(root, source)
+    if sections is not None:
+        return [], sections
+    return explain_plan_sections(root, source, catalog)
+
+
 def explain_plan(root: etree._Element, source: str, catalog: Catalog) -> list[Finding]:
     """The full rules, on the slow path: every finding of a parsed plan, explained."""
+    return explain_plan_sections(root, source, catalog)[0]
+
+
+def explain_plan_sections(
+    root: etree._Element, source: str, catalog: Catalog
+) -> tuple[list[Finding], PlanSections | None]:
+    """XSD first, then domain rules; schema errors the domain rules explain are not repeated."""
     xsd = schema_findings(root, source)
     if root.tag != "Configuration":
-        return xsd
-    domain = check_plan(build_document(root, source, plan_name_of(source)), catalog)
-    return domain + [finding for finding in xsd if not _explained(finding, domain)]
+        return xsd, None
+    domain, sections = read_plan(build_document(root, source, plan_name_of(source)), catalog)
+    return domain + [finding for finding in xsd if not _explained(finding, domain)], sections
 
 
 _SECTION = re.compile(r"^/Configuration/(?:Organization|MailboxPlans/MailboxPlan\[\d+\])")

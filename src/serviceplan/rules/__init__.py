@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
-from ..model import Finding, PlanDocument
+from ..model import Finding, MailboxPlanElement, PlanDocument
 from .dependencies import PlanValues, check_dependencies
 from .features import ORGANIZATION_PATH, SectionValues, check_section
 from .mailbox_plans import check_mailbox_plans
 from .registry import RULES, Rule
 
 
-def check_plan(document: PlanDocument, catalog: Catalog) -> list[Finding]:
-    """Every domain finding for one parsed plan, in Exchange's order of checks."""
+@dataclass(frozen=True, slots=True)
+class PlanSections:
+    """A plan read into values, section by section: what the rules judged, and what compile
+    resolves when they found no error."""
+
+    organization: SectionValues
+    mailbox_plans: tuple[tuple[MailboxPlanElement, SectionValues], ...]
+
+
+def read_plan(document: PlanDocument, catalog: Catalog) -> tuple[list[Finding], PlanSections]:
+    """Every domain finding for one parsed plan, in Exchange's order of checks, and its values."""
     findings: list[Finding] = []
     organization = SectionValues(
         ORGANIZATION, "the Organization", document.organization_location or document.location,
@@ -27,7 +38,12 @@ def check_plan(document: PlanDocument, catalog: Catalog) -> list[Finding]:
     findings += check_mailbox_plans(document, catalog, plans, organization)
     if document.organization is not None:
         findings += check_dependencies(PlanValues(catalog, organization, plans))
-    return findings
+    pairs = tuple(zip(document.mailbox_plans, plans, strict=True))
+    return findings, PlanSections(organization, pairs)
 
 
-__all__ = ["RULES", "Rule", "check_plan"]
+def check_plan(document: PlanDocument, catalog: Catalog) -> list[Finding]:
+    return read_plan(document, catalog)[0]
+
+
+__all__ = ["RULES", "PlanSections", "Rule", "check_plan", "read_plan"]

@@ -14,15 +14,17 @@ import functools
 from lxml import etree
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
-from ..model import Location
+from ..model import Location, MailboxPlanElement
 from ..values import Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
+from . import PlanSections
 from .dependencies import PlanValues, check_dependencies
-from .features import SectionValues
+from .features import ORGANIZATION_PATH, SectionValues
 from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, permissions_in_several_plans
 
-_BOOLEANS: dict[str | None, bool] = {"true": True, "false": False, "1": True, "0": False}
 _NOWHERE = Location("")
+_ANONYMOUS = MailboxPlanElement("", "", None, (), _NOWHERE, "")
+_BOOLEANS: dict[str, bool] = {"true": True, "false": False, "1": True, "0": False}
 
 
 class FastPath:
@@ -36,31 +38,67 @@ class FastPath:
         }
 
     def is_clean(self, root: etree._Element) -> bool:
+        return self.read_clean(root, "", provenance=False) is not None
+
+    def read_clean(
+        self, root: etree._Element, source: str, *, provenance: bool = True
+    ) -> PlanSections | None:
+        """The plan's values when it is surely clean, else None (the full rules decide).
+
+        Without `provenance` the sections carry values only, which is all validation needs.
+        """
         if not self.schema.validate(root):
-            return False
+            return None
         # the schema vouches for the shape: one Organization, then MailboxPlans of plans
         organization_element, plans_element = (c for c in root if c.tag.__class__ is str)
         plan_elements = [c for c in plans_element if c.tag.__class__ is str]
         if not _attributes_clean(plan_elements):
-            return False
-        organization = self._section(ORGANIZATION, organization_element)
-        plans = [self._section(MAILBOX_PLAN, plan) for plan in plan_elements]
-        if organization is None or None in plans:
-            return False
-        sections = [plan for plan in plans if plan is not None]
+            return None
+        organization = self._section(
+            ORGANIZATION, organization_element, source, "the Organization", ORGANIZATION_PATH,
+            provenance)
+        if organization is None:
+            return None
+        plans: list[tuple[MailboxPlanElement, SectionValues]] = []
+        for position, element in enumerate(plan_elements, start=1):
+            header = _ANONYMOUS if not provenance else MailboxPlanElement(
+                name=element.get("Name"),
+                index=element.get("MailboxPlanIndex"),
+                provision_as_default=element.get("ProvisionAsDefault"),
+                features=(),
+                location=Location(source, element.sourceline or 0),
+                path=f"/Configuration/MailboxPlans/MailboxPlan[{position}]",
+                is_pilot=element.get("IsPilotMailboxPlan"),
+            )
+            section = self._section(
+                MAILBOX_PLAN, element, source, header.label, header.path, provenance)
+            if section is None:
+                return None
+            plans.append((header, section))
+        sections = [section for _, section in plans]
         if organization.values.get(PER_PLAN_ROLE_ASSIGNMENT) is not True and (
             permissions_in_several_plans(self.catalog, sections)
         ):
-            return False
-        return not check_dependencies(PlanValues(self.catalog, organization, sections))
+            return None
+        if check_dependencies(PlanValues(self.catalog, organization, sections)):
+            return None
+        return PlanSections(organization, tuple(plans))
 
-    def _section(self, scope: str, element: etree._Element) -> SectionValues | None:
+    def _section(
+        self, scope: str, element: etree._Element, source: str, label: str, path: str,
+        provenance: bool,
+    ) -> SectionValues | None:
         """The section's values, or None when one needs the full rules to judge."""
         features = self.catalog.scope(scope)
         booleans = self.booleans[scope]
         values: dict[str, Value] = {}
         # the parser dropped comments and PIs, and the schema allows no child elements
-        for name, text in [(c.tag, c.text) for c in element]:
+        rows = (
+            [(c.tag, c.text or "", c.sourceline or 0) for c in element]
+            if provenance
+            else [(c.tag, c.text or "", 0) for c in element]
+        )
+        for name, text, _ in rows:
             value = _BOOLEANS.get(text) if name in booleans else None
             if value is not None:  # the common case
                 values[name] = value
@@ -68,12 +106,15 @@ class FastPath:
                 feature = features[name]
                 try:
                     values[name] = parse_value(
-                        feature.type, text or "", minimum=feature.minimum,
+                        feature.type, text, minimum=feature.minimum,
                         maximum=feature.maximum, allowed=feature.values)
                 except ValueProblem:
                     return None
-        section = SectionValues(scope, "", _NOWHERE, "")
+        if not provenance:
+            return SectionValues(scope, label, _NOWHERE, path, values)
+        section = SectionValues(scope, label, Location(source, element.sourceline or 0), path)
         section.values = values
+        section.rows = rows
         return section
 
 

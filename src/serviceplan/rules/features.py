@@ -39,6 +39,8 @@ class SectionValues:
     path: str  # element path of the section
     values: dict[str, Value] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    # each valid feature as written: (name, text, line), the provenance compile reports
+    rows: list[tuple[str, str, int]] = field(default_factory=list)
 
     def at(self, name: str) -> tuple[Location, str]:
         """Location and element path of a feature, or of the section when not written."""
@@ -87,11 +89,13 @@ def check_section(
         text = element.text
         if feature.type == "boolean" and text in _BOOLEANS:  # the common case
             values[name] = _BOOLEANS[text]
+            section.rows.append((name, text, element.line))
             continue
         try:
             values[name] = parse_value(
                 feature.type, text, minimum=feature.minimum, maximum=feature.maximum,
                 allowed=feature.values)
+            section.rows.append((name, text, element.line))
         except ValueProblem as problem:
             location, path = _where(section, element)
             findings.append(_INVALID.finding(

@@ -26,5 +26,9 @@ class CatalogError(ServicePlanError):
     """The feature catalogue or the schema shipped with the tool is broken."""
 
 
+class ResolveError(ServicePlanError):
+    """What was asked for cannot be resolved (a (ProgramId, OfferId) no remap line maps)."""
+
+
 class OutputError(ServicePlanError):
     """A report or output file could not be written."""

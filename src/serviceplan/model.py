@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .values import Value
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
@@ -155,3 +157,38 @@ class ValidationReport:
             f"{plural(len(self.files), 'file')}: {plural(self.errors, 'error')}, "
             f"{plural(self.warnings, 'warning')}"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One feature's resolved value and where it came from."""
+
+    feature: str
+    value: Value | None  # None: unset (a string or enumeration the plan does not write)
+    text: str | None  # as written; None when the catalogue default applies
+    location: Location | None  # where it was written; None: the catalogue default
+
+    @property
+    def is_default(self) -> bool:
+        return self.location is None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedMailboxPlan:
+    name: str
+    index: int
+    provision_as_default: bool
+    is_pilot: bool
+    location: Location
+    settings: tuple[Setting, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPlan:
+    """A plan compiled: every catalogue feature of the Organization and of each mailbox plan."""
+
+    name: str  # Exchange's name for the plan: the file's base name
+    source: str
+    organization: tuple[Setting, ...]
+    mailbox_plans: tuple[ResolvedMailboxPlan, ...]
+    selected_by: tuple[RemapRow, ...] = ()

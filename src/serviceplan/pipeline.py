@@ -6,12 +6,13 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from lxml import etree
 
 from .catalog import Catalog, load_catalog
-from .errors import InputError, UsageError
+from .errors import InputError, ResolveError, UsageError
 from .load import (
     DEFAULT_MAX_FILE_SIZE,
     PLAN_SUFFIX,
@@ -23,7 +24,8 @@ from .load import (
     read_input,
     too_large_finding,
 )
-from .model import Finding, RemapTable, ValidationReport
+from .model import Finding, RemapRow, RemapTable, ResolvedPlan, ValidationReport
+from .resolve import resolve_plan, select_row
 from .rules import PlanSections, read_plan
 from .rules.fastpath import fast_path
 from .rules.remap import check_remap, unreferenced_plans
@@ -210,3 +212,91 @@ def _remap_findings(remaps: list[tuple[Input, RemapTable]], inputs: list[Input])
             findings += check_remap(table, beside)
         findings += unreferenced_plans(tables, beside)
     return findings
+
+
+@dataclass(frozen=True, slots=True)
+class CompileOptions:
+    remap: str | None = None  # a remap file besides those found among the paths
+    program_id: str | None = None
+    offer_id: str | None = None
+    plan: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class CompileResult:
+    plans: tuple[ResolvedPlan, ...]  # empty when an error finding stopped the compile
+    report: ValidationReport  # the findings of what was compiled (warnings included)
+
+
+def bundled_plans() -> str:
+    """The sample plans shipped in the package (the README's main job compiles them)."""
+    return str(resources.files("serviceplan.serviceplans"))
+
+
+def compile_plans(
+    paths: Sequence[str] = (), options: CompileOptions = CompileOptions()
+) -> CompileResult:
+    """Validate and resolve plans; with a (ProgramId, OfferId) or a plan name, just that plan."""
+    catalog = load_catalog()
+    inputs = discover([*(paths or [bundled_plans()]), *([options.remap] if options.remap else [])])
+    findings: list[Finding] = []
+    remaps: list[tuple[Input, RemapTable]] = []
+    for item in (i for i in inputs if i.is_remap):
+        text, problems = decode_text(_read(item, options.max_file_size, findings), item.display)
+        findings += problems
+        remaps.append((item, parse_remap(text, item.display)))
+    plans = {plan_name_of(i.display).casefold(): i for i in inputs if not i.is_remap}
+    tables = [table for _, table in remaps]
+    wanted, rows = _selection(options, tables, plans)
+    findings += _remap_findings(remaps, inputs)
+    resolved = []
+    for key in sorted(wanted):
+        item = plans[key]
+        problems, sections = load_plan(
+            _read(item, options.max_file_size, findings), item.display, catalog
+        )
+        findings += problems
+        if sections is not None:
+            selected_by = rows or [
+                row for table in tables for row in table.rows if row.plan_name.casefold() == key
+            ]
+            name = plan_name_of(item.display)
+            resolved.append(resolve_plan(catalog, name, item.display, sections, selected_by))
+    findings.sort(key=Finding.sort_key)
+    report = ValidationReport(tuple(i.display for i in inputs), tuple(findings))
+    return CompileResult(() if report.errors else tuple(resolved), report)
+
+
+def _read(item: Input, max_file_size: int, findings: list[Finding]) -> bytes:
+    try:
+        return read_input(item.path, item.display, max_file_size)
+    except Exception as error:  # too large is a finding; anything else propagates
+        finding = too_large_finding(error)
+        if finding is None:
+            raise
+        findings.append(finding)
+        return b""
+
+
+def _selection(
+    options: CompileOptions, tables: list[RemapTable], plans: dict[str, Input]
+) -> tuple[set[str], list[RemapRow]]:
+    """Which plans to compile, and the remap line that chose them when a pair was asked for."""
+    if (options.program_id is None) != (options.offer_id is None):
+        raise UsageError("--program and --offer go together")
+    if options.program_id is not None and options.offer_id is not None:
+        row = select_row(tables, options.program_id, options.offer_id)
+        if row.plan_name.casefold() not in plans:
+            raise ResolveError(
+                f"({options.program_id}, {options.offer_id}) is mapped at {row.location} to "
+                f"{row.plan_name}, but there is no {row.plan_name}.serviceplan among the plans",
+                hint="add the plan file, or correct the plan name in the remap",
+            )
+        return {row.plan_name.casefold()}, [row]
+    if options.plan is not None:
+        if options.plan.casefold() not in plans:
+            known = ", ".join(sorted(plan_name_of(i.display) for i in plans.values()))
+            raise ResolveError(f"no plan named {options.plan}", hint=f"plans found: {known}")
+        return {options.plan.casefold()}, []
+    return set(plans), []

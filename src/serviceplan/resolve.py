@@ -1,0 +1,77 @@
+"""Resolve: a plan read into sections + the catalogue + the remap → every feature's value with
+its provenance (the "compile")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .catalog import Catalog
+from .errors import ResolveError
+from .model import Location, RemapRow, RemapTable, ResolvedMailboxPlan, ResolvedPlan, Setting
+from .rules import PlanSections
+from .rules.features import SectionValues
+from .values import ValueProblem, parse_value
+
+
+def resolve_plan(
+    catalog: Catalog,
+    name: str,
+    source: str,
+    sections: PlanSections,
+    selected_by: Sequence[RemapRow] = (),
+) -> ResolvedPlan:
+    """Every catalogue feature, in the schema's order: written values, else defaults."""
+    return ResolvedPlan(
+        name=name,
+        source=source,
+        organization=_settings(catalog, sections.organization),
+        mailbox_plans=tuple(
+            ResolvedMailboxPlan(
+                name=header.name or "",
+                index=int(str(header.index).strip()),
+                provision_as_default=_flag(header.provision_as_default),
+                is_pilot=_flag(header.is_pilot),
+                location=header.location,
+                settings=_settings(catalog, section),
+            )
+            for header, section in sections.mailbox_plans
+        ),
+        selected_by=tuple(selected_by),
+    )
+
+
+def _flag(text: str | None) -> bool:
+    try:
+        return text is not None and parse_value("boolean", text) is True
+    except ValueProblem:  # the rules reported it already; compile runs on clean plans only
+        return False
+
+
+def _settings(catalog: Catalog, section: SectionValues) -> tuple[Setting, ...]:
+    written = {name: (text, line) for name, text, line in section.rows}
+    source = section.location.file
+    settings = []
+    for feature in catalog.scope(section.scope).values():
+        found = written.get(feature.name)
+        if found is None:
+            settings.append(Setting(feature.name, feature.default_value, None, None))
+        else:
+            text, line = found
+            value = section.values[feature.name]
+            settings.append(Setting(feature.name, value, text, Location(source, line)))
+    return tuple(settings)
+
+
+def select_row(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> RemapRow:
+    """The remap line Exchange would pick: fields trimmed, the pair compared ignoring case."""
+    key = (program_id.strip().casefold(), offer_id.strip().casefold())
+    for table in tables:
+        for row in table.rows:
+            if len(row.fields) >= 3 and row.key == key:
+                return row
+    sources = ", ".join(table.source for table in tables) or "no remap file"
+    raise ResolveError(
+        f"no line of {sources} maps ({program_id}, {offer_id})",
+        hint="check the spelling (the pair is compared ignoring case) or add a line "
+        f"{program_id},{offer_id},PlanName",
+    )

@@ -24,7 +24,8 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the single place that maps exceptions to exit codes."""
-    from . import commands  # noqa: F401  (registers the subcommands)
+    # importing a command module registers its commands on the group
+    from . import catalog_commands, commands, compile, copies, fmt  # noqa: F401
 
     try:
         result = cli.main(args=argv, prog_name="serviceplan", standalone_mode=False)

@@ -1,0 +1,3 @@
+"""`serviceplan digest` and `serviceplan verify-copies`: identical plans on every server."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`serviceplan fmt`: canonical form for plan files."""
+
+from __future__ import annotations

@@ -9,9 +9,11 @@ from typing import NamedTuple
 from .values import Value
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
-    """Where something came from: a file, and a 1-based line and column when known."""
+class Location(NamedTuple):
+    """Where something came from: a file, and a 1-based line and column when known.
+
+    A tuple: immutable, ordered by file, line, column, and cheap to make per feature.
+    """
 
     file: str
     line: int = 0
@@ -159,9 +161,11 @@ class ValidationReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
-    """One feature's resolved value and where it came from."""
+class Setting(NamedTuple):
+    """One feature's resolved value and where it came from.
+
+    A tuple rather than a dataclass: a plan resolves to a few hundred of these.
+    """
 
     feature: str
     value: Value | None  # None: unset (a string or enumeration the plan does not write)

@@ -250,6 +250,10 @@ def compile_plans(
     tables = [table for _, table in remaps]
     wanted, rows = _selection(options, tables, plans)
     findings += _remap_findings(remaps, inputs)
+    rows_by_plan: dict[str, list[RemapRow]] = {}
+    for table in tables:
+        for row in table.rows:
+            rows_by_plan.setdefault(row.plan_name.casefold(), []).append(row)
     resolved = []
     for key in sorted(wanted):
         item = plans[key]
@@ -258,9 +262,7 @@ def compile_plans(
         )
         findings += problems
         if sections is not None:
-            selected_by = rows or [
-                row for table in tables for row in table.rows if row.plan_name.casefold() == key
-            ]
+            selected_by = rows or rows_by_plan.get(key, [])
             name = plan_name_of(item.display)
             resolved.append(resolve_plan(catalog, name, item.display, sections, selected_by))
     findings.sort(key=Finding.sort_key)

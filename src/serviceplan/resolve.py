@@ -3,6 +3,7 @@ its provenance (the "compile")."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from .catalog import Catalog
@@ -47,19 +48,23 @@ def _flag(text: str | None) -> bool:
         return False
 
 
+@functools.cache
+def _defaults(catalog: Catalog, scope: str) -> dict[str, Setting]:
+    """Every feature of a scope at its default, in the schema's order (shared: immutable)."""
+    return {
+        name: Setting(name, feature.default_value, None, None)
+        for name, feature in catalog.scope(scope).items()
+    }
+
+
 def _settings(catalog: Catalog, section: SectionValues) -> tuple[Setting, ...]:
-    written = {name: (text, line) for name, text, line in section.rows}
-    source = section.location.file
-    settings = []
-    for feature in catalog.scope(section.scope).values():
-        found = written.get(feature.name)
-        if found is None:
-            settings.append(Setting(feature.name, feature.default_value, None, None))
-        else:
-            text, line = found
-            value = section.values[feature.name]
-            settings.append(Setting(feature.name, value, text, Location(source, line)))
-    return tuple(settings)
+    source, values = section.location.file, section.values
+    written = {
+        name: Setting(name, values[name], text, Location(source, line))
+        for name, text, line in section.rows
+    }
+    defaults = _defaults(catalog, section.scope)
+    return tuple([written.get(name) or default for name, default in defaults.items()])
 
 
 def select_row(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> RemapRow:

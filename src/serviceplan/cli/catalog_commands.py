@@ -1,3 +1,57 @@
 """`serviceplan explain` and `serviceplan features`: the catalogue, and which plans set what."""
 
 from __future__ import annotations
+
+import click
+
+from .. import __version__
+from ..catalog import CATEGORIES, SCOPES
+from ..report import REPORTERS, ReportOptions
+from . import EXIT_FINDINGS, EXIT_OK, cli
+
+_FORMAT = click.option(
+    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True,
+)
+
+
+@cli.command("features")
+@click.option("--category", type=click.Choice(CATEGORIES),
+              help="Only features with this update category.")
+@click.option("--scope", type=click.Choice(SCOPES), help="Only the features of this scope.")
+@click.option("--hosting-only", is_flag=True, help="Leave out datacenter-only features.")
+@_FORMAT
+def features_command(
+    category: str | None, scope: str | None, hosting_only: bool, output_format: str
+) -> int:
+    """List the feature catalogue in the schema's order: type, default, categories, rules."""
+    from ..catalog import load_catalog
+    from ..explain import render_features_json, render_features_text, select_features
+
+    features = select_features(load_catalog(), category, scope, hosting_only)
+    render = render_features_json if output_format == "json" else render_features_text
+    click.echo(render(features), nl=False)
+    return EXIT_OK
+
+
+@cli.command("explain")
+@click.argument("feature")
+@click.argument("paths", nargs=-1, type=click.Path())
+@_FORMAT
+def explain_command(feature: str, paths: tuple[str, ...], output_format: str) -> int:
+    """Explain FEATURE and show what every plan (and mailbox plan) sets it to, and where.
+
+    FEATURE matches exactly, else ignoring case, else by its documented spelling. With no
+    PATHS the sample plans shipped in the package are read. A plan with an error finding
+    stops the command: the findings are printed instead (exit 1).
+    """
+    from ..explain import explain, render_explain_json, render_explain_text
+
+    explanation = explain(feature, paths)
+    if explanation.report.errors:
+        text = REPORTERS["text"](explanation.report, ReportOptions(tool_version=__version__))
+        click.echo(text, nl=False, err=True)
+        return EXIT_FINDINGS
+    render = render_explain_json if output_format == "json" else render_explain_text
+    click.echo(render(explanation), nl=False)
+    return EXIT_OK

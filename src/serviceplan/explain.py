@@ -1,0 +1,399 @@
+"""`explain` and `features`: the catalogue as data, and which compiled plans set a feature.
+
+The data functions (lookup, dependents, select_features, uses, explain) return values; the
+render_* functions at the bottom turn them into text or JSON for the CLI.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import textwrap
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from .catalog import (
+    MAILBOX_PLAN,
+    ORGANIZATION,
+    PER_MAILBOX_CATEGORY,
+    Catalog,
+    Feature,
+    Requirement,
+    Target,
+    load_catalog,
+)
+from .errors import UsageError
+from .model import ResolvedPlan, Setting, ValidationReport, plural
+from .values import EXPECTED, Unlimited, Value, format_bytes, format_value
+
+PER_MAILBOX_COST = "touches every mailbox on the plan"
+PER_TENANT_COST = "constant per tenant"
+
+
+# --- looking features up -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The catalogue entries a name given on the command line stands for, and how it matched."""
+
+    features: tuple[Feature, ...]
+    how: str  # exact | case | alias
+
+
+def lookup(catalog: Catalog, name: str) -> Match:
+    """Exactly, else ignoring case, else by a documented spelling; UsageError when unknown."""
+    exact = tuple(catalog.find(name))
+    if exact:
+        return Match(exact, "exact")
+    folded = name.casefold()
+    by_case = tuple(f for f in catalog.features if f.name.casefold() == folded)
+    if by_case:
+        return Match(by_case, "case")
+    aliased = catalog.by_alias(name)
+    if aliased:
+        return Match(aliased, "alias")
+    raise UsageError(f"no feature named {name!r} in catalogue {catalog.name}",
+                     hint=suggest(catalog, name))
+
+
+def suggest(catalog: Catalog, name: str) -> str:
+    """A did-you-mean over every feature name and documented spelling."""
+    spellings: dict[str, str] = {}
+    for feature in catalog.features:
+        spellings.setdefault(feature.name.casefold(), feature.name)
+        for alias in feature.aliases:
+            spellings.setdefault(alias.casefold(), feature.name)
+    close = difflib.get_close_matches(name.casefold(), list(spellings), n=3, cutoff=0.6)
+    names = list(dict.fromkeys(spellings[c] for c in close))
+    listing = "`serviceplan features` lists them all"
+    if not names:
+        return f"no feature name is close; {listing}"
+    choices = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"did you mean {choices}? ({listing})"
+
+
+# --- catalogue facts -----------------------------------------------------------------------
+
+
+def target_scope(feature: Feature, target: Target) -> str:
+    """The scope a requirement's target is looked up in."""
+    return {"same": feature.scope, "org": ORGANIZATION}.get(target.where, MAILBOX_PLAN)
+
+
+@dataclass(frozen=True, slots=True)
+class Dependent:
+    """A feature with a `requires` clause on the explained one (directly or via a derived value)."""
+
+    feature: Feature
+    requirement: Requirement
+    via: str = ""  # the derived value in between, when there is one
+
+
+def dependents(catalog: Catalog, feature: Feature) -> tuple[Dependent, ...]:
+    """The reverse dependencies: every clause whose target is this feature, in catalogue order."""
+    via = {
+        derived.name for derived in catalog.derived.values()  # derived terms are Organization's
+        if feature.scope == ORGANIZATION and any(t.name == feature.name for t in derived.terms)
+    }
+    found = []
+    for other in catalog.features:
+        for requirement in other.requires:
+            target = requirement.target
+            if target.name in via:
+                found.append(Dependent(other, requirement, target.name))
+            elif target.name == feature.name and target_scope(other, target) == feature.scope:
+                found.append(Dependent(other, requirement))
+    return tuple(found)
+
+
+def select_features(
+    catalog: Catalog,
+    category: str | None = None,
+    scope: str | None = None,
+    hosting_only: bool = False,
+) -> tuple[Feature, ...]:
+    """The catalogue in its order, narrowed to a category, a scope, hosting-mode features."""
+    return tuple(
+        f for f in catalog.features
+        if (category is None or category in f.categories)
+        and (scope is None or f.scope == scope)
+        and (f.hosting or not hosting_only)
+    )
+
+
+def cost(category: str) -> str:
+    return PER_MAILBOX_COST if category == PER_MAILBOX_CATEGORY else PER_TENANT_COST
+
+
+def allowed(feature: Feature) -> str:
+    """The values a feature accepts, in words."""
+    if feature.values:
+        return "one of " + ", ".join(feature.values)
+    if feature.minimum is None and feature.maximum is None:
+        return EXPECTED[feature.type]
+    low = "" if feature.minimum is None else f"from {feature.minimum}"
+    high = "" if feature.maximum is None else f"to {feature.maximum}"
+    unlimited = " or Unlimited" if feature.type in ("count", "bytes") else ""
+    return f"a whole number {' '.join(filter(None, (low, high)))}{unlimited}"
+
+
+def describe_requirement(catalog: Catalog, feature: Feature, requirement: Requirement) -> str:
+    """One `requires` clause in words: "when it is 1001 or more, needs X off"."""
+    when = requirement.when
+    kind = when.kind if when.kind != "default" else ("on" if feature.is_boolean else "set")
+    condition = f"when {kind}" if kind in ("on", "off", "set") else f"when it {when}"
+    target = requirement.target
+    scope = target_scope(feature, target)
+    needed = target.describe(catalog.is_boolean(scope, target.name))
+    if target.where == "same" and scope == MAILBOX_PLAN:
+        needed += " in the same mailbox plan"
+    derived = catalog.derived.get(target.name)
+    if derived is not None:
+        needed += f" (= {derived.text.replace('|', 'or').replace('!', 'not ')})"
+    return f"{condition}, needs {needed}"
+
+
+def feature_row(feature: Feature) -> dict[str, Any]:
+    """One `features` row; the key order is part of the JSON output."""
+    return {
+        "scope": feature.scope,
+        "group": feature.group,
+        "name": feature.name,
+        "type": feature.type,
+        "default": feature.default or None,
+        "categories": list(feature.categories),
+        "hosting": feature.hosting,
+        "required": feature.required,
+        "requires": [requirement.text for requirement in feature.requires],
+    }
+
+
+# --- which plans set it --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A feature's resolved value in one compiled plan's Organization or mailbox plan."""
+
+    plan: str
+    source: str
+    section: str  # "Organization", or the mailbox plan's name
+    setting: Setting
+
+
+def uses(plans: Iterable[ResolvedPlan], feature: Feature) -> tuple[Use, ...]:
+    """Every compiled section of the feature's scope, set or not, in plan order."""
+    found = []
+    for plan in plans:
+        sections = (
+            [(ORGANIZATION, plan.organization)] if feature.scope == ORGANIZATION
+            else [(mailbox_plan.name, mailbox_plan.settings) for mailbox_plan in plan.mailbox_plans]
+        )
+        for label, settings in sections:
+            setting = next((s for s in settings if s.feature == feature.name), None)
+            if setting is not None:
+                found.append(Use(plan.name, plan.source, label, setting))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    feature: Feature
+    dependents: tuple[Dependent, ...]
+    uses: tuple[Use, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    query: str
+    how: str  # how the query matched: exact | case | alias
+    catalog: Catalog
+    entries: tuple[Entry, ...]  # one per scope the name exists in
+    report: ValidationReport  # the compile's findings; with errors no plan was compiled
+
+
+def explain(name: str, paths: Sequence[str] = (), catalog: Catalog | None = None) -> Explanation:
+    """The catalogue entries for `name` and every compiled plan's value for them."""
+    from .pipeline import compile_plans  # the pipeline imports much; only explain needs it
+
+    catalog = catalog or load_catalog()
+    match = lookup(catalog, name)  # an unknown name fails before any plan is read
+    result = compile_plans(paths)
+    entries = tuple(
+        Entry(feature, dependents(catalog, feature), uses(result.plans, feature))
+        for feature in match.features
+    )
+    return Explanation(name, match.how, catalog, entries, result.report)
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def render_features_json(features: Sequence[Feature]) -> str:
+    return json.dumps([feature_row(f) for f in features], indent=2) + "\n"
+
+
+def render_features_text(features: Sequence[Feature]) -> str:
+    header = ("Scope", "Group", "Name", "Type", "Default", "Categories", "Mode", "Required",
+              "Requires")
+    rows = [header, *(_text_row(feature_row(f)) for f in features)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]])
+        .rstrip()
+        for row in rows
+    ]
+    lines.append(f"{len(features)} feature{'' if len(features) == 1 else 's'}")
+    return "\n".join(lines) + "\n"
+
+
+def _text_row(row: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        row["scope"], row["group"], row["name"], row["type"], row["default"] or "-",
+        ",".join(row["categories"]), "hosting" if row["hosting"] else "datacenter",
+        "yes" if row["required"] else "no", "; ".join(row["requires"]) or "-",
+    )
+
+
+def _text_value(setting: Setting, kind: str) -> str:
+    value = setting.value
+    if value is None:
+        return "(unset)"
+    if kind == "bytes" and isinstance(value, int) and not isinstance(value, bool):
+        return format_bytes(value)
+    return format_value(value)
+
+
+def _where(setting: Setting) -> str:
+    if setting.location is None:
+        return "(default)"
+    name = setting.location.file.replace("\\", "/").rpartition("/")[2]
+    return f"({name}:{setting.location.line})"
+
+
+def _set_in(entry: Entry) -> list[str]:
+    if not entry.uses:
+        return ["  Set in: no plan compiled"]
+    section = "Section" if entry.feature.scope == ORGANIZATION else "Mailbox plan"
+    cells = [("Plan", section, "Value", "From")]
+    cells += [
+        (u.plan, u.section, _text_value(u.setting, entry.feature.type), _where(u.setting))
+        for u in entry.uses
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(3)]
+    lines = ["  Set in:"]
+    lines += [f"    {p:<{widths[0]}}  {s:<{widths[1]}}  {v:<{widths[2]}}  {w}"
+              for p, s, v, w in cells]
+    total = len(entry.uses)
+    noun = "plan" if entry.feature.scope == ORGANIZATION else "mailbox plan"
+    explicit = sum(1 for u in entry.uses if not u.setting.is_default)
+    summary = f"  set explicitly in {explicit} of {plural(total, noun)}"
+    if entry.feature.is_boolean:
+        on = sum(1 for u in entry.uses if u.setting.value is True)
+        summary = f"  on in {on} of {plural(total, noun)}; set explicitly in {explicit}"
+    return [*lines, summary]
+
+
+def _field(label: str, text: str) -> list[str]:
+    indent = " " * 16
+    wrapped = textwrap.wrap(text, 100 - len(indent)) or [""]
+    head = f"{label}:" if label else ""
+    return [f"  {head:<14}{wrapped[0]}", *(indent + line for line in wrapped[1:])]
+
+
+def _fields(catalog: Catalog, entry: Entry) -> Iterator[list[str]]:
+    f = entry.feature
+    yield _field("Type", f.type)
+    yield _field("Values", allowed(f))
+    yield _field("Default", f.default or "(unset)")
+    for i, category in enumerate(f.categories):
+        yield _field("" if i else "Updates", f"{category}: {cost(category)}")
+    mode = "hosting mode and datacenter" if f.hosting else "datacenter only (rejected in hosting)"
+    yield _field("Allowed in", mode)
+    yield _field("Required", "yes" if f.required else "no")
+    requires = [f"{describe_requirement(catalog, f, r)}  [{r.text}]" for r in f.requires]
+    for i, text in enumerate(requires or ["nothing"]):
+        yield _field("" if i else "Requires", text)
+    needed_by = [
+        f"{d.feature.qualified_name}{f' (via {d.via})' if d.via else ''}: "
+        f"{describe_requirement(catalog, d.feature, d.requirement)}"
+        for d in entry.dependents
+    ]
+    for i, text in enumerate(needed_by or ["nothing"]):
+        yield _field("" if i else "Needed by", text)
+    if f.aliases:
+        yield _field("Also spelled", ", ".join(f.aliases))
+    yield _field("Description", f.description or "(none in the catalogue)")
+
+
+def render_explain_text(explanation: Explanation) -> str:
+    lines: list[str] = []
+    first = explanation.entries[0].feature.name
+    if explanation.how == "alias":
+        lines += [f"{explanation.query} is a documented spelling of {first}", ""]
+    if len(explanation.entries) > 1:
+        scopes = " and ".join(e.feature.scope for e in explanation.entries)
+        lines += [f"{first} is a feature of both scopes: {scopes}", ""]
+    for entry in explanation.entries:
+        f = entry.feature
+        lines.append(f"{f.name}  ({f.scope}, {f.group}; catalogue {explanation.catalog.name})")
+        for block in _fields(explanation.catalog, entry):
+            lines += block
+        lines += [*_set_in(entry), ""]
+    return "\n".join(lines)
+
+
+def _json_value(value: Value | None) -> Any:
+    if isinstance(value, Unlimited):
+        return "Unlimited"
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return value
+
+
+def _json_use(use: Use) -> dict[str, Any]:
+    location = use.setting.location
+    return {
+        "plan": use.plan,
+        "file": use.source,
+        "section": use.section,
+        "value": _json_value(use.setting.value),
+        "text": use.setting.text,
+        "source": "default" if use.setting.is_default else "explicit",
+        "line": location.line if location is not None else None,
+    }
+
+
+def _json_entry(catalog: Catalog, entry: Entry) -> dict[str, Any]:
+    f = entry.feature
+    return {
+        **feature_row(f),
+        "requires_meaning": [describe_requirement(catalog, f, r) for r in f.requires],
+        "allowed": allowed(f),
+        "values": list(f.values),
+        "minimum": f.minimum,
+        "maximum": f.maximum,
+        "update_cost": {c: cost(c) for c in f.categories},
+        "aliases": list(f.aliases),
+        "description": f.description,
+        "needed_by": [
+            {"scope": d.feature.scope, "name": d.feature.name, "rule": d.requirement.text,
+             "via": d.via or None,
+             "meaning": describe_requirement(catalog, d.feature, d.requirement)}
+            for d in entry.dependents
+        ],
+        "set_in": [_json_use(use) for use in entry.uses],
+    }
+
+
+def render_explain_json(explanation: Explanation) -> str:
+    document = {
+        "query": explanation.query,
+        "matched": explanation.how,
+        "catalog": explanation.catalog.name,
+        "features": [_json_entry(explanation.catalog, e) for e in explanation.entries],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -196,13 +196,18 @@ def validate_paths(paths: Sequence[str], options: ValidateOptions) -> Validation
     return ValidationReport(tuple(i.display for i in inputs), tuple(findings), options.strict)
 
 
-def _remap_findings(remaps: list[tuple[Input, RemapTable]], inputs: list[Input]) -> list[Finding]:
+def _remap_findings(
+    remaps: list[tuple[Input, RemapTable]], inputs: list[Input], given: str | None = None
+) -> list[Finding]:
+    """Each remap against the plans beside it; a remap on standard input, or the one named
+    by `given` (compile --remap), against the plans given instead."""
     findings: list[Finding] = []
     by_folder: dict[Path | None, list[RemapTable]] = {}
     for item, table in remaps:
-        by_folder.setdefault(item.path.parent if item.path else None, []).append(table)
+        folder = None if item.path is None or item.display == given else item.path.parent
+        by_folder.setdefault(folder, []).append(table)
     for folder, tables in by_folder.items():
-        if folder is None:  # a remap on standard input is checked against the plans given
+        if folder is None:
             beside = {
                 plan_name_of(i.display).casefold(): i.display for i in inputs if not i.is_remap
             }
@@ -246,10 +251,14 @@ def compile_plans(
         text, problems = decode_text(_read(item, options.max_file_size, findings), item.display)
         findings += problems
         remaps.append((item, parse_remap(text, item.display)))
-    plans = {plan_name_of(i.display).casefold(): i for i in inputs if not i.is_remap}
+    plans: dict[str, Input] = {}
+    for item in (i for i in inputs if not i.is_remap):
+        plans.setdefault(plan_name_of(item.display).casefold(), item)
     tables = [table for _, table in remaps]
     wanted, rows = _selection(options, tables, plans)
-    findings += _remap_findings(remaps, inputs)
+    _refuse_ambiguous(wanted, inputs)
+    # a file keeps the name it was given, so --remap names its input exactly
+    findings += _remap_findings(remaps, inputs, options.remap)
     rows_by_plan: dict[str, list[RemapRow]] = {}
     for table in tables:
         for row in table.rows:
@@ -268,6 +277,21 @@ def compile_plans(
     findings.sort(key=Finding.sort_key)
     report = ValidationReport(tuple(i.display for i in inputs), tuple(findings))
     return CompileResult(() if report.errors else tuple(resolved), report)
+
+
+def _refuse_ambiguous(wanted: set[str], inputs: list[Input]) -> None:
+    """Exchange reads one folder, so a plan name stands for one file; two is a mistake."""
+    files: dict[str, list[str]] = {}
+    for item in inputs:
+        if not item.is_remap:
+            files.setdefault(plan_name_of(item.display).casefold(), []).append(item.display)
+    for key in sorted(wanted):
+        if len(files.get(key, [])) > 1:
+            raise ResolveError(
+                f"{len(files[key])} files define the plan {plan_name_of(files[key][0])}: "
+                f"{', '.join(files[key])}",
+                hint="compile one folder at a time (Exchange reads a single ServicePlans folder)",
+            )
 
 
 def _read(item: Input, max_file_size: int, findings: list[Finding]) -> bytes:

@@ -1,3 +1,120 @@
 """`serviceplan fmt`: canonical form for plan files."""
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import EXIT_FINDINGS, EXIT_OK, cli
+from .options import ByteSize
+
+
+@dataclass(frozen=True, slots=True)
+class _Formatted:
+    display: str
+    path: Path
+    original: bytes
+    formatted: bytes
+
+    @property
+    def changed(self) -> bool:
+        return self.original != self.formatted
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--check", is_flag=True,
+    help="Write nothing; list the files that would change (exit 1 if any).",
+)
+@click.option(
+    "--diff", "show_diff", is_flag=True,
+    help="Write nothing; print a unified diff of the changes (exit 1 if any).",
+)
+@click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
+def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool, max_file_size: int) -> int:
+    """Rewrite plan files in canonical form: catalogue order, two-space indent, comments kept.
+
+    PATHS are plan files or folders (searched for *.serviceplan; remap files are skipped).
+    Formatting changes no setting. A file that is not a well-formed plan is refused (exit 2)
+    and then no file is written.
+    """
+    from ..model import plural
+    from ..output import write_atomic
+
+    results = _format_all(paths, max_file_size)
+    changed = [result for result in results if result.changed]
+    if check or show_diff:
+        for result in changed:
+            if show_diff:
+                click.echo("".join(_diff(result)), nl=False)
+            if check:
+                click.echo(f"would reformat {result.display}")
+        summary = f"{plural(len(changed), 'file')} would be reformatted"
+        click.echo(f"{summary}, {len(results) - len(changed):,} unchanged", err=True)
+        return EXIT_FINDINGS if changed else EXIT_OK
+    for result in changed:
+        # through a link to the file it names, and with the file's permissions kept
+        target = result.path.resolve()
+        mode = target.stat().st_mode
+        write_atomic(target, result.formatted)
+        target.chmod(mode)
+        click.echo(f"reformatted {result.display}")
+    unchanged = len(results) - len(changed)
+    click.echo(f"{plural(len(changed), 'file')} reformatted, {unchanged:,} unchanged")
+    return EXIT_OK
+
+
+def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
+    """Every plan formatted in memory first: one refused file means none is written."""
+    from ..catalog import load_catalog
+    from ..errors import InputError, UsageError
+    from ..fmt import format_plan
+    from ..load import read_input, too_large_finding
+    from ..pipeline import discover
+
+    catalog = load_catalog()
+    results = []
+    for item in discover(paths):
+        if item.is_remap:
+            continue
+        if item.path is None:
+            raise UsageError("fmt rewrites files in place; it does not read standard input")
+        try:
+            data = read_input(item.path, item.display, max_file_size)
+        except Exception as error:  # too large is a finding elsewhere; here it stops fmt
+            finding = too_large_finding(error)
+            if finding is None:
+                raise
+            raise InputError(f"{finding.location}: {finding.message}") from None
+        results.append(
+            _Formatted(item.display, item.path, data, format_plan(data, item.display, catalog))
+        )
+    return results
+
+
+def _diff(result: _Formatted) -> Iterator[str]:
+    from ..load import decode_text
+
+    before, _ = decode_text(result.original, result.display)
+    if result.original.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        before = "\ufeff" + before  # decoding ate the mark: without it the diff could be empty
+    after = result.formatted.decode("utf-8")
+    # after a tab, where diff puts a date: patch still reads the file name
+    lines = difflib.unified_diff(
+        _lines(before), _lines(after),
+        fromfile=f"{result.display}\t(original)", tofile=f"{result.display}\t(formatted)",
+    )
+    for line in lines:
+        yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split at LF only (str.splitlines also splits at form feeds and U+2028)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]

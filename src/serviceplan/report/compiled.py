@@ -9,10 +9,8 @@ from typing import Any
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting
-from ..values import Unlimited, format_bytes, format_value
+from ..values import Unlimited, collapse, format_bytes, format_value
 from . import ReportOptions
-
-_FEATURE_WIDTH = 52
 
 
 def _json_value(setting: Setting) -> Any:
@@ -77,20 +75,21 @@ def _text_value(setting: Setting, kind: str) -> str:
     if value is None:
         return "(unset)"
     if kind == "bytes" and isinstance(value, int) and not isinstance(value, bool):
-        return f"{setting.text or format_bytes(value)} = {value:,} bytes"
-    return format_value(value)
+        return f"{collapse(setting.text or '') or format_bytes(value)} = {value:,} bytes"
+    return collapse(format_value(value))  # a value written over several lines: one row
 
 
 def _text_table(scope: str, settings: tuple[Setting, ...], indent: str) -> list[str]:
     features = load_catalog().scope(scope)
-    lines = [f"{indent}{'Feature':<{_FEATURE_WIDTH}} {'Value':<36} From"]
+    width = max(len(name) for name in features)
+    lines = [f"{indent}{'Feature':<{width}} {'Value':<36} From"]
     for setting in settings:
         value = _text_value(setting, features[setting.feature].type)
         where = "default"
         if setting.location is not None:  # the file's name: the plan's heading has its path
             name = setting.location.file.replace("\\", "/").rpartition("/")[2]
             where = f"{name}:{setting.location.line}"
-        lines.append(f"{indent}{setting.feature:<{_FEATURE_WIDTH}} {value:<36} {where}")
+        lines.append(f"{indent}{setting.feature:<{width}} {value:<36} {where}")
     return lines
 
 

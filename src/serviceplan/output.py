@@ -9,6 +9,15 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write the whole file or nothing: readers never see a half-written file."""
     target = Path(path)
@@ -23,6 +32,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
+        # mkstemp makes the file 0600: keep a replaced file's mode, else the umask's default
+        Path(temporary).chmod(_mode_for(target))
         Path(temporary).replace(target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

@@ -58,11 +58,8 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool, max_file_s
         click.echo(f"{summary}, {len(results) - len(changed):,} unchanged", err=True)
         return EXIT_FINDINGS if changed else EXIT_OK
     for result in changed:
-        # through a link to the file it names, and with the file's permissions kept
-        target = result.path.resolve()
-        mode = target.stat().st_mode
-        write_atomic(target, result.formatted)
-        target.chmod(mode)
+        # through a link to the file it names (write_atomic keeps the file's permissions)
+        write_atomic(result.path.resolve(), result.formatted)
         click.echo(f"reformatted {result.display}")
     unchanged = len(results) - len(changed)
     click.echo(f"{plural(len(changed), 'file')} reformatted, {unchanged:,} unchanged")

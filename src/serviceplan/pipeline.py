@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -239,10 +241,28 @@ def bundled_plans() -> str:
     return str(resources.files("serviceplan.serviceplans"))
 
 
+@contextmanager
+def _acyclic_work() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the model is acyclic, and collector passes over
+    hundreds of thousands of new tuples cost a quarter of compile's time to free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compile_plans(
     paths: Sequence[str] = (), options: CompileOptions = CompileOptions()
 ) -> CompileResult:
     """Validate and resolve plans; with a (ProgramId, OfferId) or a plan name, just that plan."""
+    with _acyclic_work():
+        return _compile_plans(paths, options)
+
+
+def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResult:
     catalog = load_catalog()
     inputs = discover([*(paths or [bundled_plans()]), *([options.remap] if options.remap else [])])
     findings: list[Finding] = []

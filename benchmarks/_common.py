@@ -19,6 +19,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 
+def log(message: str) -> None:
+    """Progress goes to stderr, so stdout holds only the table (or the JSON)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def pin_to_one_core() -> int | None:
     """Pin this process to the first CPU it may run on; the CPU, or None when not possible."""
     if not hasattr(os, "sched_setaffinity"):

@@ -145,9 +145,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     cpu = pin_to_one_core()
 
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
     with bench_folder(args.out) as folder:
         log(f"generating {args.files} plans in {folder} ...")
         paths = generate(folder, args.files, args.seed)

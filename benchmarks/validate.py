@@ -31,6 +31,7 @@ from _common import (
     environment,
     fail,
     format_table,
+    log,
     median_wall,
     pin_to_one_core,
     pinned,
@@ -285,9 +286,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     cpu = pin_to_one_core()
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
 
     xsd = xsd_path()
     with bench_folder(args.out) as folder:

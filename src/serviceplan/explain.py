@@ -11,7 +11,6 @@ import json
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from .catalog import (
@@ -26,7 +25,7 @@ from .catalog import (
 )
 from .errors import UsageError
 from .model import ResolvedPlan, Setting, ValidationReport, plural
-from .values import EXPECTED, Unlimited, Value, format_bytes, format_value
+from .values import EXPECTED, format_bytes, format_value, json_value
 
 PER_MAILBOX_COST = "touches every mailbox on the plan"
 PER_TENANT_COST = "constant per tenant"
@@ -268,10 +267,7 @@ def _text_value(setting: Setting, kind: str) -> str:
 
 
 def _where(setting: Setting) -> str:
-    if setting.location is None:
-        return "(default)"
-    name = setting.location.file.replace("\\", "/").rpartition("/")[2]
-    return f"({name}:{setting.location.line})"
+    return "(default)" if setting.location is None else f"({setting.location.brief()})"
 
 
 def _set_in(entry: Entry) -> list[str]:
@@ -346,21 +342,13 @@ def render_explain_text(explanation: Explanation) -> str:
     return "\n".join(lines)
 
 
-def _json_value(value: Value | None) -> Any:
-    if isinstance(value, Unlimited):
-        return "Unlimited"
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return value
-
-
 def _json_use(use: Use) -> dict[str, Any]:
     location = use.setting.location
     return {
         "plan": use.plan,
         "file": use.source,
         "section": use.section,
-        "value": _json_value(use.setting.value),
+        "value": json_value(use.setting.value),
         "text": use.setting.text,
         "source": "default" if use.setting.is_default else "explicit",
         "line": location.line if location is not None else None,

@@ -19,6 +19,11 @@ class Location(NamedTuple):
     line: int = 0
     column: int = 0
 
+    def brief(self) -> str:
+        """The file's own name and the line: for tables whose heading gives the path."""
+        name = self.file.replace("\\", "/").rpartition("/")[2]
+        return f"{name}:{self.line}" if self.line else name
+
     def __str__(self) -> str:
         if not self.line:
             return self.file

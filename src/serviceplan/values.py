@@ -142,6 +142,15 @@ def _parse_timespan(token: str) -> timedelta:
     return -span if match["sign"] else span
 
 
+def json_value(value: Value | None) -> bool | int | float | str | None:
+    """The JSON form of a value: Unlimited by name, a time span in seconds."""
+    if isinstance(value, Unlimited):
+        return "Unlimited"
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return value
+
+
 def format_bytes(size: int) -> str:
     """A byte count in the largest unit that divides it exactly, as plans write sizes."""
     for unit, factor in (("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting
-from ..values import Unlimited, collapse, format_bytes, format_value
+from ..values import collapse, format_bytes, format_value, json_value
 from . import ReportOptions
-
-
-def _json_value(setting: Setting) -> Any:
-    value = setting.value
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Unlimited):
-        return "Unlimited"
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    raise TypeError(f"no JSON form for {type(value).__name__}")  # pragma: no cover
 
 
 def _json_settings(scope: str, settings: tuple[Setting, ...]) -> dict[str, Any]:
@@ -29,7 +17,7 @@ def _json_settings(scope: str, settings: tuple[Setting, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for setting in settings:
         entry: dict[str, Any] = {
-            "value": _json_value(setting),
+            "value": json_value(setting.value),
             "type": features[setting.feature].type,
             "text": setting.text,
             "source": "default" if setting.is_default else "explicit",
@@ -85,10 +73,8 @@ def _text_table(scope: str, settings: tuple[Setting, ...], indent: str) -> list[
     lines = [f"{indent}{'Feature':<{width}} {'Value':<36} From"]
     for setting in settings:
         value = _text_value(setting, features[setting.feature].type)
-        where = "default"
-        if setting.location is not None:  # the file's name: the plan's heading has its path
-            name = setting.location.file.replace("\\", "/").rpartition("/")[2]
-            where = f"{name}:{setting.location.line}"
+        # the file's own name: the plan's heading gives its path
+        where = "default" if setting.location is None else setting.location.brief()
         lines.append(f"{indent}{setting.feature:<{width}} {value:<36} {where}")
     return lines
 

@@ -26,7 +26,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from _common import Row, best_of, environment, fail, format_table, pin_to_one_core, rate, to_json
+from _common import (
+    Row,
+    best_of,
+    environment,
+    fail,
+    format_table,
+    log,
+    pin_to_one_core,
+    rate,
+    to_json,
+)
 from _corpus import bench_folder, generate
 
 # The target: compile's time over the bare parse loop's time.

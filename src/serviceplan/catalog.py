@@ -21,7 +21,6 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 
 from .errors import CatalogError
 from .values import Value, parse_value
@@ -289,6 +288,8 @@ def _check_references(catalog: Catalog) -> None:
 @functools.cache
 def load_catalog(name: str = DEFAULT_CATALOG) -> Catalog:
     """The catalogue shipped in the package (read once per process)."""
+    from importlib import resources  # slow to import; only loading the catalogue needs it
+
     folder = resources.files("serviceplan.schemas") / "catalog"
     try:
         features_csv = (folder / f"{name}.csv").read_text(encoding="utf-8")

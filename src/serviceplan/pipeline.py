@@ -28,8 +28,8 @@ from .load import (
 )
 from .model import Finding, RemapRow, RemapTable, ResolvedPlan, ValidationReport
 from .resolve import resolve_plan, select_row
-from .rules import PlanSections, read_plan
 from .rules.fastpath import fast_path
+from .rules.plan import PlanSections, read_plan
 from .rules.remap import check_remap, unreferenced_plans
 from .schema import schema_findings
 

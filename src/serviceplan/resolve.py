@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from .catalog import Catalog
 from .errors import ResolveError
 from .model import Location, RemapRow, RemapTable, ResolvedMailboxPlan, ResolvedPlan, Setting
-from .rules import PlanSections
 from .rules.features import SectionValues
+from .rules.plan import PlanSections
 from .values import ValueProblem, parse_value
 
 

@@ -12,7 +12,7 @@ import pytest
 from serviceplan.catalog import load_catalog
 from serviceplan.load import build_document, parse_plan_xml
 from serviceplan.model import Finding
-from serviceplan.rules import check_plan
+from serviceplan.rules.plan import check_plan
 
 PlanCheck = Callable[..., list[Finding]]
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..copies import CopyReport, Difference, DigestSet, Kind
 from ..model import plural
 from . import EXIT_FINDINGS, EXIT_OK, cli
+
+if TYPE_CHECKING:  # the stage (lxml and all) loads only when a command runs
+    from ..copies import CopyReport, Difference, DigestSet
 
 _FORMAT = click.option(
     "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -78,6 +80,8 @@ def _errors(side: str, count: int) -> str:
 
 
 def _describe(difference: Difference) -> list[str]:
+    from ..copies import Kind
+
     """The lines for one difference, without the folder prefix."""
     path = difference.path
     if difference.kind is Kind.MISSING:

@@ -7,12 +7,13 @@ name and writes the string where it belongs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from ..model import ValidationReport
-from . import github, json_, junit, sarif, text
+if TYPE_CHECKING:
+    from ..model import ValidationReport
 
 __all__ = ["REPORTERS", "ReportOptions", "Reporter", "resolve_format"]
 
@@ -25,15 +26,30 @@ class ReportOptions:
     tool_version: str
 
 
-Reporter: TypeAlias = Callable[[ValidationReport, ReportOptions], str]
+Reporter: TypeAlias = Callable[["ValidationReport", ReportOptions], str]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": text.render,
-    "json": json_.render,
-    "junit": junit.render,
-    "sarif": sarif.render,
-    "github": github.render,
-}
+class _Registry(Mapping[str, "Reporter"]):
+    """Format name -> reporter; the module is imported on first use, so the CLI can offer
+    every name (click.Choice) without loading every format at start-up."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+
+    def __getitem__(self, name: str) -> Reporter:
+        module = importlib.import_module(f".{self._modules[name]}", __name__)
+        render: Reporter = module.render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+REPORTERS: Mapping[str, Reporter] = _Registry(
+    {"text": "text", "json": "json_", "junit": "junit", "sarif": "sarif", "github": "github"}
+)
 
 
 def resolve_format(name: str, environ: Mapping[str, str]) -> str:

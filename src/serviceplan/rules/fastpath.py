@@ -17,10 +17,10 @@ from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import Location, MailboxPlanElement
 from ..values import Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
-from . import PlanSections
 from .dependencies import PlanValues, check_dependencies
 from .features import ORGANIZATION_PATH, SectionValues
 from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, permissions_in_several_plans
+from .plan import PlanSections
 
 _NOWHERE = Location("")
 _ANONYMOUS = MailboxPlanElement("", "", None, (), _NOWHERE, "")

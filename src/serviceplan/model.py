@@ -9,6 +9,11 @@ from typing import NamedTuple
 from .values import Value
 
 
+def file_name(path: str) -> str:
+    """The last part of a path, either separator: plain string work, as it runs per file."""
+    return path.replace("\\", "/").rpartition("/")[2]
+
+
 class Location(NamedTuple):
     """Where something came from: a file, and a 1-based line and column when known.
 
@@ -21,7 +26,7 @@ class Location(NamedTuple):
 
     def brief(self) -> str:
         """The file's own name and the line: for tables whose heading gives the path."""
-        name = self.file.replace("\\", "/").rpartition("/")[2]
+        name = file_name(self.file)
         return f"{name}:{self.line}" if self.line else name
 
     def __str__(self) -> str:

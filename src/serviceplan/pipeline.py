@@ -178,19 +178,13 @@ def validate_paths(paths: Sequence[str], options: ValidateOptions) -> Validation
     findings: list[Finding] = []
     remaps: list[tuple[Input, RemapTable]] = []
     for item in inputs:
-        try:
-            data = read_input(item.path, item.display, options.max_file_size, options.stdin)
-        except Exception as error:  # too large is a finding; anything else propagates
-            finding = too_large_finding(error)
-            if finding is None:
-                raise
-            findings.append(finding)
+        data = _read(item, options.max_file_size, findings, options.stdin)
+        if data is None:
             continue
         if item.is_remap:
-            text, problems = decode_text(data, item.display)
-            findings += problems
-            if not problems:
-                remaps.append((item, parse_remap(text, item.display)))
+            table = _parse_remap(item, data, findings)
+            if table is not None:
+                remaps.append((item, table))
         else:
             findings += validate_plan_bytes(data, item.display, catalog)
     findings += _remap_findings(remaps, inputs)
@@ -268,9 +262,10 @@ def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResu
     findings: list[Finding] = []
     remaps: list[tuple[Input, RemapTable]] = []
     for item in (i for i in inputs if i.is_remap):
-        text, problems = decode_text(_read(item, options.max_file_size, findings), item.display)
-        findings += problems
-        remaps.append((item, parse_remap(text, item.display)))
+        data = _read(item, options.max_file_size, findings)
+        table = None if data is None else _parse_remap(item, data, findings)
+        if table is not None:
+            remaps.append((item, table))
     plans: dict[str, Input] = {}
     for item in (i for i in inputs if not i.is_remap):
         plans.setdefault(plan_name_of(item.display).casefold(), item)
@@ -286,9 +281,10 @@ def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResu
     resolved = []
     for key in sorted(wanted):
         item = plans[key]
-        problems, sections = load_plan(
-            _read(item, options.max_file_size, findings), item.display, catalog
-        )
+        data = _read(item, options.max_file_size, findings)
+        if data is None:
+            continue
+        problems, sections = load_plan(data, item.display, catalog)
         findings += problems
         if sections is not None:
             selected_by = rows or rows_by_plan.get(key, [])
@@ -314,15 +310,25 @@ def _refuse_ambiguous(wanted: set[str], inputs: list[Input]) -> None:
             )
 
 
-def _read(item: Input, max_file_size: int, findings: list[Finding]) -> bytes:
+def _read(
+    item: Input, max_file_size: int, findings: list[Finding], stdin: bytes = b""
+) -> bytes | None:
+    """The input's bytes; None when it is over the cap, which is a finding, not an error."""
     try:
-        return read_input(item.path, item.display, max_file_size)
-    except Exception as error:  # too large is a finding; anything else propagates
+        return read_input(item.path, item.display, max_file_size, stdin)
+    except Exception as error:  # anything but the cap propagates
         finding = too_large_finding(error)
         if finding is None:
             raise
         findings.append(finding)
-        return b""
+        return None
+
+
+def _parse_remap(item: Input, data: bytes, findings: list[Finding]) -> RemapTable | None:
+    """The remap's lines; None when its text could not be decoded (a finding)."""
+    text, problems = decode_text(data, item.display)
+    findings += problems
+    return None if problems else parse_remap(text, item.display)
 
 
 def _selection(

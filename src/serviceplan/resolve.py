@@ -11,7 +11,7 @@ from .errors import ResolveError
 from .model import Location, RemapRow, RemapTable, ResolvedMailboxPlan, ResolvedPlan, Setting
 from .rules.features import SectionValues
 from .rules.plan import PlanSections
-from .values import ValueProblem, parse_value
+from .values import parse_flag
 
 
 def resolve_plan(
@@ -30,8 +30,8 @@ def resolve_plan(
             ResolvedMailboxPlan(
                 name=header.name or "",
                 index=int(str(header.index).strip()),
-                provision_as_default=_flag(header.provision_as_default),
-                is_pilot=_flag(header.is_pilot),
+                provision_as_default=parse_flag(header.provision_as_default) is True,
+                is_pilot=parse_flag(header.is_pilot) is True,
                 location=header.location,
                 settings=_settings(catalog, section),
             )
@@ -39,13 +39,6 @@ def resolve_plan(
         ),
         selected_by=tuple(selected_by),
     )
-
-
-def _flag(text: str | None) -> bool:
-    try:
-        return text is not None and parse_value("boolean", text) is True
-    except ValueProblem:  # the rules reported it already; compile runs on clean plans only
-        return False
 
 
 @functools.cache

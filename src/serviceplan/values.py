@@ -34,7 +34,7 @@ PATTERNS: dict[str, str] = {
     "enum": "[A-Za-z_][A-Za-z0-9_]{0,63}",
 }
 _COMPILED = {kind: re.compile(pattern) for kind, pattern in PATTERNS.items()}
-_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}  # xs:boolean
 _UNITS = {"": 1, "b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}
 _BYTES = re.compile(r"([0-9.]+) ?([KkMmGgTt]?[Bb])?")
 INT32_MAX = 2**31 - 1
@@ -70,12 +70,12 @@ def parse_value(
     allowed: tuple[str, ...] = (),
 ) -> Value:
     """Parse the text of a feature element of type `kind`, raising ValueProblem when invalid."""
-    if kind == "boolean" and text in _BOOLEANS:  # the common case, without collapsing
-        return _BOOLEANS[text]
+    if kind == "boolean" and text in BOOLEANS:  # the common case, without collapsing
+        return BOOLEANS[text]
     token = collapse(text)
     if kind == "boolean":
         try:
-            return _BOOLEANS[token]
+            return BOOLEANS[token]
         except KeyError:
             raise ValueProblem(f"expected {EXPECTED[kind]}") from None
     if kind == "string":
@@ -140,6 +140,16 @@ def _parse_timespan(token: str) -> timedelta:
         days=int(match["days"] or 0), hours=hours, minutes=minutes, seconds=float(seconds)
     )
     return -span if match["sign"] else span
+
+
+def parse_flag(text: str | None) -> bool | None:
+    """An optional xs:boolean attribute: absent is False, an invalid value None."""
+    if text is None:
+        return False
+    try:
+        return bool(parse_value("boolean", text))
+    except ValueProblem:
+        return None
 
 
 def json_value(value: Value | None) -> bool | int | float | str | None:

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import Location, MailboxPlanElement
-from ..values import Value, ValueProblem, parse_value
+from ..values import BOOLEANS, Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
 from .dependencies import PlanValues, check_dependencies
 from .features import ORGANIZATION_PATH, SectionValues
@@ -24,7 +24,6 @@ from .plan import PlanSections
 
 _NOWHERE = Location("")
 _ANONYMOUS = MailboxPlanElement("", "", None, (), _NOWHERE, "")
-_BOOLEANS: dict[str, bool] = {"true": True, "false": False, "1": True, "0": False}
 
 
 class FastPath:
@@ -99,7 +98,7 @@ class FastPath:
             else [(c.tag, c.text or "", 0) for c in element]
         )
         for name, text, _ in rows:
-            value = _BOOLEANS.get(text) if name in booleans else None
+            value = BOOLEANS.get(text) if name in booleans else None
             if value is not None:  # the common case
                 values[name] = value
             else:  # the schema vouched for the name

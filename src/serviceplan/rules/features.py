@@ -26,7 +26,6 @@ _MISSING = {
     ORGANIZATION: rule("required-quota-missing"),
     MAILBOX_PLAN: rule("mailbox-size-missing"),
 }
-_BOOLEANS = {"true": True, "false": False}
 
 
 @dataclass
@@ -87,10 +86,6 @@ def check_section(
                 f"{name} holds child elements; it takes a single value", location, path=path))
             continue
         text = element.text
-        if feature.type == "boolean" and text in _BOOLEANS:  # the common case
-            values[name] = _BOOLEANS[text]
-            section.rows.append((name, text, element.line))
-            continue
         try:
             values[name] = parse_value(
                 feature.type, text, minimum=feature.minimum, maximum=feature.maximum,

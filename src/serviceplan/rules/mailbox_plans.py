@@ -7,20 +7,13 @@ from collections.abc import Callable, Sequence
 
 from ..catalog import MAILBOX_PLAN, Catalog
 from ..model import Finding, MailboxPlanElement, PlanDocument
-from ..values import ValueProblem, parse_value
+from ..values import ValueProblem, parse_flag, parse_value
 from .features import SectionValues
 from .registry import rule
 
 PER_PLAN_ROLE_ASSIGNMENT = "PerMBXPlanRoleAssignmentPolicyEnabled"
 PERMISSION_CATEGORY = "MailboxPlanPermissions"
 _ATTRIBUTE = rule("invalid-mailbox-plan-attribute")
-
-
-def _boolean(text: str | None) -> bool | None:
-    try:
-        return bool(parse_value("boolean", text)) if text is not None else False
-    except ValueProblem:
-        return None
 
 
 def check_attributes(plan: MailboxPlanElement) -> list[Finding]:
@@ -42,7 +35,7 @@ def check_attributes(plan: MailboxPlanElement) -> list[Finding]:
     for attribute, text in (
         ("ProvisionAsDefault", plan.provision_as_default), ("IsPilotMailboxPlan", plan.is_pilot)
     ):
-        if _boolean(text) is None:
+        if parse_flag(text) is None:
             findings.append(_ATTRIBUTE.finding(
                 f"{plan.label} has {attribute} {text!r}", plan.location, path=plan.path,
                 hint="write true or false"))
@@ -62,7 +55,7 @@ def check_mailbox_plans(
         return findings
     for plan in plans:
         findings.extend(check_attributes(plan))
-    defaults = [plan for plan in plans if _boolean(plan.provision_as_default)]
+    defaults = [plan for plan in plans if parse_flag(plan.provision_as_default)]
     if plans and len(defaults) != 1:
         where = document.mailbox_plans_location or document.location
         detail = "none has" if not defaults else (

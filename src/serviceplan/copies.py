@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 
 from .catalog import Catalog, load_catalog
 from .errors import InputError, UsageError
+from .inputs import STDIN, discover
 from .load import (
     DEFAULT_MAX_FILE_SIZE,
     decode_text,
@@ -27,7 +28,7 @@ from .load import (
     too_large_finding,
 )
 from .model import ResolvedMailboxPlan, ResolvedPlan, Setting, Severity
-from .pipeline import STDIN, discover, load_plan
+from .pipeline import load_plan
 from .resolve import resolve_plan
 from .values import format_value
 

@@ -3,38 +3,30 @@
 from __future__ import annotations
 
 import gc
-import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from .catalog import Catalog, load_catalog
-from .errors import InputError, ResolveError, UsageError
-from .load import (
-    DEFAULT_MAX_FILE_SIZE,
-    PLAN_SUFFIX,
-    build_document,
-    decode_text,
-    parse_plan_xml,
-    parse_remap,
-    plan_name_of,
-    read_input,
-    too_large_finding,
-)
+from .errors import ResolveError, UsageError
+from .inputs import Input, discover, plans_beside, read_item, read_remap
+from .load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
 from .model import Finding, RemapRow, RemapTable, ResolvedPlan, ValidationReport
 from .resolve import resolve_plan, select_row
 from .rules.fastpath import fast_path
+
+if TYPE_CHECKING:
+    from .diff import DiffResult
+    from .impact import ImpactReport
 from .rules.plan import PlanSections, read_plan
 from .rules.remap import check_remap, unreferenced_plans
 from .schema import schema_findings
-
-REMAP_NAME = "ServicePlanHostingRemap.csv"
-STDIN = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,57 +35,6 @@ class ValidateOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     stdin_name: str = "<stdin>"
     stdin: bytes = b""  # what `-` reads; the CLI fills it in
-
-
-@dataclass(frozen=True, slots=True)
-class Input:
-    display: str
-    path: Path | None  # None: standard input
-    is_remap: bool
-
-
-def _is_remap(name: str) -> bool:
-    return name.casefold() == REMAP_NAME.casefold() or name.casefold().endswith(".csv")
-
-
-def _is_plan(name: str) -> bool:
-    return name.casefold().endswith(PLAN_SUFFIX)
-
-
-def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Input]:
-    """The inputs named on the command line; folders are searched (links are not followed)."""
-    found: dict[str, Input] = {}
-    for given in paths:
-        if given == STDIN:
-            found[STDIN] = Input(stdin_name, None, _is_remap(Path(stdin_name).name))
-            continue
-        path = Path(given)
-        if path.is_dir():
-            for entry in _walk(given):
-                name = entry.name
-                if name.casefold() == REMAP_NAME.casefold() or _is_plan(name):
-                    item = Input(entry.path, Path(entry.path), not _is_plan(name))
-                    found.setdefault(entry.path, item)
-        elif path.is_file():
-            found.setdefault(str(path), Input(str(path), path, _is_remap(path.name)))
-        elif path.exists() or path.is_symlink():
-            raise UsageError(f"{given}: not a regular file or folder")
-        else:
-            raise UsageError(f"{given}: no such file or folder", hint="check the path")
-    return list(found.values())
-
-
-def _walk(folder: str) -> Iterator[os.DirEntry[str]]:
-    """Regular files below `folder`, each folder's own files first, by name; links skipped."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as error:
-        raise InputError(f"{folder}: cannot list: {error.strerror or error}") from error
-    # DirEntry knows its type from the listing: no extra system call per file
-    yield from (entry for entry in entries if entry.is_file(follow_symlinks=False))
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path)
 
 
 def validate_plan_bytes(data: bytes, source: str, catalog: Catalog) -> list[Finding]:
@@ -160,29 +101,17 @@ def _explained(xsd: Finding, domain: list[Finding]) -> bool:
     return any(f.path.startswith(section.group(0)) for f in domain)
 
 
-def _plans_beside(folder: Path) -> dict[str, str]:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return {}
-    return {
-        plan_name_of(entry.name).casefold(): entry.path
-        for entry in entries
-        if _is_plan(entry.name) and entry.is_file(follow_symlinks=False)
-    }
-
-
 def validate_paths(paths: Sequence[str], options: ValidateOptions) -> ValidationReport:
     inputs = discover(paths, options.stdin_name)
     catalog = load_catalog()
     findings: list[Finding] = []
     remaps: list[tuple[Input, RemapTable]] = []
     for item in inputs:
-        data = _read(item, options.max_file_size, findings, options.stdin)
+        data = read_item(item, options.max_file_size, findings, options.stdin)
         if data is None:
             continue
         if item.is_remap:
-            table = _parse_remap(item, data, findings)
+            table = read_remap(item, data, findings)
             if table is not None:
                 remaps.append((item, table))
         else:
@@ -208,7 +137,7 @@ def _remap_findings(
                 plan_name_of(i.display).casefold(): i.display for i in inputs if not i.is_remap
             }
         else:
-            beside = _plans_beside(folder)
+            beside = plans_beside(folder)
         for table in tables:
             findings += check_remap(table, beside)
         findings += unreferenced_plans(tables, beside)
@@ -228,6 +157,7 @@ class CompileOptions:
 class CompileResult:
     plans: tuple[ResolvedPlan, ...]  # empty when an error finding stopped the compile
     report: ValidationReport  # the findings of what was compiled (warnings included)
+    remaps: tuple[RemapTable, ...] = ()  # the remap files read, in input order
 
 
 def bundled_plans() -> str:
@@ -257,13 +187,23 @@ def compile_plans(
 
 
 def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResult:
-    catalog = load_catalog()
     inputs = discover([*(paths or [bundled_plans()]), *([options.remap] if options.remap else [])])
+    return _compile_inputs(inputs, options)
+
+
+def compile_inputs(inputs: Sequence[Input], options: CompileOptions) -> CompileResult:
+    """Compile inputs already listed (a git revision's files, read from memory)."""
+    with _acyclic_work():
+        return _compile_inputs(list(inputs), options)
+
+
+def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResult:
+    catalog = load_catalog()
     findings: list[Finding] = []
     remaps: list[tuple[Input, RemapTable]] = []
     for item in (i for i in inputs if i.is_remap):
-        data = _read(item, options.max_file_size, findings)
-        table = None if data is None else _parse_remap(item, data, findings)
+        data = read_item(item, options.max_file_size, findings)
+        table = None if data is None else read_remap(item, data, findings)
         if table is not None:
             remaps.append((item, table))
     plans: dict[str, Input] = {}
@@ -281,7 +221,7 @@ def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResu
     resolved = []
     for key in sorted(wanted):
         item = plans[key]
-        data = _read(item, options.max_file_size, findings)
+        data = read_item(item, options.max_file_size, findings)
         if data is None:
             continue
         problems, sections = load_plan(data, item.display, catalog)
@@ -292,7 +232,7 @@ def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResu
             resolved.append(resolve_plan(catalog, name, item.display, sections, selected_by))
     findings.sort(key=Finding.sort_key)
     report = ValidationReport(tuple(i.display for i in inputs), tuple(findings))
-    return CompileResult(() if report.errors else tuple(resolved), report)
+    return CompileResult(() if report.errors else tuple(resolved), report, tuple(tables))
 
 
 def _refuse_ambiguous(wanted: set[str], inputs: list[Input]) -> None:
@@ -308,27 +248,6 @@ def _refuse_ambiguous(wanted: set[str], inputs: list[Input]) -> None:
                 f"{', '.join(files[key])}",
                 hint="compile one folder at a time (Exchange reads a single ServicePlans folder)",
             )
-
-
-def _read(
-    item: Input, max_file_size: int, findings: list[Finding], stdin: bytes = b""
-) -> bytes | None:
-    """The input's bytes; None when it is over the cap, which is a finding, not an error."""
-    try:
-        return read_input(item.path, item.display, max_file_size, stdin)
-    except Exception as error:  # anything but the cap propagates
-        finding = too_large_finding(error)
-        if finding is None:
-            raise
-        findings.append(finding)
-        return None
-
-
-def _parse_remap(item: Input, data: bytes, findings: list[Finding]) -> RemapTable | None:
-    """The remap's lines; None when its text could not be decoded (a finding)."""
-    text, problems = decode_text(data, item.display)
-    findings += problems
-    return None if problems else parse_remap(text, item.display)
 
 
 def _selection(
@@ -352,3 +271,81 @@ def _selection(
             raise ResolveError(f"no plan named {options.plan}", hint=f"plans found: {known}")
         return {options.plan.casefold()}, []
     return set(plans), []
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOptions:
+    old: str | None = None  # a file or folder; with `git`, None
+    new: str | None = None
+    git: str | None = None  # A..B, A...B, or A (against the work tree)
+    git_paths: tuple[str, ...] = ()
+    tenants: str | None = None
+    textual: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOutcome:
+    old_label: str
+    new_label: str
+    diff: DiffResult | None  # None when a side could not be compiled (see report)
+    impact: ImpactReport | None  # with --tenants
+    report: ValidationReport  # compile errors of either side, blockers, tenant findings
+
+
+def diff_paths(options: DiffOptions) -> DiffOutcome:
+    """Compile both sides, compare them, and with a tenant inventory, what reaches whom."""
+    from .diff import diff_revisions
+    from .impact import tenant_impact
+    from .inventory import read_inventory
+
+    old_inputs, new_inputs, labels = _diff_sides(options)
+    catalog = load_catalog()
+    compile_options = CompileOptions(max_file_size=options.max_file_size)
+    old, new = compile_inputs(old_inputs, compile_options), compile_inputs(new_inputs,
+                                                                           compile_options)
+    files = (*old.report.files, *new.report.files)
+    failed = [f for f in (*old.report.findings, *new.report.findings) if f.severity.value
+              == "error"]
+    if failed:
+        return DiffOutcome(*labels, None, None, ValidationReport(files, tuple(failed)))
+    if _single_plans(options, old, new):  # two plan files: compare them whatever their names
+        old_plans, new_plans = old.plans, tuple(replace(p, name=old.plans[0].name)
+                                                for p in new.plans)
+    else:
+        old_plans, new_plans = old.plans, new.plans
+    result = diff_revisions(old_plans, new_plans, old.remaps, new.remaps, catalog,
+                            textual=options.textual)
+    findings = list(result.findings)
+    impact = None
+    if options.tenants:
+        inventory = read_inventory(options.tenants, catalog)
+        impact = tenant_impact(result, inventory.tenants, inventory.source,
+                               (old_plans, new_plans), (old.remaps, new.remaps), catalog)
+        findings += [*inventory.findings, *impact.findings]
+        files = (*files, inventory.source)
+    findings.sort(key=Finding.sort_key)
+    return DiffOutcome(*labels, result, impact, ValidationReport(files, tuple(findings)))
+
+
+def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[str, str]]:
+    if options.git is not None:
+        from .revisions import WORK_TREE, parse_range, revision_inputs
+
+        if options.old or options.new:
+            raise UsageError("--git takes paths inside the repository, not OLD and NEW",
+                             hint="serviceplan diff --git origin/main..HEAD [PATH...]")
+        span = parse_range(options.git)
+        paths = list(options.git_paths) or ["."]
+        old = revision_inputs(span.old, paths, options.max_file_size)
+        if span.new == WORK_TREE:
+            return old, discover(paths), (span.old, "work tree")
+        return old, revision_inputs(span.new, paths, options.max_file_size), (span.old, span.new)
+    if not options.old or not options.new:
+        raise UsageError("diff needs OLD and NEW (files or folders), or --git REV1..REV2")
+    return discover([options.old]), discover([options.new]), (options.old, options.new)
+
+
+def _single_plans(options: DiffOptions, old: CompileResult, new: CompileResult) -> bool:
+    return (options.git is None and len(old.plans) == len(new.plans) == 1
+            and not old.remaps and not new.remaps and Path(str(options.old)).is_file())

@@ -13,9 +13,10 @@ import pytest
 
 from serviceplan.catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from serviceplan.errors import ResolveError, UsageError
+from serviceplan.inputs import REMAP_NAME
 from serviceplan.load import parse_remap
 from serviceplan.model import Location, RemapTable, ResolvedPlan, Setting
-from serviceplan.pipeline import REMAP_NAME, CompileOptions, compile_plans
+from serviceplan.pipeline import CompileOptions, compile_plans
 from serviceplan.resolve import select_row
 from serviceplan.values import UNLIMITED
 

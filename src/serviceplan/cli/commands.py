@@ -10,15 +10,9 @@ import click
 from .. import __version__
 from ..report import REPORTERS, ReportOptions, resolve_format
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import ByteSize, ReportTarget
+from .options import COLOR_CHOICE, ByteSize, ReportTarget, emit, use_color
 
 FORMATS = ["auto", *REPORTERS]
-
-
-def _use_color(choice: str) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 @cli.command()
@@ -41,7 +35,7 @@ def _use_color(choice: str) -> bool:
     help="File name to report for `-` (a .csv name reads it as a remap).",
 )
 @click.option(
-    "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+    "--color", type=COLOR_CHOICE, default="auto",
     show_default=True, help="Colour the text output (auto: on a terminal, unless NO_COLOR).",
 )
 def validate(
@@ -58,8 +52,9 @@ def validate(
     PATHS are files or folders (searched for *.serviceplan and ServicePlanHostingRemap.csv);
     `-` reads standard input.
     """
+    from ..inputs import STDIN
     from ..output import write_atomic
-    from ..pipeline import STDIN, ValidateOptions, validate_paths
+    from ..pipeline import ValidateOptions, validate_paths
 
     stdin = sys.stdin.buffer.read(max_file_size + 1) if STDIN in paths else b""
     options = ValidateOptions(strict, max_file_size, stdin_name, stdin)
@@ -67,13 +62,9 @@ def validate(
     for name, path in reports:
         write_atomic(path, REPORTERS[name](report, ReportOptions(tool_version=__version__)))
     chosen = resolve_format(output_format, os.environ)
-    use_color = _use_color(color)
-    shown = ReportOptions(color=use_color, tool_version=__version__)
-    output = REPORTERS[chosen](report, shown)
-    if use_color:  # click would strip the codes again under NO_COLOR, even for --color always
-        click.get_text_stream("stdout").write(output)
-    else:
-        click.echo(output, nl=False)
+    colored = use_color(color)
+    shown = ReportOptions(color=colored, tool_version=__version__)
+    emit(REPORTERS[chosen](report, shown), colored)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 

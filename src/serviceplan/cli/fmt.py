@@ -71,8 +71,8 @@ def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
     from ..catalog import load_catalog
     from ..errors import InputError, UsageError
     from ..fmt import format_plan
+    from ..inputs import discover
     from ..load import read_input, too_large_finding
-    from ..pipeline import discover
 
     catalog = load_catalog()
     results = []

@@ -10,8 +10,9 @@ from .values import Value
 
 
 def file_name(path: str) -> str:
-    """The last part of a path, either separator: plain string work, as it runs per file."""
-    return path.replace("\\", "/").rpartition("/")[2]
+    """The last part of a path, either separator, and after a git revision's `REV:` (plain
+    string work, as it runs per file; Windows file names cannot hold a colon)."""
+    return path.replace("\\", "/").rpartition("/")[2].rpartition(":")[2]
 
 
 class Location(NamedTuple):

@@ -4,6 +4,9 @@ Each case runs the real CLI in a subprocess, in the case folder:
 
     python -m serviceplan validate . --format json [args...]
 
+or, with `command = "render"` (or "diff"), `python -m serviceplan COMMAND [args...] --format json`
+(the args name the inputs); every command's JSON carries `findings` in validate's shape.
+
 and compares the set of (rule, file, line) findings and the exit code with expect.toml:
 
     description = "what this case shows"
@@ -12,6 +15,7 @@ and compares the set of (rule, file, line) findings and the exit code with expec
     findings = [["SP101", "Bad.serviceplan", 4]]   # the exact set; line 0 = no line
     hint_contains = "MailTipsEnabled"              # optional: some finding's hint holds it
     xfail = "reason"               # optional: a known tool bug, expected to fail (strict)
+    command = "render"             # optional: another command than validate
 
 tests/cases/hostile belongs to another suite and is skipped here.
 """
@@ -29,7 +33,7 @@ import pytest
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 SKIPPED = {"hostile"}
-KEYS = {"description", "args", "exit", "findings", "hint_contains", "xfail"}
+KEYS = {"description", "args", "exit", "findings", "hint_contains", "xfail", "command"}
 TIMEOUT = 60
 
 Finding = tuple[str, str, int]
@@ -76,8 +80,9 @@ def _format(findings: list[dict[str, Any]]) -> str:
     )
 
 
-def _run(folder: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "serviceplan", "validate", ".", "--format", "json", *args]
+def _run(folder: Path, args: list[str], name: str = "validate") -> subprocess.CompletedProcess[str]:
+    inputs = ["."] if name == "validate" else []
+    command = [sys.executable, "-m", "serviceplan", name, *inputs, *args, "--format", "json"]
     return subprocess.run(
         command, cwd=folder, capture_output=True, text=True, timeout=TIMEOUT, check=False
     )
@@ -118,7 +123,7 @@ def test_case(folder: Path, expect: dict[str, Any]) -> None:
     assert "description" in expect, "expect.toml needs a description"
     args = [str(arg) for arg in expect.get("args", [])]
 
-    result = _run(folder, args)
+    result = _run(folder, args, str(expect.get("command", "validate")))
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:

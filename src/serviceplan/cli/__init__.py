@@ -25,7 +25,7 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the single place that maps exceptions to exit codes."""
     # importing a command module registers its commands on the group
-    from . import catalog_commands, commands, compile, copies, fmt  # noqa: F401
+    from . import catalog_commands, commands, compile, copies, diff, fmt  # noqa: F401
 
     try:
         result = cli.main(args=argv, prog_name="serviceplan", standalone_mode=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
 import click
 
@@ -46,3 +48,41 @@ class ReportTarget(click.ParamType[tuple[str, str]]):
         if name not in self.formats:
             self.fail(f"unknown format {name!r}; choose from {', '.join(self.formats)}", param, ctx)
         return name, path
+
+
+class CategoryList(click.ParamType[tuple[str, ...]]):
+    """CATEGORY[,CATEGORY...] for --fail-on: Exchange's update categories, any case."""
+
+    name = "category[,category...]"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, ...]:
+        from ..catalog import CATEGORIES
+
+        if isinstance(value, tuple):
+            return value
+        known = {category.casefold(): category for category in CATEGORIES}
+        chosen = []
+        for item in filter(None, (part.strip() for part in str(value).split(","))):
+            if item.casefold() not in known:
+                self.fail(f"unknown category {item!r}; choose from {', '.join(CATEGORIES)}",
+                          param, ctx)
+            chosen.append(known[item.casefold()])
+        return tuple(chosen)
+
+
+COLOR_CHOICE = click.Choice(["auto", "always", "never"])
+
+
+def use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def emit(output: str, color: bool) -> None:
+    if color:  # click would strip the codes again under NO_COLOR, even for --color always
+        click.get_text_stream("stdout").write(output)
+    else:
+        click.echo(output, nl=False)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 if TYPE_CHECKING:
     from ..model import ValidationReport
 
-__all__ = ["REPORTERS", "ReportOptions", "Reporter", "resolve_format"]
+__all__ = ["DIFF_REPORTERS", "REPORTERS", "ReportOptions", "Reporter", "resolve_format"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +49,12 @@ class _Registry(Mapping[str, "Reporter"]):
 
 REPORTERS: Mapping[str, Reporter] = _Registry(
     {"text": "text", "json": "json_", "junit": "junit", "sarif": "sarif", "github": "github"}
+)
+
+
+# `serviceplan diff`: each module's `render(outcome, options) -> str`, loaded on use
+DIFF_REPORTERS: Mapping[str, Callable[..., str]] = _Registry(
+    {"text": "diff_text", "json": "diff_json", "markdown": "diff_markdown"}
 )
 
 

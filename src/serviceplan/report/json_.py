@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1  # bump when a key changes meaning or goes away; adding keys is not a bump
 
 
-def _finding(finding: Finding) -> dict[str, object]:
+def finding_json(finding: Finding) -> dict[str, object]:
     rule = RULES.get(finding.rule)
     return {
         "rule": finding.rule,
@@ -42,6 +42,6 @@ def render(report: ValidationReport, options: ReportOptions) -> str:
             "text": report.summary(),
         },
         "files": list(report.files),
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [finding_json(f) for f in report.findings],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

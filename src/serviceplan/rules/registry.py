@@ -114,6 +114,56 @@ RULES: dict[str, Rule] = {
         Rule("SP407", "remap-header-row", W,
              "A first line that looks like a header; Exchange reads it as a mapping.",
              "Turn the header into a comment by starting it with #."),
+        # Tenant inventory (diff --tenants, render --tenants)
+        Rule("SP501", "inventory-missing-column", E,
+             "The tenant inventory lacks a required column (name, domain, program_id, "
+             "offer_id).", "Add the column to the header row (or the key to every JSON line)."),
+        Rule("SP502", "inventory-empty-field", E, "A tenant row with an empty required field.",
+             "Fill in the field, or delete the row."),
+        Rule("SP503", "inventory-duplicate-tenant", E,
+             "Two rows for the same tenant name (compared ignoring case).",
+             "Keep one row per tenant."),
+        Rule("SP504", "inventory-bad-number", E,
+             "A mailbox count or usage figure that is not a whole number of at least 0.",
+             "Write digits only, e.g. 250; byte usage may also be written 9.5GB."),
+        Rule("SP505", "inventory-unknown-pair", E,
+             "A tenant whose (ProgramId, OfferId) no remap line maps.",
+             "Correct the pair, or add a remap line ProgramId,OfferId,PlanName."),
+        Rule("SP506", "inventory-bad-row", E,
+             "A row that cannot be read: bad CSV quoting, more cells than columns, or a JSON "
+             "line that is not an object.",
+             "Fix the row; in CSV quote cells holding commas, quotes or line breaks."),
+        Rule("SP507", "inventory-unknown-usage", E,
+             "A used.<Feature> column naming no count or byte quota of the catalogue.",
+             "Name a quota feature exactly, e.g. used.MailboxCountQuota; "
+             "`serviceplan features` lists them."),
+        # Update-ServicePlan blockers and tenant safety (diff)
+        Rule("SP601", "mailbox-plan-renamed", E,
+             "A mailbox plan renamed (same MailboxPlanIndex, new Name): Update-ServicePlan "
+             "needs every old mailbox plan under the same Name and index, and refuses.",
+             "Keep the old Name; to rename, create a new plan file and move tenants to it "
+             "with New-Organization for new tenants only."),
+        Rule("SP602", "mailbox-plan-reindexed", E,
+             "A mailbox plan whose MailboxPlanIndex changed: Update-ServicePlan refuses.",
+             "Keep the old MailboxPlanIndex; give a new mailbox plan a new index instead."),
+        Rule("SP603", "mailbox-plan-removed", E,
+             "A mailbox plan removed: Update-ServicePlan needs every old mailbox plan in the "
+             "new plan, and refuses.",
+             "Keep the mailbox plan (it can stay unused), or move its mailboxes first."),
+        Rule("SP604", "forbidden-transition", E,
+             "A feature change Update-ServicePlan refuses (e.g. any change of "
+             "PerMBXPlanOWAPolicyEnabled, PerMBXPlanRoleAssignmentPolicyEnabled off to on).",
+             "Keep the old value for existing tenants; offer the new value in a plan used "
+             "only for new tenants."),
+        Rule("SP605", "plan-edited-in-place", W,
+             "A plan edited under the same name: Update-ServicePlan skips tenants whose plan "
+             "name is unchanged, so existing tenants keep the old settings.",
+             "To reach existing tenants, save the edit as a new plan (e.g. SmallBusiness2), "
+             "repoint the remap rows, then run Update-ServicePlan for those tenants."),
+        Rule("SP606", "usage-above-new-limit", E,
+             "A tenant's reported usage is above a limit the change lowers (mailboxes over a "
+             "new MailboxCountQuota, a mailbox larger than a new mailbox size).",
+             "Keep the limit at or above the usage, or bring the tenant under it first."),
     )
 }
 

@@ -1,0 +1,75 @@
+"""`serviceplan diff`: two revisions compared, each change with its update category and cost."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from ..report import DIFF_REPORTERS, ReportOptions
+from . import EXIT_FINDINGS, EXIT_OK, cli
+from .options import COLOR_CHOICE, ByteSize, CategoryList, emit, use_color
+
+
+@cli.command("diff")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--git", "git_range", metavar="REV1..REV2",
+              help="Compare two git revisions (A..B, A...B from their merge base, or A against "
+              "the work tree), read from the object store; PATHS limit the files.")
+@click.option("--tenants", type=click.Path(), help="Tenant inventory (CSV or JSONL): what "
+              "reaches each tenant, mailboxes to update, usage over new limits.")
+@click.option("-f", "--format", "output_format", type=click.Choice(list(DIFF_REPORTERS)),
+              default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
+@click.option("--fail-on", "fail_on", type=CategoryList(), multiple=True,
+              help="Exit 1 when changes of these update categories exist, e.g. "
+              "--fail-on MailboxPlanConfiguration.")
+@click.option("--textual", is_flag=True, help="Also list changes that change no value "
+              "(a default written out, a value rewritten as 10240MB for 10GB).")
+@click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
+@click.option("--color", type=COLOR_CHOICE, default="auto", show_default=True)
+def diff_command(
+    paths: tuple[str, ...],
+    git_range: str | None,
+    tenants: str | None,
+    output_format: str,
+    output: str | None,
+    exit_code: bool,
+    fail_on: tuple[tuple[str, ...], ...],
+    textual: bool,
+    max_file_size: int,
+    color: str,
+) -> int:
+    """Compare plan revisions before rollout: OLD NEW (files or folders), or --git.
+
+    Reordering, formatting, comments and writing a default out are not changes. Exit 0 when
+    nothing fails; 1 on blockers (Update-ServicePlan would refuse), on differences with
+    --exit-code, or on --fail-on categories; 2 on usage or tool errors.
+    """
+    from ..errors import UsageError
+    from ..output import write_atomic
+    from ..pipeline import DiffOptions, diff_paths
+
+    if git_range is None and len(paths) != 2:
+        raise UsageError("diff needs OLD and NEW (files or folders), or --git REV1..REV2",
+                         hint="serviceplan diff old/ new/   or   serviceplan diff --git "
+                         "origin/main..HEAD serviceplans/")
+    old, new = (None, None) if git_range is not None else paths
+    options = DiffOptions(old, new, git_range, paths if git_range is not None else (), tenants,
+                          textual, max_file_size)
+    outcome = diff_paths(options)
+    colored = use_color(color) and output is None and output_format == "text"
+    rendered = DIFF_REPORTERS[output_format](
+        outcome, ReportOptions(color=colored, tool_version=__version__)
+    )
+    if output:
+        write_atomic(output, rendered)
+    else:
+        emit(rendered, colored)
+    failing = {category for group in fail_on for category in group}
+    diff = outcome.diff
+    if outcome.report.errors or diff is None:
+        return EXIT_FINDINGS
+    if failing & set(diff.categories()) or (exit_code and diff.changed):
+        return EXIT_FINDINGS
+    return EXIT_OK

@@ -1,0 +1,313 @@
+"""Inventory: the tenant list operators export (CSV with a header row, or JSONL with the same
+keys), read with each row's line number; one format for `diff --tenants` and `render --tenants`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import Catalog
+from .errors import InputError
+from .load import decode_text, read_input, too_large_finding
+from .model import Finding, Location, RemapRow, RemapTable
+from .rules.registry import rule
+from .values import UNLIMITED, ValueProblem, parse_value
+
+REQUIRED = ("name", "domain", "program_id", "offer_id")
+DEFAULT_MAX_INVENTORY_SIZE = 256 << 20  # 100,000 tenants are about 15 MB
+MAILBOXES_PREFIX, USED_PREFIX = "mailboxes.", "used."
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+Cell = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """One tenant organization; `fields` keeps every column as read, for templates."""
+
+    name: str
+    domain: str
+    program_id: str
+    offer_id: str
+    row: Location  # where the tenant is in the inventory
+    location: str = ""  # passed to New-Organization (a datacenter location, not a file's)
+    plan: str = ""  # the plan it was last provisioned or updated with, when known
+    mailboxes: int | None = None
+    mailboxes_by_plan: Mapping[str, int] = field(default_factory=dict)
+    used: Mapping[str, int] = field(default_factory=dict)  # feature -> usage (count or bytes)
+    fields: Mapping[str, Cell] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.program_id.casefold(), self.offer_id.casefold())
+
+    def mailboxes_on(self, mailbox_plan: str) -> int | None:
+        """Mailboxes on a mailbox plan (names compared ignoring case), when reported."""
+        wanted = mailbox_plan.casefold()
+        for name, count in self.mailboxes_by_plan.items():
+            if name.casefold() == wanted:
+                return count
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    source: str
+    tenants: tuple[Tenant, ...]
+    findings: tuple[Finding, ...]  # problems of rows, each naming its line
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.findings)
+
+
+def read_inventory(
+    path: str, catalog: Catalog, max_size: int = DEFAULT_MAX_INVENTORY_SIZE
+) -> Inventory:
+    """Every readable tenant and every problem; a row with a problem is left out."""
+    try:
+        data = read_input(Path(path), path, max_size)
+    except Exception as error:
+        finding = too_large_finding(error)
+        if finding is None:
+            raise
+        raise InputError(f"{path}: {finding.message}", hint=finding.hint) from error
+    text, problems = decode_text(data, path)
+    if problems:
+        return Inventory(path, (), tuple(problems))
+    return parse_inventory(text, path, catalog)
+
+
+def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
+    jsonl = _is_jsonl(text, source)
+    columns, rows = _jsonl_rows(text, source) if jsonl else _csv_rows(text, source)
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing and (columns or not jsonl):
+        where = "in any JSON line" if jsonl else "in the header row"
+        finding = rule("inventory-missing-column").finding(
+            f"no {', '.join(missing)} column {where}", Location(source, 1)
+        )
+        bad_rows = [cells for _, cells in rows if isinstance(cells, Finding)]
+        return Inventory(source, (), tuple(sorted([finding, *bad_rows], key=Finding.sort_key)))
+    reader = _RowReader(source, catalog)
+    tenants = [tenant for line, cells in rows if (tenant := reader.tenant(line, cells))]
+    findings = sorted(reader.findings, key=Finding.sort_key)
+    return Inventory(source, tuple(tenants), tuple(findings))
+
+
+def _is_jsonl(text: str, source: str) -> bool:
+    if source.casefold().endswith(JSONL_SUFFIXES):
+        return True
+    if source.casefold().endswith(".csv"):
+        return False
+    return text.lstrip("\ufeff \t\r\n").startswith("{")
+
+
+Row = tuple[int, dict[str, Cell] | Finding]
+
+
+def _csv_rows(text: str, source: str) -> tuple[list[str], list[Row]]:
+    """The header's columns, and rows as column -> cell with the line each row starts on
+    (quoted cells may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] = []
+    rows: list[Row] = []
+    consumed = 0
+    while True:
+        start = consumed + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            rows.append((start, _bad_row(f"unreadable CSV: {error}", source, start)))
+            break  # the reader cannot resynchronise after a quoting error
+        consumed = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if not header:
+            header = [cell.strip() for cell in cells]
+        elif len(cells) > len(header):
+            message = f"{len(cells)} cells but the header has {len(header)} columns"
+            rows.append((start, _bad_row(message, source, start)))
+        else:
+            rows.append((start, dict(zip(header, cells, strict=False))))
+    return header, rows
+
+
+def _jsonl_rows(text: str, source: str) -> tuple[set[str], list[Row]]:
+    """Every key seen, and each line's object flattened to column -> cell."""
+    columns: set[str] = set()
+    rows: list[Row] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError) as error:
+            rows.append((number, _bad_row(f"not JSON: {error}", source, number)))
+            continue
+        cells = _flatten(value) if isinstance(value, dict) else "a JSON line must be an object"
+        if isinstance(cells, str):
+            rows.append((number, _bad_row(cells, source, number)))
+            continue
+        columns.update(cells)
+        rows.append((number, cells))
+    return columns, rows
+
+
+def _flatten(value: dict[str, object]) -> dict[str, Cell] | str:
+    """One level of nesting is allowed for "mailboxes" and "used"; the result is flat."""
+    cells: dict[str, Cell] = {}
+    for key, item in value.items():
+        if isinstance(item, dict) and key in ("mailboxes", "used"):
+            for inner, figure in item.items():
+                if not _is_scalar(figure):
+                    return f"{key}.{inner} must be a number"
+                cells[f"{key}.{inner}"] = figure
+        elif _is_scalar(item):
+            cells[key] = item  # type: ignore[assignment]
+        else:
+            return f"{key} must be a string, number, true, false or null"
+    return cells
+
+
+def _is_scalar(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _bad_row(message: str, source: str, line: int) -> Finding:
+    return rule("inventory-bad-row").finding(message, Location(source, line))
+
+
+class _RowReader:
+    """Turns rows into tenants, collecting findings; remembers names to find duplicates."""
+
+    def __init__(self, source: str, catalog: Catalog) -> None:
+        self.source = source
+        self.catalog = catalog
+        self.findings: list[Finding] = []
+        self._seen: dict[str, int] = {}
+
+    def tenant(self, line: int, cells: dict[str, Cell] | Finding) -> Tenant | None:
+        if isinstance(cells, Finding):
+            self.findings.append(cells)
+            return None
+        at = Location(self.source, line)
+        problems = len(self.findings)
+        required = {column: _text(cells.get(column)).strip() for column in REQUIRED}
+        for column, text in required.items():
+            if not text:
+                self.findings.append(
+                    rule("inventory-empty-field").finding(f"{column} is empty", at)
+                )
+        mailboxes = self._count(cells.get("mailboxes"), "mailboxes", at)
+        by_plan: dict[str, int] = {}
+        used: dict[str, int] = {}
+        for column, value in cells.items():
+            if column.startswith(MAILBOXES_PREFIX) and _present(value):
+                count = self._count(value, column, at)
+                if count is not None:
+                    by_plan[column[len(MAILBOXES_PREFIX) :]] = count
+            elif column.startswith(USED_PREFIX) and _present(value):
+                figure = self._usage(column[len(USED_PREFIX) :], value, at)
+                if figure is not None:
+                    used[column[len(USED_PREFIX) :]] = figure
+        if len(self.findings) > problems:
+            return None
+        name = required["name"]
+        first = self._seen.setdefault(name.casefold(), line)
+        if first != line:
+            self.findings.append(
+                rule("inventory-duplicate-tenant").finding(
+                    f"tenant {name} is already on line {first}", at
+                )
+            )
+            return None
+        return Tenant(
+            name, required["domain"], required["program_id"], required["offer_id"], at,
+            location=_text(cells.get("location")).strip(),
+            plan=_text(cells.get("plan")).strip(),
+            mailboxes=mailboxes, mailboxes_by_plan=by_plan, used=used, fields=cells,
+        )  # fmt: skip
+
+    def _count(self, value: Cell, column: str, at: Location) -> int | None:
+        if not _present(value):
+            return None
+        text = _text(value).strip()
+        if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+            self.findings.append(
+                rule("inventory-bad-number").finding(f"{column} is {text!r}", at)
+            )
+            return None
+        return int(text)
+
+    def _usage(self, name: str, value: Cell, at: Location) -> int | None:
+        feature = next(self.catalog.find(name), None)
+        if feature is None or feature.type not in ("count", "bytes"):
+            self.findings.append(
+                rule("inventory-unknown-usage").finding(
+                    f"used.{name}: {name} is not a count or byte quota", at
+                )
+            )
+            return None
+        if feature.type == "count":
+            return self._count(value, f"used.{name}", at)
+        text = _text(value).strip()
+        try:
+            size = parse_value("bytes", text) if not isinstance(value, bool) else None
+        except ValueProblem:
+            size = None
+        if size is None or size is UNLIMITED or not isinstance(size, int):
+            self.findings.append(
+                rule("inventory-bad-number").finding(f"used.{name} is {text!r}", at)
+            )
+            return None
+        return size
+
+
+def _present(value: Cell) -> bool:
+    return value is not None and _text(value).strip() != ""
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def match_pairs(
+    tenants: Sequence[Tenant], tables: Sequence[RemapTable]
+) -> tuple[dict[str, RemapRow], list[Finding]]:
+    """The remap line each tenant's pair selects (as Exchange picks it), by tenant key; a
+    pair no line maps is a finding naming the tenant's row."""
+    lines: dict[tuple[str, str], RemapRow] = {}
+    for table in tables:
+        for remap_row in table.rows:
+            if len(remap_row.fields) >= 3:
+                lines.setdefault(remap_row.key, remap_row)
+    chosen: dict[str, RemapRow] = {}
+    findings: list[Finding] = []
+    for tenant in tenants:
+        found = lines.get(tenant.pair)
+        if found is None:
+            findings.append(
+                rule("inventory-unknown-pair").finding(
+                    f"tenant {tenant.name}: no remap line maps "
+                    f"({tenant.program_id}, {tenant.offer_id})",
+                    tenant.row,
+                )
+            )
+        else:
+            chosen[tenant.key] = found
+    return chosen, findings

@@ -1,0 +1,127 @@
+"""What every diff format shares: the closing summary, value texts, change symbols."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..catalog import CATEGORIES
+from ..diff import (
+    ADDED,
+    DEFAULT_MOVED,
+    MAILBOX_PLAN_ADDED,
+    MAILBOX_PLAN_REINDEXED,
+    MAILBOX_PLAN_REMOVED,
+    MAILBOX_PLAN_RENAMED,
+    PLAN_ADDED,
+    PLAN_REMOVED,
+    REMOVED,
+    ROW_ADDED,
+    ROW_REMOVED,
+    TEXTUAL,
+    Change,
+    PlanDiff,
+    RemapChange,
+)
+from ..model import Location, plural
+from ..pipeline import DiffOutcome
+from ..values import Value, format_value
+
+SYMBOLS = {ADDED: "+", REMOVED: "-", TEXTUAL: "=", PLAN_ADDED: "+", PLAN_REMOVED: "-",
+           MAILBOX_PLAN_ADDED: "+", MAILBOX_PLAN_REMOVED: "-", ROW_ADDED: "+", ROW_REMOVED: "-"}
+COST_ORDER = "Categories by rollout cost, cheapest first: " + ", ".join(CATEGORIES) + "."
+
+
+def symbol(kind: str) -> str:
+    return SYMBOLS.get(kind, "~")
+
+
+def shown(value: Value | str | int | None, text: str | None = None) -> str:
+    """A value as an operator reads it: the text as written when it says more (10GB)."""
+    if value is None:
+        return "(unset)"
+    if text is not None and not isinstance(value, bool) and text.strip() != format_value(value):
+        return text.strip()
+    return format_value(value) if not isinstance(value, str) else value
+
+
+def where(location: Location | None) -> str:
+    return location.brief() if location is not None else "default"
+
+
+def change_text(change: Change) -> str:
+    """`MailboxCountQuota: 1000 -> 250` or, for structure, what happened in words."""
+    if change.feature:
+        old, new = shown(change.old, change.old_text), shown(change.new, change.new_text)
+        if change.kind == TEXTUAL:
+            return f"{change.feature}: {old} (written {change.old_text!r} -> {change.new_text!r})"
+        return f"{change.feature}: {old} -> {new}"
+    return {
+        PLAN_ADDED: f"plan {change.plan} added (new tenants only until a remap row points "
+                    "existing ones at it)",
+        PLAN_REMOVED: f"plan {change.plan} removed",
+        MAILBOX_PLAN_ADDED: f"mailbox plan {change.scope} added",
+        MAILBOX_PLAN_REMOVED: f"mailbox plan {change.scope} removed",
+        MAILBOX_PLAN_RENAMED: f"mailbox plan {change.old} renamed to {change.new}",
+        MAILBOX_PLAN_REINDEXED: f"mailbox plan {change.scope} re-indexed {change.old} -> "
+                                f"{change.new}",
+        DEFAULT_MOVED: f"default mailbox plan (ProvisionAsDefault) {change.old} -> {change.new}",
+    }.get(change.kind, change.kind)
+
+
+def plan_heading(plan_diff: PlanDiff) -> str:
+    if plan_diff.old is None:
+        return f"plan {plan_diff.new} (new file {plan_diff.new_source})"
+    if plan_diff.new is None:
+        return f"plan {plan_diff.old} (file {plan_diff.old_source} removed)"
+    if plan_diff.in_place:
+        return f"plan {plan_diff.new} (edited in place)"
+    return f"plan {plan_diff.old} -> {plan_diff.new}"
+
+
+def remap_text(change: RemapChange) -> str:
+    pair = f"{change.program_id},{change.offer_id}"
+    if change.kind == ROW_ADDED:
+        return f"remap {pair} -> {change.new_plan} added ({where(change.new_location)})"
+    if change.kind == ROW_REMOVED:
+        return f"remap {pair} -> {change.old_plan} removed ({where(change.old_location)})"
+    return (f"remap {pair} repointed {change.old_plan} -> {change.new_plan} "
+            f"({where(change.new_location)}): existing tenants on this pair keep "
+            f"{change.old_plan} until Update-ServicePlan runs for them")
+
+
+def category_counts(outcome: DiffOutcome) -> list[tuple[str, int]]:
+    """Changes per category (each change counted under its costliest), cheapest first."""
+    counts = outcome.diff.categories() if outcome.diff else {}
+    return [(category, counts[category]) for category in CATEGORIES if counts.get(category)]
+
+
+def summary(outcome: DiffOutcome) -> str:
+    """The closing line, e.g. `2 plans changed, 1 remap row repointed: 3 OrgWideConfiguration,
+    1 MailboxPlanConfiguration (~4,800 mailboxes to update in 12 tenants)`."""
+    diff = outcome.diff
+    if diff is None:
+        return "No diff: fix the errors above first."
+    if not diff.changed:
+        return "No changes."
+    parts = []
+    if diff.plans:
+        parts.append(f"{plural(len(diff.plans), 'plan')} changed")
+    remap_kinds = _counted(change.kind for change in diff.remap)
+    parts += [f"{plural(count, 'remap row')} {kind}" for kind, count in remap_kinds]
+    text = ", ".join(parts)
+    counts = category_counts(outcome)
+    if counts:
+        text += ": " + ", ".join(f"{count:,} {category}" for category, count in counts)
+    impact = outcome.impact
+    if impact is not None:
+        approx = "~" if impact.estimated else ""
+        text += (f" ({approx}{impact.mailboxes:,} mailboxes to update in "
+                 f"{plural(len(impact.tenants), 'tenant')})")
+    return text + "."
+
+
+def _counted(kinds: Iterable[str]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    return sorted(counts.items())

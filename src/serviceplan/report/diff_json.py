@@ -1,0 +1,118 @@
+"""The machine format of `serviceplan diff`, documented by schemas/diff-report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..diff import Change, PlanDiff, RemapChange
+from ..impact import ImpactReport, TenantImpact
+from ..model import Location
+from ..pipeline import DiffOutcome
+from ..values import json_value
+from . import ReportOptions
+from .diff_common import category_counts, summary
+from .json_ import finding_json
+
+FORMAT_VERSION = 1  # bump when a key changes meaning or goes away; adding keys is not a bump
+
+
+def _location(location: Location | None) -> dict[str, Any] | None:
+    return None if location is None else {"file": location.file, "line": location.line}
+
+
+def _value(value: object) -> object:
+    return json_value(value) if not isinstance(value, str | int) else value  # type: ignore[arg-type]
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    return {
+        "plan": change.plan,
+        "scope": change.scope,
+        "feature": change.feature,
+        "kind": change.kind,
+        "old": _value(change.old),
+        "new": _value(change.new),
+        "old_text": change.old_text,
+        "new_text": change.new_text,
+        "old_location": _location(change.old_location),
+        "new_location": _location(change.new_location),
+        "categories": list(change.categories),
+        "category": change.category,
+        "cost": change.cost,
+    }
+
+
+def plan_json(plan_diff: PlanDiff) -> dict[str, Any]:
+    return {
+        "old": plan_diff.old,
+        "new": plan_diff.new,
+        "old_file": plan_diff.old_source,
+        "new_file": plan_diff.new_source,
+        "in_place": plan_diff.in_place,
+        "category": plan_diff.category,
+        "changes": [change_json(change) for change in plan_diff.changes],
+    }
+
+
+def _remap_json(change: RemapChange) -> dict[str, Any]:
+    return {
+        "kind": change.kind,
+        "program_id": change.program_id,
+        "offer_id": change.offer_id,
+        "old_plan": change.old_plan,
+        "new_plan": change.new_plan,
+        "old_location": _location(change.old_location),
+        "new_location": _location(change.new_location),
+    }
+
+
+def _tenant_json(impact: TenantImpact) -> dict[str, Any]:
+    return {
+        "name": impact.tenant.name,
+        "line": impact.tenant.row.line,
+        "old_plan": impact.old_plan,
+        "new_plan": impact.new_plan,
+        "update_skipped": impact.skipped,
+        "category": impact.category,
+        "changes": len(impact.plan_diff.costed),
+        "mailboxes_to_update": impact.mailboxes,
+        "estimated": impact.estimated,
+    }
+
+
+def _impact_json(impact: ImpactReport) -> dict[str, Any]:
+    return {
+        "file": impact.source,
+        "reached": [_tenant_json(tenant) for tenant in impact.tenants],
+        "unreached": impact.unreached,
+        "mailboxes_to_update": impact.mailboxes,
+        "estimated": impact.estimated,
+    }
+
+
+def render(outcome: DiffOutcome, options: ReportOptions) -> str:
+    diff, report = outcome.diff, outcome.report
+    document = {
+        "version": FORMAT_VERSION,
+        "tool": {"name": "serviceplan", "version": options.tool_version},
+        "old": outcome.old_label,
+        "new": outcome.new_label,
+        "summary": {
+            "changed": bool(diff and diff.changed),
+            "plans_changed": len(diff.plans) if diff else 0,
+            "remap_changes": len(diff.remap) if diff else 0,
+            "categories": dict(category_counts(outcome)),
+            "category": diff.category if diff else None,
+            "mailboxes_to_update": outcome.impact.mailboxes if outcome.impact else None,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "text": summary(outcome),
+        },
+        "plans": [plan_json(plan_diff) for plan_diff in diff.plans] if diff else [],
+        "remap": [_remap_json(change) for change in diff.remap] if diff else [],
+        "transitions": [plan_json(move) for move in diff.transitions] if diff else [],
+        "tenants": _impact_json(outcome.impact) if outcome.impact else None,
+        "findings": [finding_json(finding) for finding in report.findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

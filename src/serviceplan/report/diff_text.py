@@ -1,0 +1,95 @@
+"""The human format of `serviceplan diff`, in the manner of `terraform plan`: changes grouped
+by plan and scope with a symbol, their category and cost, then tenants, findings, a summary."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import click
+
+from ..diff import Change, PlanDiff
+from ..impact import ImpactReport
+from ..pipeline import DiffOutcome
+from . import ReportOptions
+from .diff_common import COST_ORDER, change_text, plan_heading, remap_text, summary, symbol
+from .text import finding_lines
+
+TENANTS_SHOWN = 50  # per run; JSON lists every tenant
+_COLORS = {"+": "green", "-": "red", "~": "yellow", "=": "cyan"}
+
+
+class _Out:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+        self.lines: list[str] = []
+
+    def add(self, text: str = "", sign: str = "", indent: int = 0) -> None:
+        mark = f"{sign} " if sign else ""
+        if sign and self.color:
+            mark = click.style(mark, fg=_COLORS.get(sign, "yellow"), bold=True)
+        self.lines.append(" " * indent + mark + text)
+
+
+def _cost(change: Change) -> str:
+    if change.category is None:
+        return ""
+    cost = "per mailbox" if change.per_mailbox else "constant"
+    return f"  [{change.category}, {cost}]"
+
+
+def _plan(out: _Out, plan_diff: PlanDiff, indent: int = 0) -> None:
+    sign = "+" if plan_diff.old is None else "-" if plan_diff.new is None else "~"
+    top = f"  [{plan_diff.category}]" if plan_diff.category else ""
+    out.add(plan_heading(plan_diff) + top, sign, indent)
+    if plan_diff.old is None or plan_diff.new is None:
+        return
+    for scope, changes in groupby(plan_diff.changes, key=lambda change: change.scope):
+        out.add(scope, indent=indent + 4)
+        for change in changes:
+            out.add(change_text(change) + _cost(change), symbol(change.kind), indent + 6)
+
+
+def _tenants(out: _Out, impact: ImpactReport) -> None:
+    approx = "~" if impact.estimated else ""
+    out.add(f"Tenants ({impact.source}): {len(impact.tenants):,} reached, "
+            f"{impact.unreached:,} not reached, {approx}{impact.mailboxes:,} mailboxes to update")
+    ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key))
+    for tenant in ranked[:TENANTS_SHOWN]:
+        move = (f"{tenant.new_plan} (edited in place: Update-ServicePlan skips it)"
+                if tenant.skipped else f"{tenant.old_plan} -> {tenant.new_plan}")
+        count = f"{'~' if tenant.estimated else ''}{tenant.mailboxes:,} mailboxes"
+        out.add(f"{tenant.tenant.name}: {move}  [{tenant.category}, {count}]", "~", 2)
+    if len(ranked) > TENANTS_SHOWN:
+        out.add(f"... and {len(ranked) - TENANTS_SHOWN:,} more (--format json lists all)",
+                indent=2)
+
+
+def render(outcome: DiffOutcome, options: ReportOptions) -> str:
+    out = _Out(options.color)
+    diff = outcome.diff
+    out.add(f"serviceplan diff {outcome.old_label} -> {outcome.new_label}")
+    if diff is not None:
+        for plan_diff in diff.plans:
+            out.add()
+            _plan(out, plan_diff)
+        moves = {(m.old or "").casefold() + "\0" + (m.new or "").casefold(): m
+                 for m in diff.transitions}
+        for change in diff.remap:
+            out.add()
+            out.add(remap_text(change), symbol(change.kind))
+            move = moves.pop(f"{change.old_plan}\0{change.new_plan}".casefold(), None)
+            if move is not None:  # shown once, under the first row that makes this move
+                out.add("what moving those tenants changes:", indent=4)
+                _plan(out, move, indent=4)
+        if outcome.impact is not None:
+            out.add()
+            _tenants(out, outcome.impact)
+    if outcome.report.findings:
+        out.add()
+        for finding in outcome.report.findings:
+            out.lines += finding_lines(finding, color=options.color)
+    out.add()
+    if diff is not None and diff.changed:
+        out.add(COST_ORDER)
+    out.add(summary(outcome))
+    return "\n".join(out.lines) + "\n"

@@ -16,7 +16,9 @@ print(sorted(m for m in {heavy!r} if m in sys.modules))
 """
 
 
-@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["validate", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["--help"], ["validate", "--help"], ["diff", "--help"]]
+)
 def test_start_up_imports_no_heavy_module(argv: list[str]) -> None:
     code = PROBE.format(argv=argv, heavy=HEAVY)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -3,7 +3,9 @@ classified by Exchange's update category and rolled up, with the Update-ServiceP
 the changes would hit.
 
 Settings are compared by value, so reordering, formatting, comments and writing a default
-explicitly are not changes; with `textual` they are listed as such, at no cost.
+explicitly are not changes. With `textual`, a value written differently (10240MB for 10GB,
+spacing) or a default written out is listed, at no cost; order and comments are not (they
+leave no trace in the compiled model).
 """
 
 from __future__ import annotations

@@ -42,7 +42,13 @@ class ImpactReport:
 
     @property
     def mailboxes(self) -> int:
-        return sum(impact.mailboxes for impact in self.tenants)
+        """Mailboxes Update-ServicePlan would update (tenants it skips are not counted)."""
+        return sum(impact.mailboxes for impact in self.tenants if not impact.skipped)
+
+    @property
+    def skipped(self) -> tuple[TenantImpact, ...]:
+        """Tenants on a plan edited in place: Update-ServicePlan skips them."""
+        return tuple(impact for impact in self.tenants if impact.skipped)
 
     @property
     def estimated(self) -> bool:
@@ -83,13 +89,13 @@ def tenant_impact(
             old, new = old_plans.get(move[0]), new_plans.get(move[1])
             moves[move] = diff_plans(old, new, catalog) if old and new else None
         reaching = moves[move]
-        if reaching is None or not reaching.changes:
+        if reaching is None or not reaching.costed:  # textual changes reach nobody
             unreached += 1
             continue
         count, estimated = _mailboxes(tenant, reaching)
         impacts.append(TenantImpact(tenant, current, new_row.plan_name, reaching, count,
                                     estimated))
-        findings += _over_limit(tenant, reaching, catalog)
+        findings += _over_limit(tenant, reaching, catalog, impacts[-1].skipped)
     findings.sort(key=Finding.sort_key)
     return ImpactReport(source, tuple(impacts), unreached, tuple(findings))
 
@@ -115,13 +121,15 @@ def _mailboxes(tenant: Tenant, plan_diff: PlanDiff) -> tuple[int, bool]:
             return total, False
         return sum(tenant.mailboxes_by_plan.values()), not tenant.mailboxes_by_plan
     counts = [tenant.mailboxes_on(scope) for scope in sorted(scopes)]
-    known = [count for count in counts if count is not None]
-    if len(known) < len(counts):
-        return total, True
-    return sum(known), False
+    known = sum(count for count in counts if count is not None)
+    if None in counts:
+        return max(total, known), True
+    return known, False
 
 
-def _over_limit(tenant: Tenant, plan_diff: PlanDiff, catalog: Catalog) -> list[Finding]:
+def _over_limit(
+    tenant: Tenant, plan_diff: PlanDiff, catalog: Catalog, skipped: bool
+) -> list[Finding]:
     """Usage above a limit this move changes: an Organization quota, or the quota of a mailbox
     plan the tenant has mailboxes on (each of them when the counts are not known)."""
     if not tenant.used:
@@ -141,7 +149,9 @@ def _over_limit(tenant: Tenant, plan_diff: PlanDiff, catalog: Catalog) -> list[F
             else:
                 shown = f"{usage:,} against a new limit of {limit:,}"
             where = "" if change.scope == ORGANIZATION else f" of mailbox plan {change.scope}"
+            when = (" once the edit reaches it (Update-ServicePlan skips it today)"
+                    if skipped else "")
             findings.append(rule("usage-above-new-limit").finding(
                 f"tenant {tenant.name} uses {shown} ({change.feature}{where} in "
-                f"{plan_diff.name})", tenant.row))
+                f"{plan_diff.name}){when}", tenant.row))
     return findings

@@ -66,7 +66,8 @@ def test_smallorg_repoint_json_says_what_moves_and_what_it_costs() -> None:
     assert reached["Contoso"]["update_skipped"] is False
     assert reached["Fabrikam"]["update_skipped"] is True  # edited in place
     assert "Alpine Ski House" not in reached
-    assert document["summary"]["mailboxes_to_update"] == 965
+    assert document["summary"]["mailboxes_to_update"] == 165  # Fabrikam's 800 are skipped
+    assert document["tenants"]["skipped"] == 1
 
 
 def test_markdown_comment_leads_with_the_summary_and_stays_under_the_limit() -> None:

@@ -115,8 +115,13 @@ def summary(outcome: DiffOutcome) -> str:
     impact = outcome.impact
     if impact is not None:
         approx = "~" if impact.estimated else ""
-        text += (f" ({approx}{impact.mailboxes:,} mailboxes to update in "
-                 f"{plural(len(impact.tenants), 'tenant')})")
+        updated = len(impact.tenants) - len(impact.skipped)
+        text += f" ({approx}{impact.mailboxes:,} mailboxes to update in {plural(updated, 'tenant')}"
+        if impact.skipped:
+            held = sum(tenant.mailboxes for tenant in impact.skipped)
+            text += (f"; {plural(len(impact.skipped), 'tenant')} with {held:,} mailboxes on "
+                     "plans edited in place, which Update-ServicePlan skips")
+        text += ")"
     return text + "."
 
 

@@ -86,6 +86,7 @@ def _impact_json(impact: ImpactReport) -> dict[str, Any]:
         "file": impact.source,
         "reached": [_tenant_json(tenant) for tenant in impact.tenants],
         "unreached": impact.unreached,
+        "skipped": len(impact.skipped),
         "mailboxes_to_update": impact.mailboxes,
         "estimated": impact.estimated,
     }

@@ -51,8 +51,9 @@ def _plan(out: _Out, plan_diff: PlanDiff, indent: int = 0) -> None:
 
 def _tenants(out: _Out, impact: ImpactReport) -> None:
     approx = "~" if impact.estimated else ""
-    out.add(f"Tenants ({impact.source}): {len(impact.tenants):,} reached, "
-            f"{impact.unreached:,} not reached, {approx}{impact.mailboxes:,} mailboxes to update")
+    out.add(f"Tenants ({impact.source}): {len(impact.tenants):,} reached "
+            f"({len(impact.skipped):,} skipped by Update-ServicePlan), {impact.unreached:,} not "
+            f"reached, {approx}{impact.mailboxes:,} mailboxes to update")
     ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key))
     for tenant in ranked[:TENANTS_SHOWN]:
         move = (f"{tenant.new_plan} (edited in place: Update-ServicePlan skips it)"

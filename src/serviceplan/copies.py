@@ -58,12 +58,19 @@ class _Found:
     is_remap: bool
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, max_size: int) -> str:
+    """The file's SHA-256, read with the cap validation uses: a plan or remap larger than that
+    (a 2 GB sparse file) is an error, not seconds of hashing."""
     try:
-        with open(path, "rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror or error}") from error
+        return hashlib.sha256(read_input(path, str(path), max_size)).hexdigest()
+    except Exception as error:
+        finding = too_large_finding(error)
+        if finding is None:
+            raise
+        raise InputError(
+            f"{path}: {finding.message}", hint="plans and the remap are small; or raise "
+            "--max-file-size"
+        ) from None
 
 
 def _find(given: Sequence[str]) -> dict[str, _Found]:
@@ -100,10 +107,12 @@ def _set_digest(files: Sequence[FileDigest]) -> str:
     return hashlib.sha256("".join(f.line() for f in files).encode("utf-8")).hexdigest()
 
 
-def digest_set(paths: Sequence[str]) -> DigestSet:
+def digest_set(paths: Sequence[str], max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> DigestSet:
     """The SHA-256 of every plan file and remap under `paths`, and one digest for the set."""
     found = _find(paths)
-    files = tuple(FileDigest(key, _sha256(found[key].path)) for key in sorted(found))
+    files = tuple(
+        FileDigest(key, _sha256(found[key].path, max_file_size)) for key in sorted(found)
+    )
     return DigestSet(files, _set_digest(files))
 
 
@@ -183,7 +192,9 @@ def _folder(path: str, role: str) -> dict[str, _Found]:
     return _find([path])
 
 
-def verify_copies(reference_dir: str, copy_dirs: Sequence[str]) -> list[CopyReport]:
+def verify_copies(
+    reference_dir: str, copy_dirs: Sequence[str], max_file_size: int = DEFAULT_MAX_FILE_SIZE
+) -> list[CopyReport]:
     """One report per copy folder, in the order given: files missing, extra and different."""
     reference = _folder(reference_dir, "reference")
     if not reference:
@@ -192,11 +203,11 @@ def verify_copies(reference_dir: str, copy_dirs: Sequence[str]) -> list[CopyRepo
             hint="the reference is the folder holding the .serviceplan files",
         )
     copies = [(folder, _folder(folder, "copy")) for folder in copy_dirs]
-    reference_sums = {key: _sha256(found.path) for key, found in reference.items()}
+    reference_sums = {key: _sha256(found.path, max_file_size) for key, found in reference.items()}
     catalog = load_catalog()
     reports = []
     for folder, found in copies:
-        sums = {key: _sha256(found[key].path) for key in sorted(found)}
+        sums = {key: _sha256(found[key].path, max_file_size) for key in sorted(found)}
         differences = []
         for key in sorted(reference.keys() | found.keys()):
             if key not in found:
@@ -204,7 +215,9 @@ def verify_copies(reference_dir: str, copy_dirs: Sequence[str]) -> list[CopyRepo
             elif key not in reference:
                 differences.append(Difference(key, Kind.EXTRA))
             elif sums[key] != reference_sums[key]:
-                differences.append(_compare(key, reference[key], found[key], catalog))
+                differences.append(
+                    _compare(key, reference[key], found[key], catalog, max_file_size)
+                )
         digest = _set_digest([FileDigest(key, sha) for key, sha in sums.items()])
         reports.append(CopyReport(folder, len(found), digest, tuple(differences)))
     return reports
@@ -229,18 +242,22 @@ def _line_ends_only(reference: bytes, copy: bytes) -> Textual | None:
     return Textual.LINE_ENDS_AND_BYTE_ORDER_MARK
 
 
-def _read(found: _Found) -> tuple[bytes, int]:
+def _read(found: _Found, max_size: int) -> tuple[bytes, int]:
     """The bytes of one side (capped as validation caps them) and 1 error when too large."""
     try:
-        return read_input(found.path, str(found.path), DEFAULT_MAX_FILE_SIZE), 0
+        return read_input(found.path, str(found.path), max_size), 0
     except Exception as error:
         if too_large_finding(error) is None:
             raise
         return b"", 1
 
 
-def _compare(key: str, reference: _Found, copy: _Found, catalog: Catalog) -> Difference:
-    (reference_data, reference_errors), (copy_data, copy_errors) = _read(reference), _read(copy)
+def _compare(
+    key: str, reference: _Found, copy: _Found, catalog: Catalog, max_size: int
+) -> Difference:
+    (reference_data, reference_errors), (copy_data, copy_errors) = (
+        _read(reference, max_size), _read(copy, max_size)
+    )
     if reference_errors or copy_errors:
         return Difference(key, Kind.DIFFERENT, reference_errors=reference_errors,
                           copy_errors=copy_errors)

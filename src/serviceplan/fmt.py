@@ -50,6 +50,7 @@ _ATTRIBUTE_ESCAPES = str.maketrans(
      "\r": "&#13;"}
 )
 _PARSER = safe_parser(keep_comments=True)
+MAX_ATTRIBUTES = 64  # on one element; a plan's have at most four
 _HINT = "fmt places features by the catalogue, so it only formats files whose structure is a plan"
 
 
@@ -103,7 +104,7 @@ class _Formatter:
         assert place is not None  # the parent placed it, as a container
         pad = INDENT * depth
         lines = [pad + line for line in leading]
-        start = _start_tag(element)
+        start = self.start_tag(element)
         blocks, trailing = self.blocks(element)
         placed: list[tuple[int, _Block]] = []
         for block in blocks:
@@ -136,9 +137,15 @@ class _Formatter:
         value = "".join(element.itertext())  # text split by a comment reads whole, as load does
         if self.catalog.scope(scope)[element.tag].type != "string":
             value = value.strip()
-        start, text = _start_tag(element), value.translate(_TEXT_ESCAPES)
+        start, text = self.start_tag(element), value.translate(_TEXT_ESCAPES)
         line = f"{start}/>" if not text else f"{start}>{text}</{element.tag}>"
         return [pad + comment for comment in comments] + [pad + line]
+
+    def start_tag(self, element: etree._Element) -> str:
+        # lxml looks each attribute up by name: n^2 for an element with 100,000 of them
+        if len(element.attrib) > MAX_ATTRIBUTES:
+            raise self.refuse(element, f"<{element.tag}> has {len(element.attrib):,} attributes")
+        return _start_tag(element)
 
     def placement(self, tag: str) -> Callable[[str], int | None] | None:
         """Where each child of a container goes (None: it has no place); None: not a container."""

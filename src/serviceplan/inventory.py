@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from .catalog import Catalog
 from .errors import InputError
 from .load import decode_text, read_input, too_large_finding
 from .model import Finding, Location, RemapRow, RemapTable
+from .rules.limits import MAX_FINDINGS_PER_FILE, limited
 from .rules.registry import rule
 from .values import UNLIMITED, ValueProblem, parse_value
 
@@ -21,6 +23,7 @@ REQUIRED = ("name", "domain", "program_id", "offer_id")
 DEFAULT_MAX_INVENTORY_SIZE = 256 << 20  # 100,000 tenants are about 15 MB
 MAILBOXES_PREFIX, USED_PREFIX = "mailboxes.", "used."
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 Cell = str | int | float | bool | None
 
@@ -96,10 +99,17 @@ def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
             f"no {', '.join(missing)} column {where}", Location(source, 1)
         )
         bad_rows = [cells for _, cells in rows if isinstance(cells, Finding)]
-        return Inventory(source, (), tuple(sorted([finding, *bad_rows], key=Finding.sort_key)))
+        findings = limited(sorted([finding, *bad_rows], key=Finding.sort_key))
+        return Inventory(source, (), tuple(findings))
     reader = _RowReader(source, catalog)
-    tenants = [tenant for line, cells in rows if (tenant := reader.tenant(line, cells))]
-    findings = sorted(reader.findings, key=Finding.sort_key)
+    tenants = []
+    for line, cells in rows:
+        if len(reader.findings) > MAX_FINDINGS_PER_FILE:  # hostile input: stop, and say so
+            break
+        tenant = reader.tenant(line, cells)
+        if tenant is not None:
+            tenants.append(tenant)
+    findings = limited(sorted(reader.findings, key=Finding.sort_key))
     return Inventory(source, tuple(tenants), tuple(findings))
 
 
@@ -120,15 +130,16 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[Row]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] = []
     rows: list[Row] = []
-    consumed = 0
-    while True:
+    consumed = bad = 0
+    while bad <= MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
         start = consumed + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            rows.append((start, _bad_row(f"unreadable CSV: {error}", source, start)))
+            message = f"unreadable CSV: {error}; the rows after it are not read"
+            rows.append((start, _bad_row(message, source, start)))
             break  # the reader cannot resynchronise after a quoting error
         consumed = reader.line_num
         if not any(cell.strip() for cell in cells):
@@ -138,6 +149,7 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[Row]]:
         elif len(cells) > len(header):
             message = f"{len(cells)} cells but the header has {len(header)} columns"
             rows.append((start, _bad_row(message, source, start)))
+            bad += 1
         else:
             rows.append((start, dict(zip(header, cells, strict=False))))
     return header, rows
@@ -147,17 +159,23 @@ def _jsonl_rows(text: str, source: str) -> tuple[set[str], list[Row]]:
     """Every key seen, and each line's object flattened to column -> cell."""
     columns: set[str] = set()
     rows: list[Row] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    bad = 0
+    # line breaks as editors count them: str.splitlines would also break at U+2028, U+0085,
+    # form feeds..., which a JSON string may hold raw, and shift every later line number
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
+        if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
+            break
         try:
             value = json.loads(line)
         except (ValueError, RecursionError) as error:
-            rows.append((number, _bad_row(f"not JSON: {error}", source, number)))
-            continue
-        cells = _flatten(value) if isinstance(value, dict) else "a JSON line must be an object"
+            cells: dict[str, Cell] | str = f"not JSON: {error}"
+        else:
+            cells = _flatten(value) if isinstance(value, dict) else "a JSON line must be an object"
         if isinstance(cells, str):
             rows.append((number, _bad_row(cells, source, number)))
+            bad += 1
             continue
         columns.update(cells)
         rows.append((number, cells))
@@ -243,7 +261,8 @@ class _RowReader:
         if not _present(value):
             return None
         text = _text(value).strip()
-        if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+        # int() refuses more than 4,300 digits; no count has more than 18
+        if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(text) > 18:
             self.findings.append(
                 rule("inventory-bad-number").finding(f"{column} is {text!r}", at)
             )

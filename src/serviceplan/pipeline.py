@@ -17,7 +17,7 @@ from .catalog import Catalog, load_catalog
 from .errors import ResolveError, UsageError
 from .inputs import Input, discover, plans_beside, read_item, read_remap
 from .load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
-from .model import Finding, RemapRow, RemapTable, ResolvedPlan, ValidationReport
+from .model import Finding, RemapRow, RemapTable, ResolvedPlan, Severity, ValidationReport
 from .resolve import resolve_plan, select_row
 from .rules.fastpath import fast_path
 
@@ -226,7 +226,8 @@ def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResu
             continue
         problems, sections = load_plan(data, item.display, catalog)
         findings += problems
-        if sections is not None:
+        # a plan with an error is reported, never resolved (its values may not parse)
+        if sections is not None and not any(p.severity is Severity.ERROR for p in problems):
             selected_by = rows or rows_by_plan.get(key, [])
             name = plan_name_of(item.display)
             resolved.append(resolve_plan(catalog, name, item.display, sections, selected_by))
@@ -305,8 +306,8 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
     old, new = compile_inputs(old_inputs, compile_options), compile_inputs(new_inputs,
                                                                            compile_options)
     files = (*old.report.files, *new.report.files)
-    failed = [f for f in (*old.report.findings, *new.report.findings) if f.severity.value
-              == "error"]
+    failed = [f for f in (*old.report.findings, *new.report.findings)
+              if f.severity is Severity.ERROR]
     if failed:
         return DiffOutcome(*labels, None, None, ValidationReport(files, tuple(failed)))
     if _single_plans(options, old, new):  # two plan files: compare them whatever their names
@@ -349,3 +350,25 @@ def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[s
 def _single_plans(options: DiffOptions, old: CompileResult, new: CompileResult) -> bool:
     return (options.git is None and len(old.plans) == len(new.plans) == 1
             and not old.remaps and not new.remaps and Path(str(options.old)).is_file())
+
+
+# --------------------------------------------------------------------------- render
+
+if TYPE_CHECKING:
+    from .render import RenderOptions, RenderResult
+
+
+def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult:
+    """`serviceplan render`: compile the plans, read the inventory, one manifest per tenant.
+
+    Usage errors (template syntax, --out and its index, --shard) stop it before any work."""
+    from .inventory import read_inventory
+    from .render import prepare, render_inventory
+
+    prepared = prepare(options)
+    compiled = compile_plans(
+        paths, CompileOptions(remap=options.remap, max_file_size=options.max_file_size)
+    )
+    with _acyclic_work():  # 100,000 tenants; rendering itself collects (render_work)
+        inventory = read_inventory(options.tenants, load_catalog(), options.max_inventory_size)
+        return render_inventory(prepared, compiled, inventory, options)

@@ -25,8 +25,11 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the single place that maps exceptions to exit codes."""
     # importing a command module registers its commands on the group
-    from . import catalog_commands, commands, compile, copies, diff, fmt  # noqa: F401
+    from . import catalog_commands, commands, compile, copies, diff, fmt, render  # noqa: F401
 
+    if argv is not None and any("\0" in arg for arg in argv):  # no OS path can hold a NUL
+        click.echo("serviceplan: error: an argument contains a NUL character", err=True)
+        return EXIT_ERROR
     try:
         result = cli.main(args=argv, prog_name="serviceplan", standalone_mode=False)
     except ServicePlanError as error:

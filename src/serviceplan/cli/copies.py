@@ -9,6 +9,7 @@ import click
 
 from ..model import plural
 from . import EXIT_FINDINGS, EXIT_OK, cli
+from .options import ByteSize
 
 if TYPE_CHECKING:  # the stage (lxml and all) loads only when a command runs
     from ..copies import CopyReport, Difference, DigestSet
@@ -17,12 +18,17 @@ _FORMAT = click.option(
     "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
     show_default=True,
 )
+_MAX_FILE_SIZE = click.option(
+    "--max-file-size", type=ByteSize(), default="1MB", show_default=True,
+    help="Refuse larger files (exit 2): plans and the remap are small.",
+)
 
 
 @cli.command("digest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @_FORMAT
-def digest_command(paths: tuple[str, ...], output_format: str) -> int:
+@_MAX_FILE_SIZE
+def digest_command(paths: tuple[str, ...], output_format: str, max_file_size: int) -> int:
     """Print the SHA-256 of every plan file and the remap, and one digest for the set.
 
     Paths inside a folder are relative to it; the lines are in sha256sum's format, sorted by
@@ -31,7 +37,7 @@ def digest_command(paths: tuple[str, ...], output_format: str) -> int:
     """
     from ..copies import digest_set
 
-    digests = digest_set(paths)
+    digests = digest_set(paths, max_file_size)
     click.echo(_digest_json(digests) if output_format == "json" else _digest_text(digests),
                nl=False)
     return EXIT_OK
@@ -56,8 +62,9 @@ def _digest_json(digests: DigestSet) -> str:
     "copy_dirs", nargs=-1, required=True, type=click.Path(), metavar="COPY_DIR..."
 )
 @_FORMAT
+@_MAX_FILE_SIZE
 def verify_copies_command(
-    reference_dir: str, copy_dirs: tuple[str, ...], output_format: str
+    reference_dir: str, copy_dirs: tuple[str, ...], output_format: str, max_file_size: int
 ) -> int:
     """Compare each server's copy folder with the reference folder, file by file.
 
@@ -68,8 +75,8 @@ def verify_copies_command(
     """
     from ..copies import digest_set, verify_copies
 
-    reports = verify_copies(reference_dir, copy_dirs)
-    reference = digest_set([reference_dir])
+    reports = verify_copies(reference_dir, copy_dirs, max_file_size)
+    reference = digest_set([reference_dir], max_file_size)
     render = _verify_json if output_format == "json" else _verify_text
     click.echo(render(reference_dir, reference, reports), nl=False)
     return EXIT_FINDINGS if any(not report.in_sync for report in reports) else EXIT_OK

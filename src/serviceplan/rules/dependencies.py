@@ -12,6 +12,7 @@ from .features import SectionValues, value_of
 from .registry import rule
 
 _BROKEN = rule("broken-dependency")
+_LISTED = 20  # mailbox plans named in one message
 
 
 class PlanValues:
@@ -24,6 +25,9 @@ class PlanValues:
         self.organization = organization
         self.plans = plans
         self._derived: dict[str, bool] = {}  # derived values are Organization-wide: once each
+        # so are "in any / every mailbox plan": once each, not once per plan asking (n^2)
+        self._across: dict[tuple[str, str], bool] = {}
+        self._failing: dict[str, list[str]] = {}
 
     def holds(self, target: Target, section: SectionValues) -> bool:
         """Whether the target is on (set), or off (unset) when negated."""
@@ -33,10 +37,13 @@ class PlanValues:
             if result is None:
                 result = any(self.holds(term, self.organization) for term in derived.terms)
                 self._derived[derived.name] = result
-        elif target.where == "any-plan":
-            result = any(self._is_on(target.name, plan) for plan in self.plans)
-        elif target.where == "every-plan":
-            result = all(self._is_on(target.name, plan) for plan in self.plans)
+        elif target.where in ("any-plan", "every-plan"):
+            key = (target.where, target.name)
+            result = self._across.get(key)
+            if result is None:
+                test = any if target.where == "any-plan" else all
+                result = test(self._is_on(target.name, plan) for plan in self.plans)
+                self._across[key] = result
         else:
             where = self.organization if target.where == "org" else section
             result = self._is_on(target.name, where)
@@ -50,7 +57,11 @@ class PlanValues:
         return value is not False
 
     def failing_plans(self, target: Target) -> list[str]:
-        return [plan.label for plan in self.plans if not self._is_on(target.name, plan)]
+        failing = self._failing.get(target.name)
+        if failing is None:
+            failing = [plan.label for plan in self.plans if not self._is_on(target.name, plan)]
+            self._failing[target.name] = failing
+        return failing
 
 
 def applies(condition: Condition, feature: Feature, value: Value | None, written: bool) -> bool:
@@ -148,7 +159,10 @@ def _broken(
     when = "" if requirement.when.kind == "default" else f" (rule: {requirement.text})"
     message = f"{feature.name} is {state}{where}, which needs {needed}{when}"
     if target.where == "every-plan":
-        message += f"; not in: {', '.join(values.failing_plans(target))}"
+        failing = values.failing_plans(target)
+        shown = ", ".join(failing[:_LISTED])
+        more = f" and {len(failing) - _LISTED:,} more" if len(failing) > _LISTED else ""
+        message += f"; not in: {shown}{more}"
     location, path = section.at(feature.name)
     hint = f"change {target.name}, or change {feature.name}"
     return _BROKEN.finding(message, location, hint=hint, path=path)

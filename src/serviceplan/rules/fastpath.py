@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import Location, MailboxPlanElement
+from ..schema import MAX_MAILBOX_PLANS, mailbox_plan_count
 from ..values import BOOLEANS, Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
 from .dependencies import PlanValues, check_dependencies
@@ -46,7 +47,7 @@ class FastPath:
 
         Without `provenance` the sections carry values only, which is all validation needs.
         """
-        if not self.schema.validate(root):
+        if mailbox_plan_count(root) > MAX_MAILBOX_PLANS or not self.schema.validate(root):
             return None
         # the schema vouches for the shape: one Organization, then MailboxPlans of plans
         organization_element, plans_element = (c for c in root if c.tag.__class__ is str)

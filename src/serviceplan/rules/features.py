@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import FeatureElement, Finding, Location
 from ..values import EXPECTED, Value, ValueProblem, parse_value
+from .limits import MAX_FINDINGS_PER_FILE
 from .registry import rule
 
 ORGANIZATION_PATH = "/Configuration/Organization"
@@ -53,14 +54,18 @@ def check_section(
     catalog: Catalog,
     section: SectionValues,
     elements: Sequence[FeatureElement],
+    limit: int = MAX_FINDINGS_PER_FILE,
 ) -> list[Finding]:
-    """Check one section's elements, filling `section` with the values found valid."""
+    """Check one section's elements, filling `section` with the values found valid; past
+    `limit` findings it stops (the values are then incomplete, and the plan is in error)."""
     known = catalog.scope(section.scope)
     findings: list[Finding] = []
     values, lines = section.values, section.lines
     positions: list[int] = []
     ordered: list[FeatureElement] = []
     for element in elements:
+        if len(findings) > limit:
+            return findings
         name = element.name
         feature = known.get(name)
         if feature is None:

@@ -8,6 +8,7 @@ from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import Finding, MailboxPlanElement, PlanDocument
 from .dependencies import PlanValues, check_dependencies
 from .features import ORGANIZATION_PATH, SectionValues, check_section
+from .limits import MAX_FINDINGS_PER_FILE, limited
 from .mailbox_plans import check_mailbox_plans
 
 
@@ -32,13 +33,17 @@ def read_plan(document: PlanDocument, catalog: Catalog) -> tuple[list[Finding], 
     plans: list[SectionValues] = []
     for plan in document.mailbox_plans:
         section = SectionValues(MAILBOX_PLAN, plan.label, plan.location, plan.path)
-        findings += check_section(catalog, section, plan.features)
+        if len(findings) <= MAX_FINDINGS_PER_FILE:  # else checking has stopped
+            findings += check_section(
+                catalog, section, plan.features, MAX_FINDINGS_PER_FILE - len(findings)
+            )
         plans.append(section)
-    findings += check_mailbox_plans(document, catalog, plans, organization)
-    if document.organization is not None:
+    if len(findings) <= MAX_FINDINGS_PER_FILE:
+        findings += check_mailbox_plans(document, catalog, plans, organization)
+    if document.organization is not None and len(findings) <= MAX_FINDINGS_PER_FILE:
         findings += check_dependencies(PlanValues(catalog, organization, plans))
     pairs = tuple(zip(document.mailbox_plans, plans, strict=True))
-    return findings, PlanSections(organization, pairs)
+    return limited(findings), PlanSections(organization, pairs)
 
 
 def check_plan(document: PlanDocument, catalog: Catalog) -> list[Finding]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..model import Finding, Location, RemapTable
+from .limits import MAX_FINDINGS_PER_FILE, limited
 from .registry import rule
 
 MIN_FIELDS, MAX_FIELDS = 3, 7
@@ -18,6 +19,8 @@ def check_remap(table: RemapTable, plans_beside: Mapping[str, str]) -> list[Find
     findings: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
     for position, row in enumerate(table.rows):
+        if len(findings) > MAX_FINDINGS_PER_FILE:  # hostile input: stop, and say so
+            return limited(findings)
         fields, at = row.fields, row.location
         if position == 0 and {f.casefold() for f in fields[:3]} & _HEADER_WORDS:
             findings.append(rule("remap-header-row").finding(
@@ -31,7 +34,7 @@ def check_remap(table: RemapTable, plans_beside: Mapping[str, str]) -> list[Find
             if not value:
                 findings.append(rule("remap-empty-field").finding(f"{name} is empty", at))
         for number, value in enumerate(fields, start=1):
-            if '"' in value:
+            if '"' in value and len(findings) <= MAX_FINDINGS_PER_FILE:
                 findings.append(rule("remap-quote-in-field").finding(
                     f"field {number} ({value}) contains a quote; Exchange keeps it as part of "
                     "the value", at))
@@ -47,7 +50,7 @@ def check_remap(table: RemapTable, plans_beside: Mapping[str, str]) -> list[Find
             findings.append(rule("remap-plan-missing").finding(
                 f"({row.program_id}, {row.offer_id}) points at {row.plan_name}, but there is no "
                 f"{row.plan_name}.serviceplan beside the remap", at))
-    return findings
+    return limited(findings)
 
 
 def unreferenced_plans(tables: list[RemapTable], plans_beside: Mapping[str, str]) -> list[Finding]:

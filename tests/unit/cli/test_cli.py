@@ -319,3 +319,9 @@ def test_stdin_over_the_size_cap(
     monkeypatch.setattr(sys, "stdin", FakeStdin(b"x" * 2048))
     assert main(["validate", "--max-file-size", "1KB", "-"]) == 1
     assert "[SP003 file-too-large]" in capsys.readouterr().out
+
+
+def test_a_nul_in_an_argument_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "a\0b"]) == 2
+    err = capsys.readouterr().err
+    assert "NUL" in err and "internal error" not in err

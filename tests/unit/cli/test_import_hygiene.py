@@ -17,7 +17,8 @@ print(sorted(m for m in {heavy!r} if m in sys.modules))
 
 
 @pytest.mark.parametrize(
-    "argv", [["--version"], ["--help"], ["validate", "--help"], ["diff", "--help"]]
+    "argv",
+    [["--version"], ["--help"], ["validate", "--help"], ["diff", "--help"], ["render", "--help"]],
 )
 def test_start_up_imports_no_heavy_module(argv: list[str]) -> None:
     code = PROBE.format(argv=argv, heavy=HEAVY)

@@ -1,0 +1,118 @@
+"""What a render template sees: `tenant`, `plan`, `remap`, `update`, `output` and `tool`.
+
+Plan and remap contexts are built once per plan and remap line and shared by every tenant on
+them; a tenant's own context is one small dict, so 100,000 tenants cost 100,000 dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import __version__
+from .inventory import Tenant
+from .model import RemapRow, ResolvedPlan, file_name
+from .report.compiled import _json_plan
+
+
+class Record(dict[str, Any]):
+    """A dict whose keys are also its attributes. Jinja2 looks `a.b` up as an attribute first
+    and only then as a key, so on a plain dict every `tenant.name` raises and catches an
+    AttributeError; here it is one instance-dictionary lookup (a quarter of a manifest's
+    render time). The record is its own `__dict__`: call `release` on a short-lived one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+    def __reduce__(self) -> tuple[type[Record], tuple[dict[str, Any]]]:
+        return (type(self), (dict(self),))
+
+
+def release(record: Record) -> None:
+    """Break the record's cycle with itself, so reference counting frees it at once."""
+    record.__dict__ = {}
+
+
+def records(value: Any) -> Any:
+    """The same data with every dict a Record (lists become tuples: shared, never changed)."""
+    if isinstance(value, dict):
+        return Record({key: records(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(records(item) for item in value)
+    return value
+
+
+Context = Record
+TOOL = Record(name="serviceplan", version=__version__)
+
+
+def plan_context(plan: ResolvedPlan) -> Context:
+    """compile's JSON form of the plan (settings by feature: value, type, text, source, line),
+    plus `file_name` and `default_mailbox_plan`."""
+    document = _json_plan(plan)
+    default = next(
+        (entry["name"] for entry in document["mailbox_plans"] if entry["provision_as_default"]),
+        None,
+    )
+    context: Record = records(
+        {**document, "file_name": file_name(plan.source), "default_mailbox_plan": default}
+    )
+    return context
+
+
+def remap_context(row: RemapRow) -> Context:
+    """The remap line that selects the tenant's plan."""
+    return Record(
+        {
+            "program_id": row.program_id,
+            "offer_id": row.offer_id,
+            "plan_name": row.plan_name,
+            "file": row.location.file,
+            "line": row.location.line,
+            "location": row.location.brief(),  # e.g. ServicePlanHostingRemap.csv:7
+        }
+    )
+
+
+def tenant_context(tenant: Tenant, plan_name: str) -> Context:
+    """Every column of the tenant's row as read, then the typed fields over them."""
+    context = Record(tenant.fields)
+    context.update(
+        name=tenant.name,
+        domain=tenant.domain,
+        program_id=tenant.program_id,
+        offer_id=tenant.offer_id,
+        location=tenant.location,
+        plan=tenant.plan,
+        mailboxes=tenant.mailboxes,
+        mailboxes_by_plan=tenant.mailboxes_by_plan,
+        used=tenant.used,
+        line=tenant.row.line,
+        fields=tenant.fields,
+        # None when the inventory does not say which plan the tenant was provisioned with
+        plan_changed=tenant.plan.casefold() != plan_name.casefold() if tenant.plan else None,
+    )
+    return context
+
+
+def update_context(old_name: str, new: Context, plans: Mapping[str, Context]) -> Context:
+    """From the plan the tenant was on to the one the remap selects now. Exchange refuses the
+    update while a mailbox plan of the old plan has no match (same Name, same index)."""
+    old = plans.get(old_name.casefold())
+    missing: list[Record] = []
+    if old is not None:
+        have = {(entry["name"], entry["index"]) for entry in new["mailbox_plans"]}
+        missing = [
+            Record(name=entry["name"], index=entry["index"])
+            for entry in old["mailbox_plans"]
+            if (entry["name"], entry["index"]) not in have
+        ]
+    return Record(
+        {
+            "from": old["name"] if old is not None else old_name,
+            "to": new["name"],
+            "known": old is not None,
+            "missing_mailbox_plans": tuple(missing),
+        }
+    )

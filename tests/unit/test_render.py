@@ -1,0 +1,371 @@
+"""Render's parts: the filters and output policy, file names, shards and contexts."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import unicodedata
+from datetime import timedelta
+from pathlib import Path
+
+import jinja2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from serviceplan.errors import UsageError
+from serviceplan.render import shard_of
+from serviceplan.render_context import Record, records, release, update_context
+from serviceplan.render_env import (
+    UNSAFE,
+    JsonText,
+    PsLiteral,
+    TemplateSpec,
+    UnsafeValue,
+    describe_error,
+    environment,
+    find_template,
+    load_template,
+    ps_quote,
+    size,
+    tojson,
+)
+from serviceplan.render_names import collisions, file_name, index_name, is_safe_name
+from serviceplan.values import UNLIMITED
+
+PS_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
+def ps_single_quoted(literal: str) -> tuple[str, int]:
+    """PowerShell's tokenizer for a single-quoted string (its rules, written out): the text it
+    denotes and how many characters the string token takes. Inside the quotes a quote
+    character followed by another one is one literal quote; a lone one ends the string;
+    nothing else is special ($, backtick, newline, semicolon)."""
+    assert literal[0] in PS_QUOTES
+    text, position = [], 1
+    while position < len(literal):
+        char = literal[position]
+        if char in PS_QUOTES:
+            if position + 1 < len(literal) and literal[position + 1] in PS_QUOTES:
+                text.append(char)
+                position += 2
+                continue
+            return "".join(text), position + 1
+        text.append(char)
+        position += 1
+    raise AssertionError(f"unterminated string: {literal!r}")
+
+
+# --------------------------------------------------------------------------- ps_quote
+
+
+class TestPsQuote:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("Contoso", "'Contoso'"),
+            ("O'Brien", "'O''Brien'"),
+            ("a$(rm -rf /)", "'a$(rm -rf /)'"),
+            ("x;y", "'x;y'"),
+            ("back`tick", "'back`tick'"),
+            ("$env:USERPROFILE", "'$env:USERPROFILE'"),
+            ("\u2018smart\u2019", "'\u2018\u2018smart\u2019\u2019'"),
+            ("\u201alow\u201b", "'\u201a\u201alow\u201b\u201b'"),
+            ("", "''"),
+            (250, "'250'"),
+        ],
+    )
+    def test_literals(self, value: object, expected: str) -> None:
+        quoted = ps_quote(value)
+        assert quoted == expected
+        assert type(quoted) is PsLiteral
+
+    @pytest.mark.parametrize("char", ["\n", "\r", "\x00", "\t", "\x1b", "\x85", "\u2028",
+                                      "\u2029", "\u202e", "\u2066"])  # fmt: skip
+    def test_control_characters_are_refused(self, char: str) -> None:
+        with pytest.raises(UnsafeValue, match=f"U\\+{ord(char):04X}"):
+            ps_quote(f"a{char}b")
+
+    @pytest.mark.parametrize("value", [True, None, ["a"], {"a": 1}])
+    def test_only_text_and_numbers(self, value: object) -> None:
+        with pytest.raises(UnsafeValue, match="ps_quote takes text or a number"):
+            ps_quote(value)
+
+    def test_undefined_names_what_is_missing(self) -> None:
+        with pytest.raises(jinja2.UndefinedError, match="nope"):
+            ps_quote(jinja2.StrictUndefined(name="nope"))
+
+    @given(st.text(st.one_of(st.sampled_from([*PS_QUOTES, *"$`;()\"@ab \t\n"]),
+                             st.characters(blacklist_categories=("Cs",)))))  # fmt: skip
+    def test_round_trip_through_the_powershell_tokenizer(self, text: str) -> None:
+        if UNSAFE.search(text):
+            with pytest.raises(UnsafeValue):
+                ps_quote(text)
+            return
+        literal = ps_quote(text)
+        denoted, used = ps_single_quoted(literal)
+        assert denoted == text
+        assert used == len(literal), "the string ended early: the rest would run as code"
+
+
+# --------------------------------------------------------------------------- tojson, size
+
+
+class TestTojson:
+    def test_order_unicode_and_types(self) -> None:
+        value = {"b": 1, "a": "Müller", "u": UNLIMITED, "t": timedelta(hours=1), "l": (1, 2)}
+        text = tojson(value, indent=None)
+        assert text == '{"b": 1, "a": "Müller", "u": "Unlimited", "t": 3600.0, "l": [1, 2]}'
+        assert type(text) is JsonText
+
+    def test_line_separators_and_bidi_controls_are_escaped(self) -> None:
+        text = tojson("a\u2028b\u202ec\nd")
+        assert text == '"a\\u2028b\\u202ec\\nd"'
+        assert not UNSAFE.search(text)
+
+    def test_undefined(self) -> None:
+        with pytest.raises(jinja2.UndefinedError):
+            tojson({"a": jinja2.StrictUndefined(name="gone")})
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(10 * 2**30, "10GB"), (100 * 2**20, "100MB"), (1000, "1000B"), ("Unlimited", "Unlimited"),
+     (None, "unset")],
+)  # fmt: skip
+def test_size(value: object, expected: str) -> None:
+    assert size(value) == expected
+
+
+# --------------------------------------------------------------------------- output policy
+
+
+def template_file(tmp_path: Path, name: str, source: str) -> TemplateSpec:
+    (tmp_path / name).write_text(source, encoding="utf-8")
+    return find_template(str(tmp_path / name))
+
+
+def render(spec: TemplateSpec, **context: object) -> str:
+    return str(load_template(spec).render(**context))
+
+
+class TestOutputPolicy:
+    def test_powershell_needs_ps_quote_for_text(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.ps1", "New-Thing -Name {{ name }}\n")
+        assert render(spec, name="contoso.com") == "New-Thing -Name contoso.com\n"
+        assert render(spec, name=42) == "New-Thing -Name 42\n"
+        for hostile in ("a$(rm -rf /)", "x;y", "two words", "-WhatIf", "@splat", "O'Brien"):
+            with pytest.raises(UnsafeValue, match="must go through ps_quote"):
+                render(spec, name=hostile)
+
+    def test_powershell_accepts_quoted_values(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.ps1.j2", "-Name {{ name | ps_quote }}\n")
+        assert spec.suffix == ".ps1"
+        assert render(spec, name="a$(b)") == "-Name 'a$(b)'\n"
+
+    def test_quoting_then_changing_loses_the_mark(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.ps1", "{{ (name | ps_quote) ~ '' }}\n")
+        with pytest.raises(UnsafeValue):
+            render(spec, name="a b")
+
+    def test_json_needs_tojson(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.json", '{"name": "{{ name }}"}\n')
+        with pytest.raises(UnsafeValue, match="must go through tojson"):
+            render(spec, name='x", "admin": true, "y": "')
+        spec = template_file(tmp_path, "u.json", '{"name": {{ name | tojson }}}\n')
+        assert render(spec, name='x"y') == '{"name": "x\\"y"}\n'
+
+    def test_json_refuses_ps_literals(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.json", "{{ name | ps_quote }}\n")
+        with pytest.raises(UnsafeValue):
+            render(spec, name="a b")
+
+    def test_text_templates_allow_words_but_no_control_characters(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.txt", "Hello {{ name }}\n")
+        assert render(spec, name="O'Brien & Sons") == "Hello O'Brien & Sons\n"
+        with pytest.raises(UnsafeValue, match="U\\+000A"):
+            render(spec, name="a\nRemove-Item")
+
+    def test_raw_containers_are_refused(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.ps1", "{{ value }}\n")
+        with pytest.raises(UnsafeValue, match="dict"):
+            render(spec, value={"a": 1})
+
+    def test_strict_undefined_names_the_missing_key(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.txt", "line 1\n{{ tenant.nmae }}\n")
+        with pytest.raises(jinja2.UndefinedError, match=r"'nmae'.*name") as caught:
+            render(spec, tenant=Record(name="x"))
+        line, message = describe_error(caught.value, spec, caught.value.__traceback__)
+        assert line == 2
+        assert message.startswith(f"{spec.display}:2: no attribute 'nmae'")
+
+    def test_errors_in_filters_point_at_the_template_line(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.ps1", "# a\n# b\n{{ name | ps_quote }}\n")
+        with pytest.raises(UnsafeValue) as caught:
+            render(spec, name="a\nb")
+        line, message = describe_error(caught.value, spec, caught.value.__traceback__)
+        assert (line, message.split(": ")[0]) == (3, f"{spec.display}:3")
+
+    def test_other_exceptions_keep_their_type(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.txt", "{{ 1 // n }}\n")
+        with pytest.raises(ZeroDivisionError) as caught:
+            render(spec, n=0)
+        _, message = describe_error(caught.value, spec, caught.value.__traceback__)
+        assert message.endswith(":1: ZeroDivisionError: integer division or modulo by zero")
+
+
+# --------------------------------------------------------------------------- templates
+
+
+class TestTemplates:
+    @pytest.mark.parametrize("name", ["new-organization.ps1", "update-serviceplan.ps1",
+                                      "tenant.json"])  # fmt: skip
+    def test_builtins_resolve_from_anywhere(
+        self, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / name).write_text("a local file of the same name\n", encoding="utf-8")
+        spec = find_template(name)
+        assert spec.builtin and spec.name == name
+        assert spec.path.is_file() and spec.path != tmp_path / name
+        load_template(spec)
+        local = find_template(f"./{name}")
+        assert not local.builtin and local.path == tmp_path / name
+
+    @pytest.mark.parametrize(
+        ("file", "suffix", "kind"),
+        [("a.ps1.j2", ".ps1", "powershell"), ("a.PSM1", ".PSM1", "powershell"),
+         ("a.json.jinja2", ".json", "json"), ("a.txt", ".txt", "text"), ("a.j2", "", "text"),
+         ("a", "", "text"), ("a.we ird", "", "text")],
+    )  # fmt: skip
+    def test_suffix_and_kind(self, tmp_path: Path, file: str, suffix: str, kind: str) -> None:
+        spec = template_file(tmp_path, file, "x\n")
+        assert (spec.suffix, spec.kind) == (suffix, kind)
+
+    def test_unknown_name(self) -> None:
+        with pytest.raises(UsageError, match="no such template") as caught:
+            find_template("nope.ps1")
+        assert "new-organization.ps1" in caught.value.hint
+
+    def test_a_folder_is_not_a_template(self, tmp_path: Path) -> None:
+        with pytest.raises(UsageError, match="not a file"):
+            find_template(str(tmp_path))
+
+    def test_syntax_error_is_a_usage_error_with_the_line(self, tmp_path: Path) -> None:
+        spec = template_file(tmp_path, "t.txt", "ok\nok\n{% if %}\n")
+        with pytest.raises(UsageError, match=r"t\.txt:3: template syntax error"):
+            load_template(spec)
+
+    def test_one_environment_strict_and_unescaped(self) -> None:
+        env = environment(find_template("tenant.json"))
+        assert env.undefined.__mro__[1] is jinja2.StrictUndefined
+        assert not env.autoescape and env.keep_trailing_newline
+        assert {"ps_quote", "tojson", "size"} <= set(env.filters)
+
+
+# --------------------------------------------------------------------------- file names
+
+SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
+
+
+class TestFileNames:
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("Contoso", "Contoso.ps1"),
+            ("Alpine Ski House", "Alpine_Ski_House.ps1"),
+            ("contoso.com", "contoso.com.ps1"),
+            ("Müller AG", "Muller_AG.ps1"),
+            ("CON", "CON_.ps1"),
+            ("nul.txt", "nul_.txt.ps1"),
+            ("com1", "com1_.ps1"),
+            ("LPT9.x", "LPT9_.x.ps1"),
+            ("Console", "Console.ps1"),
+        ],
+    )
+    def test_readable_names(self, name: str, expected: str) -> None:
+        assert file_name(name, ".ps1") == expected
+
+    @pytest.mark.parametrize(
+        "name", ["O'Brien", "a$(rm -rf /)", "x;y", "back`tick", "new\nline", "../x", "..",
+                 ".", "/etc/passwd", "a\\b", "東京", "-WhatIf", "a:b", "x" * 300],
+    )  # fmt: skip
+    def test_lossy_names_get_a_hash(self, name: str) -> None:
+        produced = file_name(name, ".ps1")
+        assert re.fullmatch(r".*-[0-9a-f]{10}\.ps1", produced), produced
+        assert SAFE.fullmatch(produced)
+        assert len(produced) <= 100 + len(".ps1")
+
+    def test_index_names_are_reserved(self) -> None:
+        assert file_name("index", ".json") == "index_.json"
+        assert file_name("INDEX.2-of-3", ".json") == "INDEX.2-of-3_.json"
+        assert file_name("index", ".ps1") == "index.ps1"
+        assert (index_name((1, 1)), index_name((2, 3))) == ("index.json", "index.2-of-3.json")
+        assert not is_safe_name("index.json") and not is_safe_name("../x")
+        assert is_safe_name("Contoso.ps1")
+
+    @given(st.text(max_size=300))
+    def test_every_name_is_one_safe_component(self, name: str) -> None:
+        produced = file_name(name, ".ps1")
+        stem = produced.removesuffix(".ps1")
+        assert SAFE.fullmatch(produced), produced
+        assert "/" not in produced and "\\" not in produced and not produced.startswith(".")
+        assert not DEVICES.fullmatch(stem.split(".")[0] or "x")
+        assert len(stem) <= 101  # 100, and a `_` after a device name
+        assert is_safe_name(produced)
+        assert file_name(name, ".ps1") == produced  # deterministic
+
+    @given(st.lists(st.text(min_size=1, max_size=20), min_size=2, max_size=2, unique=True))
+    def test_lossy_names_never_meet(self, names: list[str]) -> None:
+        first, second = (file_name(name, "") for name in names)
+        hashed = [re.search(r"-[0-9a-f]{10}$", produced) for produced in (first, second)]
+        same = unicodedata.normalize("NFC", names[0]) == unicodedata.normalize("NFC", names[1])
+        if all(hashed) and not same:
+            assert first != second
+
+    def test_collisions_ignore_case_and_name_each_other(self) -> None:
+        names = ["Alpine_Ski_House.ps1", "a.ps1", "alpine_ski_house.ps1", "b.ps1", "A.ps1"]
+        assert collisions(names) == {0: [2], 2: [0], 1: [4], 4: [1]}
+
+
+# --------------------------------------------------------------------------- shards, contexts
+
+
+def test_shards_are_stable_and_cover_every_tenant() -> None:
+    keys = [f"tenant {number}" for number in range(3000)]
+    shards = [shard_of(key, 3) for key in keys]
+    assert set(shards) == {0, 1, 2}
+    assert all(abs(shards.count(shard) - 1000) < 150 for shard in range(3))
+    assert shard_of("contoso", 1) == 0
+    # pinned (SHA-256, not hash()): a change would move tenants between CI jobs
+    assert (shard_of("contoso", 7), shard_of("fabrikam", 7)) == (4, 3)
+
+
+def test_records() -> None:
+    record = records({"a": {"b": [{"c": 1}]}, "name": "x"})
+    assert record.a.b[0].c == 1 and record["name"] == "x"
+    with pytest.raises(AttributeError):
+        _ = record.missing
+    assert pickle.loads(pickle.dumps(record)).a.b[0].c == 1
+    release(record)
+    assert record["name"] == "x"
+    with pytest.raises(AttributeError):
+        _ = record.name
+
+
+def test_update_context_lists_mailbox_plans_without_a_match() -> None:
+    def plan(name: str, *mailbox_plans: tuple[str, int]) -> Record:
+        entries = [{"name": mailbox, "index": index} for mailbox, index in mailbox_plans]
+        result: Record = records({"name": name, "mailbox_plans": entries})
+        return result
+
+    old = plan("LargeBusiness", ("Standard", 0), ("Premium", 1), ("Basic", 2))
+    new = plan("MediumBusiness", ("Standard", 0), ("Premium", 2))
+    update = update_context("largebusiness", new, {"largebusiness": old})
+    assert update["from"] == "LargeBusiness" and update.to == "MediumBusiness" and update.known
+    assert [(m.name, m.index) for m in update.missing_mailbox_plans] == [
+        ("Premium", 1), ("Basic", 2)
+    ]
+    unknown = update_context("Retired", new, {"largebusiness": old})
+    assert not unknown.known and unknown.missing_mailbox_plans == ()

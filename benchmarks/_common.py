@@ -177,3 +177,30 @@ def to_json(
 def fail(message: str, code: int = 2) -> NoReturn:
     print(f"benchmark: error: {message}", file=sys.stderr)
     raise SystemExit(code)
+
+
+def report(
+    benchmark: str,
+    facts: dict[str, str],
+    rows: Sequence[Row],
+    *,
+    as_json: bool,
+    check: bool,
+    footer: str = "",
+    **more: Any,
+) -> int:
+    """Print the figures (a table, or JSON) and give the exit code: 1 with --check when a
+    target is missed."""
+    if as_json:
+        print(to_json(benchmark, facts, rows, **more))
+    else:
+        for key, value in facts.items():
+            print(f"{key + ':':10} {value}")
+        print()
+        print(format_table(rows))
+        if footer:
+            print(f"\n{footer}")
+    missed = [row.name for row in rows if row.passed is False]
+    if missed and not as_json:
+        print(f"\nmissed targets: {', '.join(missed)}")
+    return 1 if check and missed else 0

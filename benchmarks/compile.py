@@ -31,11 +31,10 @@ from _common import (
     best_of,
     environment,
     fail,
-    format_table,
     log,
     pin_to_one_core,
     rate,
-    to_json,
+    report,
 )
 from _corpus import bench_folder, generate
 
@@ -170,19 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             versus_floor(validate, floor, target=False),
             versus_floor(render, floor, target=False), floor]
 
-    facts = environment(cpu)
-    if args.json:
-        print(to_json("compile", facts, rows, files=args.files, repeat=args.repeat,
-                      settings=settings, json_bytes=size))
-    else:
-        for key, value in facts.items():
-            print(f"{key + ':':10} {value}")
-        print()
-        print(format_table(rows))
-    missed = [row.name for row in rows if row.passed is False]
-    if missed and not args.json:
-        print(f"\nmissed targets: {', '.join(missed)}")
-    return 1 if args.check and missed else 0
+    return report("compile", environment(cpu), rows, as_json=args.json, check=args.check,
+                  files=args.files, repeat=args.repeat, settings=settings, json_bytes=size)
 
 
 if __name__ == "__main__":

@@ -37,11 +37,10 @@ from _common import (
     best_of,
     environment,
     fail,
-    format_table,
     log,
     pin_to_one_core,
     rate,
-    to_json,
+    report,
 )
 from _corpus import REMAP_NAME, bench_folder, generate
 
@@ -278,19 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         impact_rows, _ = measure_impact(old, new, result, inventory, args.tenants, args.repeat)
     rows = [ours, deep, build, *impact_rows]
 
-    facts = environment(cpu)
-    if args.json:
-        print(to_json("diff", facts, rows, plans=args.plans, tenants=args.tenants,
-                      repeat=args.repeat))
-    else:
-        for key, value in facts.items():
-            print(f"{key + ':':10} {value}")
-        print()
-        print(format_table(rows))
-    missed = [row.name for row in rows if row.passed is False]
-    if missed and not args.json:
-        print(f"\nmissed targets: {', '.join(missed)}")
-    return 1 if args.check and missed else 0
+    return report("diff", environment(cpu), rows, as_json=args.json, check=args.check,
+                  plans=args.plans, tenants=args.tenants, repeat=args.repeat)
 
 
 if __name__ == "__main__":

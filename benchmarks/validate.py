@@ -30,13 +30,12 @@ from _common import (
     best_of,
     environment,
     fail,
-    format_table,
     log,
     median_wall,
     pin_to_one_core,
     pinned,
     rate,
-    to_json,
+    report,
 )
 from _corpus import bench_folder, generate
 
@@ -306,25 +305,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         startup, imports = measure_startup(args.startup_runs, cpu)
         rows += startup
 
-    facts = environment(cpu)
-    if args.json:
-        print(to_json("validate", facts, rows, files=args.files, repeat=args.repeat,
-                      imports_added_ms=round(imports[0], 1),
-                      slowest_imports_ms={name: round(ms, 1) for name, ms in imports[1]}))
-    else:
-        for key, value in facts.items():
-            print(f"{key + ':':10} {value}")
-        print()
-        print(format_table(rows))
-        total, slowest = imports
-        if slowest:
-            listed = ", ".join(f"{name} {ms:.1f}" for name, ms in slowest)
-            print(f"\n`serviceplan --version` imports {total:.0f} ms of modules beyond "
-                  f"`python -c pass`; slowest (self ms): {listed}")
-    missed = [row.name for row in rows if row.passed is False]
-    if missed and not args.json:
-        print(f"\nmissed targets: {', '.join(missed)}")
-    return 1 if args.check and missed else 0
+    total, slowest = imports
+    listed = ", ".join(f"{name} {ms:.1f}" for name, ms in slowest)
+    footer = (f"`serviceplan --version` imports {total:.0f} ms of modules beyond "
+              f"`python -c pass`; slowest (self ms): {listed}") if slowest else ""
+    return report("validate", environment(cpu), rows, as_json=args.json, check=args.check,
+                  footer=footer, files=args.files, repeat=args.repeat,
+                  imports_added_ms=round(total, 1),
+                  slowest_imports_ms={name: round(ms, 1) for name, ms in slowest})
 
 
 if __name__ == "__main__":

@@ -152,11 +152,11 @@ def floor_contexts() -> dict[tuple[str, str], tuple[dict[str, Any], dict[str, An
     """Plain-dict plan and remap contexts for each pair (compiled once, not timed)."""
     from serviceplan.model import file_name
     from serviceplan.pipeline import compile_plans
-    from serviceplan.report.compiled import _json_plan
+    from serviceplan.report.compiled import plan_json
 
     contexts = {}
     for plan in compile_plans().plans:
-        document = _json_plan(plan)
+        document = plan_json(plan)
         default = next(m["name"] for m in document["mailbox_plans"] if m["provision_as_default"])
         document.update(file_name=file_name(plan.source), default_mailbox_plan=default)
         for row in plan.selected_by:

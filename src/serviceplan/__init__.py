@@ -8,6 +8,7 @@ The library API (the CLI is a thin layer over it)::
     result = serviceplan.compile_plans(
         ["serviceplans/"], serviceplan.CompileOptions(program_id="Business", offer_id="SmallOrg")
     )
+    outcome = serviceplan.diff_paths(serviceplan.DiffOptions("old/", "new/", tenants="t.csv"))
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ _EXPORTS = {
     "CompileOptions": "pipeline",
     "CompileResult": "pipeline",
     "bundled_plans": "pipeline",
+    "diff_paths": "pipeline",
+    "DiffOptions": "pipeline",
+    "DiffOutcome": "pipeline",
+    "render_tenants": "pipeline",
+    "RenderOptions": "render",
+    "RenderResult": "render",
+    "read_inventory": "inventory",
+    "Tenant": "inventory",
     "load_catalog": "catalog",
     "Catalog": "catalog",
     "Feature": "catalog",
@@ -42,26 +51,35 @@ __all__ = [
     "Catalog",
     "CompileOptions",
     "CompileResult",
+    "DiffOptions",
+    "DiffOutcome",
     "Feature",
     "Finding",
     "Location",
+    "RenderOptions",
+    "RenderResult",
     "ResolvedMailboxPlan",
     "ResolvedPlan",
     "ServicePlanError",
     "Setting",
     "Severity",
+    "Tenant",
     "ValidateOptions",
     "ValidationReport",
     "__version__",
     "bundled_plans",
     "compile_plans",
+    "diff_paths",
     "load_catalog",
+    "read_inventory",
+    "render_tenants",
     "validate_paths",
 ]
 
 if TYPE_CHECKING:
     from .catalog import Catalog, Feature, load_catalog
     from .errors import ServicePlanError
+    from .inventory import Tenant, read_inventory
     from .model import (
         Finding,
         Location,
@@ -74,11 +92,16 @@ if TYPE_CHECKING:
     from .pipeline import (
         CompileOptions,
         CompileResult,
+        DiffOptions,
+        DiffOutcome,
         ValidateOptions,
         bundled_plans,
         compile_plans,
+        diff_paths,
+        render_tenants,
         validate_paths,
     )
+    from .render import RenderOptions, RenderResult
 
 
 def __getattr__(name: str) -> Any:

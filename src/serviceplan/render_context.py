@@ -12,7 +12,7 @@ from typing import Any
 from . import __version__
 from .inventory import Tenant
 from .model import RemapRow, ResolvedPlan, file_name
-from .report.compiled import _json_plan
+from .report.compiled import plan_json
 
 
 class Record(dict[str, Any]):
@@ -50,7 +50,7 @@ TOOL = Record(name="serviceplan", version=__version__)
 def plan_context(plan: ResolvedPlan) -> Context:
     """compile's JSON form of the plan (settings by feature: value, type, text, source, line),
     plus `file_name` and `default_mailbox_plan`."""
-    document = _json_plan(plan)
+    document = plan_json(plan)
     default = next(
         (entry["name"] for entry in document["mailbox_plans"] if entry["provision_as_default"]),
         None,

@@ -28,7 +28,7 @@ def _json_settings(scope: str, settings: tuple[Setting, ...]) -> dict[str, Any]:
     return out
 
 
-def _json_plan(plan: ResolvedPlan) -> dict[str, Any]:
+def plan_json(plan: ResolvedPlan) -> dict[str, Any]:
     return {
         "name": plan.name,
         "file": plan.source,
@@ -53,7 +53,7 @@ def render_json(plans: tuple[ResolvedPlan, ...], options: ReportOptions) -> str:
         "version": 1,
         "tool": {"name": "serviceplan", "version": options.tool_version},
         "catalog": load_catalog().name,
-        "plans": [_json_plan(plan) for plan in plans],
+        "plans": [plan_json(plan) for plan in plans],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -41,6 +41,7 @@ from .render_output import (
     prepare_out,
     read_index,
     stale_files,
+    sweep_leftovers,
     write_streamed,
 )
 from .render_work import Item, Job, Workers
@@ -230,6 +231,7 @@ class _Run:
         try:
             if writing:
                 self.out, self.made = prepare_out(options.out, dry_run=False)
+                sweep_leftovers(self.out, index_name(options.shard))
                 staging = make_staging(self.out)
             existing = None
             if self.out is not None:

@@ -19,9 +19,15 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: leftovers are recognised by their age instead
+    fcntl = None  # type: ignore[assignment]
 
 from .errors import OutputError, UsageError
 from .render_names import is_safe_name
@@ -29,6 +35,8 @@ from .render_names import is_safe_name
 CREATE, UPDATE, UNCHANGED, SKIP, FAIL = "create", "update", "unchanged", "skip", "fail"
 WRITES = (CREATE, UPDATE)
 STAGING_PREFIX = ".serviceplan-staging-"
+LOCK_NAME = ".lock"
+_LOCKS: dict[str, int] = {}  # staging folder -> its locked descriptor
 INDEX_VERSION = 1
 _string = json.encoder.encode_basestring  # the C encoder json.dumps uses (ensure_ascii off)
 
@@ -156,15 +164,64 @@ def prepare_out(path: str, dry_run: bool) -> tuple[str, bool]:
 
 
 def make_staging(out: str) -> str:
+    """A staging folder, locked for as long as this process lives (a killed run's lock goes
+    with it, which is how the next run knows the folder is a leftover)."""
     try:
-        return tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out)
+        staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out)
+        handle = os.open(Path(staging, LOCK_NAME), os.O_CREAT | os.O_RDWR, 0o600)
     except OSError as error:
         raise OutputError(f"{out}: cannot write: {error.strerror or error}") from error
+    if fcntl is not None:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _LOCKS[staging] = handle
+    return staging
 
 
 def drop_staging(staging: str | None) -> None:
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
+        handle = _LOCKS.pop(staging, None)
+        if handle is not None:
+            os.close(handle)
+
+
+def sweep_leftovers(out: str, index: str) -> None:
+    """Remove what a killed run left in DIR: staging folders no live run holds, and this
+    shard's temporary index files (shards sharing DIR each sweep only their own)."""
+    for entry in os.scandir(out):
+        name = entry.name
+        if name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
+            if _abandoned(entry.path):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        elif (name.startswith(f".{index}.") and name.endswith(".tmp")
+              and entry.is_file(follow_symlinks=False)):
+            with contextlib.suppress(OSError):
+                Path(entry.path).unlink()
+
+
+def _abandoned(staging: str) -> bool:
+    """No process holds its lock (without flock: untouched for an hour)."""
+    try:
+        handle = os.open(Path(staging, LOCK_NAME), os.O_RDWR | _NOFOLLOW)
+    except OSError:  # no lock yet: a run may be creating it this instant
+        return _older_than(staging, 60)
+    try:
+        if fcntl is None:
+            return _older_than(staging, 3600)  # type: ignore[unreachable]
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a live run holds it
+        return True
+    finally:
+        os.close(handle)
+
+
+def _older_than(path: str, seconds: float) -> bool:
+    try:
+        return time.time() - Path(path).lstat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 def read_index(out: str, name: str, template: str) -> dict[str, Any] | None:

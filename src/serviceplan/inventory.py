@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,27 +90,50 @@ def read_inventory(
 
 
 def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
+    """Rows are judged as they are read, never all held first: a megabyte of bad rows costs
+    the findings kept, not a million row dicts."""
     jsonl = _is_jsonl(text, source)
-    columns, rows = _jsonl_rows(text, source) if jsonl else _csv_rows(text, source)
-    missing = [column for column in REQUIRED if column not in columns]
-    if missing and (columns or not jsonl):
-        where = "in any JSON line" if jsonl else "in the header row"
-        finding = rule("inventory-missing-column").finding(
-            f"no {', '.join(missing)} column {where}", Location(source, 1)
-        )
-        bad_rows = [cells for _, cells in rows if isinstance(cells, Finding)]
-        findings = limited(sorted([finding, *bad_rows], key=Finding.sort_key))
-        return Inventory(source, (), tuple(findings))
+    columns: set[str] = set()
+    if jsonl:
+        rows = _jsonl_rows(text, source, columns)  # adds the keys of each line it reads
+    else:
+        header, rows = _csv_rows(text, source)
+        columns.update(header)
+        if _missing(columns):
+            bad = (cells for _, cells in rows if isinstance(cells, Finding))
+            return _missing_columns(source, columns, "in the header row", bad)
     reader = _RowReader(source, catalog)
     tenants = []
+    bad_rows: list[Finding] = []  # at most 1,001: a JSONL file may lack a column in every line
     for line, cells in rows:
+        if jsonl and isinstance(cells, Finding):
+            bad_rows.append(cells)
         if len(reader.findings) > MAX_FINDINGS_PER_FILE:  # hostile input: stop, and say so
+            if jsonl and _missing(columns):
+                continue  # judge no more rows, but read on: a later line may have the key
             break
         tenant = reader.tenant(line, cells)
         if tenant is not None:
             tenants.append(tenant)
+    if jsonl and columns and _missing(columns):  # no line has it: every row lacked it too
+        return _missing_columns(source, columns, "in any JSON line", bad_rows)
     findings = limited(sorted(reader.findings, key=Finding.sort_key))
     return Inventory(source, tuple(tenants), tuple(findings))
+
+
+def _missing(columns: set[str]) -> list[str]:
+    return [column for column in REQUIRED if column not in columns]
+
+
+def _missing_columns(
+    source: str, columns: set[str], where: str, bad_rows: Iterable[Finding]
+) -> Inventory:
+    """One SP501 at line 1 (no tenant is read), and the unreadable rows."""
+    finding = rule("inventory-missing-column").finding(
+        f"no {', '.join(_missing(columns))} column {where}", Location(source, 1)
+    )
+    findings = limited(sorted([finding, *bad_rows], key=Finding.sort_key))
+    return Inventory(source, (), tuple(findings))
 
 
 def _is_jsonl(text: str, source: str) -> bool:
@@ -124,49 +147,67 @@ def _is_jsonl(text: str, source: str) -> bool:
 Row = tuple[int, dict[str, Cell] | Finding]
 
 
-def _csv_rows(text: str, source: str) -> tuple[list[str], list[Row]]:
-    """The header's columns, and rows as column -> cell with the line each row starts on
-    (quoted cells may span lines)."""
+def _csv_rows(text: str, source: str) -> tuple[list[str], Iterator[Row]]:
+    """The header's columns (the first row that is not blank), and the rows after it, read as
+    they are consumed: column -> cell with the line each row starts on (quoted cells may span
+    lines)."""
+    lines = _csv_lines(text, source)
+    for start, cells in lines:
+        if isinstance(cells, Finding):  # unreadable before any header
+            return [], iter([(start, cells)])
+        header = [cell.strip() for cell in cells]
+        return header, _csv_cells(lines, header, source)
+    return [], iter(())
+
+
+def _csv_lines(text: str, source: str) -> Iterator[tuple[int, list[str] | Finding]]:
+    """The rows that are not blank, each with the line it starts on; a quoting error ends
+    them (the reader cannot resynchronise after one)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] = []
-    rows: list[Row] = []
-    consumed = bad = 0
-    while bad <= MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
+    consumed = 0
+    while True:
         start = consumed + 1
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as error:
             message = f"unreadable CSV: {error}; the rows after it are not read"
-            rows.append((start, _bad_row(message, source, start)))
-            break  # the reader cannot resynchronise after a quoting error
+            yield start, _bad_row(message, source, start)
+            return
         consumed = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if not header:
-            header = [cell.strip() for cell in cells]
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def _csv_cells(
+    lines: Iterator[tuple[int, list[str] | Finding]], header: list[str], source: str
+) -> Iterator[Row]:
+    bad = 0
+    for start, cells in lines:
+        if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
+            return
+        if isinstance(cells, Finding):
+            yield start, cells
         elif len(cells) > len(header):
             message = f"{len(cells)} cells but the header has {len(header)} columns"
-            rows.append((start, _bad_row(message, source, start)))
+            yield start, _bad_row(message, source, start)
             bad += 1
         else:
-            rows.append((start, dict(zip(header, cells, strict=False))))
-    return header, rows
+            yield start, dict(zip(header, cells, strict=False))
 
 
-def _jsonl_rows(text: str, source: str) -> tuple[set[str], list[Row]]:
-    """Every key seen, and each line's object flattened to column -> cell."""
-    columns: set[str] = set()
-    rows: list[Row] = []
+def _jsonl_rows(text: str, source: str, columns: set[str]) -> Iterator[Row]:
+    """Each line's object flattened to column -> cell, read as consumed; the keys of each
+    line read are added to `columns`."""
     bad = 0
     # line breaks as editors count them: str.splitlines would also break at U+2028, U+0085,
     # form feeds..., which a JSON string may hold raw, and shift every later line number
-    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
-            break
+            return
         try:
             value = json.loads(line)
         except (ValueError, RecursionError) as error:
@@ -174,12 +215,20 @@ def _jsonl_rows(text: str, source: str) -> tuple[set[str], list[Row]]:
         else:
             cells = _flatten(value) if isinstance(value, dict) else "a JSON line must be an object"
         if isinstance(cells, str):
-            rows.append((number, _bad_row(cells, source, number)))
+            yield number, _bad_row(cells, source, number)
             bad += 1
             continue
         columns.update(cells)
-        rows.append((number, cells))
-    return columns, rows
+        yield number, cells
+
+
+def _lines(text: str) -> Iterator[str]:
+    """`_LINE_BREAK.split(text)`, one line at a time (no list of a million lines)."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
 
 
 def _flatten(value: dict[str, object]) -> dict[str, Cell] | str:

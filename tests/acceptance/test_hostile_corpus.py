@@ -13,7 +13,9 @@ A case folder holds its input files and a case.toml:
                                   # and no run may connect to it
     stdin = "Laughs.serviceplan"  # the runs read this file on standard input (else nothing)
     [run.validate]                # one run per COMMANDS entry named here
-    args = ["."]                  # the inputs (and extra options); default ["."]
+    args = ["."]                  # the inputs (and extra options); default ["."]; @@SAMPLES@@
+                                  # is the bundled plans' folder, @@EDITED@@ an edited copy
+                                  # (tests/cases/diff-smallorg-repoint/new), both only read
     exit = 1                      # or exits = [1, 2] when either is right
     rules = ["SP002"]             # every one must be reported
     rules_any = ["SP001", "SP108"]   # at least one must be reported
@@ -29,7 +31,13 @@ that folder's absolute path, @@DIR_URI@@ its file: URI). Whatever the case, ever
 and report finding lines that exist in the file. Nothing committed here is over 100 KB: larger
 inputs are generated. Symbolic links and FIFOs are made at test time, never committed.
 
-Adding a command (render, diff) is one line in COMMANDS; a case opts in with `[run.NAME]`.
+`render` runs are checked further (see _render_checks.py): nothing changed outside --out (the
+case's whole temporary tree is compared before and after), no staging folder or temporary
+file left, no link in --out touched, index.json listing exactly the manifests in --out when it
+was written, and every PowerShell manifest written holds each hostile value of its tenant only
+inside single-quoted literals, quotes doubled. `diff` runs change nothing at all.
+
+Adding a command is one line in COMMANDS; a case opts in with `[run.NAME]`.
 """
 
 from __future__ import annotations
@@ -50,6 +58,19 @@ from typing import Any
 
 import pytest
 from _limits import RSS_LIMIT, WALL_LIMIT, Hang, Run, can_drop_dac, run_limited, serviceplan
+from _render_checks import (
+    STAGING_PREFIX,
+    Entry,
+    changed,
+    check_index,
+    check_powershell,
+    leftovers,
+    manifests,
+    snapshot,
+)
+
+from serviceplan.catalog import load_catalog
+from serviceplan.inventory import read_inventory
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -106,6 +127,12 @@ COMMANDS: dict[str, Command] = {
     "explain": Command(
         lambda a: serviceplan("explain", "MailboxCountQuota", *a, "--format", "json"), json=True),
     "inventory": Command(lambda a: [sys.executable, "-c", INVENTORY_PROBE, *a], json=True),
+    "render": Command(lambda a: serviceplan("render", *a, "--format", "json"), json=True),
+    "diff": Command(lambda a: serviceplan("diff", *a, "--format", "json"), json=True),
+}
+ARGUMENTS = {  # placeholders in a run's args: inputs the commands only read
+    "@@SAMPLES@@": str(REPO / "serviceplans"),
+    "@@EDITED@@": str(REPO / "tests" / "cases" / "diff-smallorg-repoint" / "new"),
 }
 
 RUN_KEYS = {"args", "exit", "exits", "rules", "rules_any", "findings", "stdout_contains",
@@ -251,10 +278,31 @@ def _jsonl_long_line(folder: Path) -> None:
 
 
 def _inventory_many_bad_rows(folder: Path) -> None:
-    """Half a megabyte of rows with three cells missing: four findings each (checking stops).
-    (The reader holds every row before judging them: a megabyte of these peaks at 175 MB.)"""
+    """Two megabytes of rows with three cells missing: three findings each (checking stops;
+    rows are judged as they are read, so the rest are never held)."""
     header = b"name,domain,program_id,offer_id,mailboxes\n"
-    (folder / "tenants.csv").write_bytes(header + b"a\n" * (1 << 18))
+    (folder / "tenants.csv").write_bytes(header + b"a\n" * (1 << 20))
+
+
+def _inventory_csv_long_name(folder: Path) -> None:
+    """A 1 MB line between two plain tenants: a name and a location of 100 KB each (quoted,
+    full of doubled quotes, single quotes and commas) and eight more such cells."""
+    cell = b'"' + b'Long ""\'name\'"", ' * 6000 + b'"'  # 102 KB: under csv's 128 KB a cell
+    extra = b"".join(b",n%d" % number for number in range(8))
+    rows = [b"name,domain,program_id,offer_id,location" + extra,
+            b"Small,small.example,Business,SmallOrg,EMEA",
+            cell + b",long.example,Business,MedOrg," + b",".join([cell] * 9),
+            b"Other,other.example,Business,LargeOrg,"]
+    (folder / "tenants.csv").write_bytes(b"\n".join(rows) + b"\n")
+
+
+def _inventory_csv_huge_cell(folder: Path) -> None:
+    """One cell of 200 KB: over the csv module's 128 KB a field."""
+    rows = [b"name,domain,program_id,offer_id,location",
+            b"Small,small.example,Business,SmallOrg,EMEA",
+            b"Huge,huge.example,Business,MedOrg," + b"x" * 200_000,
+            b"Other,other.example,Business,LargeOrg,"]
+    (folder / "tenants.csv").write_bytes(b"\n".join(rows) + b"\n")
 
 
 GENERATORS: dict[str, Callable[[Path], None]] = {
@@ -275,6 +323,8 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "jsonl_deep_nesting": _jsonl_deep_nesting,
     "jsonl_long_line": _jsonl_long_line,
     "inventory_many_bad_rows": _inventory_many_bad_rows,
+    "inventory_csv_long_name": _inventory_csv_long_name,
+    "inventory_csv_huge_cell": _inventory_csv_huge_cell,
 }
 
 
@@ -350,6 +400,10 @@ class Outcome:
     connections: int = 0  # to the case's listener
     hang: str = ""
     skip: str = ""
+    # render and diff: the case's tree (its temporary folder) before and after the run
+    before: dict[str, Entry] | None = None
+    after: dict[str, Entry] | None = None
+    tenants: dict[int, tuple[str, list[str]]] | None = None  # render: line -> name, values
 
 
 def _prepare(source: Path, case: dict[str, Any], folder: Path, port: int) -> None:
@@ -386,7 +440,10 @@ def _execute(source: Path, name: str, folder: Path, dac_enforced: bool) -> Outco
         _prepare(source, case, folder, listener.port if listener else 0)
         for unreadable in case.get("unreadable", []):
             (folder / unreadable).chmod(0)
-        argv = COMMANDS[name].argv([str(arg) for arg in expect.get("args", ["."])])
+        args = [_expand(str(arg)) for arg in expect.get("args", ["."])]
+        argv = COMMANDS[name].argv(args)
+        watched = name in ("render", "diff")
+        before = snapshot(folder.parent) if watched else {}
         try:
             stdin = folder / case["stdin"] if "stdin" in case else None
             run = run_limited(
@@ -396,7 +453,12 @@ def _execute(source: Path, name: str, folder: Path, dac_enforced: bool) -> Outco
             return Outcome(hang=str(hang))
         if listener is not None:
             time.sleep(0.2)  # a connection attempt, had there been one, has reached accept()
-        return Outcome(run, folder, listener.connections if listener else 0)
+        outcome = Outcome(run, folder, listener.connections if listener else 0)
+        if watched:  # now, before generated giants go (below)
+            outcome.before, outcome.after = before, snapshot(folder.parent)
+        if name == "render" and '"applied": true' in run.stdout:
+            outcome.tenants = _tenant_values(folder / str(_option(args, "--tenants")))
+        return outcome
     finally:
         if listener is not None:
             listener.close()
@@ -442,6 +504,31 @@ def corpus_runs(
                 if run is not None:
                     handle.write(f"{source.name}\t{name}\t{run.returncode}\t"
                                  f"{run.wall:.3f}\t{run.max_rss / 2**20:.1f}\n")
+
+
+def _tenant_values(path: Path) -> dict[int, tuple[str, list[str]]]:
+    """Each tenant's line -> its name and every text value it has (typed and as read)."""
+    values = {}
+    for tenant in read_inventory(str(path), load_catalog()).tenants:
+        cells = [cell for cell in tenant.fields.values() if isinstance(cell, str)]
+        typed = [tenant.name, tenant.domain, tenant.location, tenant.program_id,
+                 tenant.offer_id, tenant.plan]  # fmt: skip
+        values[tenant.row.line] = (tenant.name, typed + cells)
+    return values
+
+
+def _expand(arg: str) -> str:
+    for placeholder, value in ARGUMENTS.items():
+        arg = arg.replace(placeholder, value)
+    return arg
+
+
+def _option(args: list[str], option: str) -> str | None:
+    """The value of `--option VALUE` in a run's args."""
+    for at, arg in enumerate(args[:-1]):
+        if arg == option:
+            return args[at + 1]
+    return None
 
 
 # --- checks every run must pass --------------------------------------------------------------
@@ -530,6 +617,65 @@ def check_expectations(run: Run, document: Any, expect: dict[str, Any]) -> None:
         assert not any(text in name for name in listed), f"{text!r} in files\n{where}"
 
 
+def check_writes(outcome: Outcome, name: str, args: list[str], document: Any) -> None:
+    """diff changes nothing. render changes nothing outside --out (nor in it, unless it
+    applied its files), leaves no staging folder or temporary file, touches no link in --out;
+    when applied, the index lists exactly the files reported, each with its bytes, and every
+    PowerShell manifest holds its tenant's values only inside single-quoted literals."""
+    assert outcome.before is not None and outcome.after is not None
+    assert outcome.folder is not None and outcome.run is not None
+    where = outcome.run.describe()
+    changes = changed(outcome.before, outcome.after)
+    if name == "diff":
+        assert not changes, f"diff changed {changes[:20]}\n{where}"
+        return
+    root = Path(os.path.realpath(outcome.folder.parent))
+    given = _option(args, "--out")
+    assert given is not None, "a render run names its --out"
+    out = Path(os.path.realpath(outcome.folder / given))
+    inside = out.relative_to(root).as_posix() if out.is_relative_to(root) else None
+
+    def within(key: str) -> bool:
+        return inside is not None and (key == inside or key.startswith(f"{inside}/"))
+
+    outside = [key for key in changes if not within(key)]
+    assert not outside, f"render changed {outside[:20]} outside --out\n{where}"
+    planted = {key for key, entry in outcome.before.items() if entry[0] == "link"
+               or (entry[0] == "dir" and key.endswith(".tmp"))}  # look-alikes, not ours
+    left = [key for key in leftovers(root) if key not in planted
+            and not any(key.startswith(f"{other}/") for other in planted)]  # fmt: skip
+    assert not left, f"left behind: {left}\n{where}"
+    for key, entry in outcome.before.items():
+        if entry[0] == "link" and within(key):
+            assert outcome.after.get(key) == entry, f"the link {key} was touched\n{where}"
+    summary = document.get("summary", {}) if isinstance(document, dict) else {}
+    if not summary.get("applied"):  # a usage error, a dry run, errors without --keep-going
+        swept = {key for key in outcome.before if key not in outcome.after
+                 and any(part.startswith(STAGING_PREFIX) or (part.startswith(".")
+                         and part.endswith(".tmp")) for part in key.split("/"))}  # fmt: skip
+        unexpected = [key for key in changes if key not in swept]  # what a killed run left
+        assert not unexpected, f"nothing applied, yet {unexpected[:20]} changed\n{where}"
+        return
+    assert document is not None
+    kept = [f for f in document["files"] if f["action"] != "remove"]
+    for removed in (f["path"] for f in document["files"] if f["action"] == "remove"):
+        assert not os.path.lexists(out / removed), f"{removed} was to be removed\n{where}"
+    earlier = {key.rsplit("/", 1)[-1] for key, entry in outcome.before.items()
+               if entry[0] == "file" and key.rpartition("/")[0] == inside}  # fmt: skip
+    index = check_index(out, document["index"], others=earlier)
+    listed = sorted(entry["path"] for entry in index["files"])
+    assert listed == sorted(f["path"] for f in kept), f"the index is not the report\n{where}"
+    written = manifests(out)
+    assert outcome.tenants is not None
+    for entry in kept:
+        if entry["path"].endswith(".ps1"):
+            tenant, values = outcome.tenants[entry["line"]]
+            try:
+                check_powershell(written[entry["path"]], values, quoted=[tenant])
+            except AssertionError as error:
+                raise AssertionError(f"{entry['path']}: {error}\n{where}") from None
+
+
 # --- the tests -------------------------------------------------------------------------------
 
 
@@ -564,5 +710,9 @@ def test_case(
     assert outcome.run is not None and outcome.folder is not None
     command = COMMANDS[name]
     document = assert_sane(outcome.run, command, outcome.folder)
-    check_expectations(outcome.run, document, _load(source)["run"][name])
+    expect = _load(source)["run"][name]
+    check_expectations(outcome.run, document, expect)
     assert outcome.connections == 0, "the run connected to the network"
+    if outcome.before is not None:
+        check_writes(outcome, name, [_expand(str(arg)) for arg in expect.get("args", ["."])],
+                     document)

@@ -12,7 +12,7 @@ from ..impact import ImpactReport
 from ..pipeline import DiffOutcome
 from . import ReportOptions
 from .diff_common import COST_ORDER, change_text, plan_heading, remap_text, summary, symbol
-from .text import finding_lines
+from .text import finding_lines, printable
 
 TENANTS_SHOWN = 50  # per run; JSON lists every tenant
 _COLORS = {"+": "green", "-": "red", "~": "yellow", "=": "cyan"}
@@ -24,6 +24,9 @@ class _Out:
         self.lines: list[str] = []
 
     def add(self, text: str = "", sign: str = "", indent: int = 0) -> None:
+        """One line: what it shows from the inputs (tenant names, remap fields, values) can
+        neither break it nor reach the terminal as a control sequence."""
+        text = printable(text).replace("\n", "\\n")
         mark = f"{sign} " if sign else ""
         if sign and self.color:
             mark = click.style(mark, fg=_COLORS.get(sign, "yellow"), bold=True)

@@ -4,7 +4,7 @@ import pytest
 
 from serviceplan.model import Finding, Location, Severity, ValidationReport
 from serviceplan.report import ReportOptions
-from serviceplan.report.text import render
+from serviceplan.report.text import printable, render
 from serviceplan.rules.registry import RULES
 
 A, B = "plans/a.serviceplan", "plans/b.serviceplan"
@@ -64,3 +64,33 @@ def test_colour_marks_severity(severity: str, code: str) -> None:
     assert f"\x1b[{code}m{severity}\x1b[0m" in out
     # Only the severity word is coloured: the summary line stays plain.
     assert out.splitlines()[-1] == "3 files: 2 errors, 1 warning"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("plain Größe 東京", "plain Größe 東京"),
+        ("a\x1b]0;title\x07b", "a\\x1b]0;title\\x07b"),  # an OSC sequence: retitles a terminal
+        ("red\x1b[31m", "red\\x1b[31m"),
+        ("over\rwrite", "over\\rwrite"),
+        ("tab\tC1\x9b", "tab\\tC1\\x9b"),
+        ("bidi\u202eevil\u2066", "bidi\\u202eevil\\u2066"),
+        ("line\u2028separator", "line\\u2028separator"),
+        ("kept\nline feed", "kept\nline feed"),
+    ],
+)
+def test_printable(raw: str, shown: str) -> None:
+    assert printable(raw) == shown
+
+
+def test_hostile_messages_reach_no_terminal_raw() -> None:
+    """A remap field or a tenant name quoted in a finding: escaped, not interpreted."""
+    finding = Finding("SP404", Severity.ERROR, "points at Sm\x1b]0;x\x07all\u202e\r\nfake: line",
+                      Location("a\x1b[2J.csv", 1), hint="hint\x1b[31m")  # fmt: skip
+    out = render(ValidationReport(("a",), (finding,)), ReportOptions(tool_version="1"))
+    assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
+    assert out.splitlines()[:3] == [
+        "a\\x1b[2J.csv:1: error: points at Sm\\x1b]0;x\\x07all\\u202e\\r",
+        "  fake: line [SP404 remap-plan-missing]",
+        "  hint: hint\\x1b[31m",
+    ]

@@ -1,0 +1,1 @@
+hidden: never ours

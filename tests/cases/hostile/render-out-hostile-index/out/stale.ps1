@@ -1,0 +1,1 @@
+listed by the previous index, no longer produced: removed

@@ -1,0 +1,1 @@
+out of the tree: never removed

@@ -1,0 +1,1 @@
+listed by the linked index: never removed

@@ -1,0 +1,1 @@
+a half-written manifest a killed run left

@@ -1,0 +1,1 @@
+the file a link in --out points at: never written

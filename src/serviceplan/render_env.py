@@ -10,7 +10,10 @@ Output policy, enforced on every `{{ ... }}` of a template (Jinja2's `finalize` 
 - in PowerShell templates (.ps1, .psm1, .psd1) a text value must come out of `ps_quote`, and in
   JSON templates out of `tojson`, unless it is a plain word (letters, digits and `_ . : @ -`,
   not starting with `-` or `@`): raw interpolation of a hostile value fails the tenant instead
-  of reaching the script. Numbers and booleans are always allowed.
+  of reaching the script. Numbers and booleans are always allowed;
+- in CSV templates (.csv) every text value is written as a safe cell: quoted when it holds a
+  comma or a quote, and a value a spreadsheet would run as a formula (starting with `=`, `+`,
+  `-` or `@`) is prefixed with `'`, as OWASP advises against CSV injection.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from .render_builtins import BUILTIN_TEMPLATES
 from .values import UNLIMITED, Unlimited, format_bytes
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
-POWERSHELL, JSON, TEXT = "powershell", "json", "text"
-_KINDS = {".ps1": POWERSHELL, ".psm1": POWERSHELL, ".psd1": POWERSHELL, ".json": JSON}
+POWERSHELL, JSON, CSV, TEXT = "powershell", "json", "csv", "text"
+_KINDS = {".ps1": POWERSHELL, ".psm1": POWERSHELL, ".psd1": POWERSHELL, ".json": JSON,
+          ".csv": CSV}
 
 # C0 and C1 controls (tab and newline included), U+2028/2029, bidirectional controls
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -140,6 +144,20 @@ def skip(reason: str) -> str:
     raise SkipTenant(str(reason))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula: `'` before a formula's first character,
+    and quotes (doubled inside) when the text holds a comma, a quote or starts with a space."""
+    _refuse_controls(text)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    if any(char in text for char in ',"') or text[:1] == " ":
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _finalizer(kind: str) -> Callable[[Any], Any]:
     escaped = {POWERSHELL: PsLiteral, JSON: JsonText}.get(kind)
     needs = {POWERSHELL: "ps_quote", JSON: "tojson"}.get(kind, "")
@@ -148,6 +166,8 @@ def _finalizer(kind: str) -> Callable[[Any], Any]:
         cls = type(value)
         if cls is escaped:
             return value
+        if kind == CSV and isinstance(value, str):
+            return csv_cell(value)
         if cls is str:
             if escaped is None:
                 _refuse_controls(value)

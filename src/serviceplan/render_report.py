@@ -10,7 +10,7 @@ from .model import plural
 from .render import RenderResult
 from .render_output import CREATE, FAIL, SKIP, UNCHANGED, UPDATE, WRITES
 from .report.json_ import finding_json
-from .report.text import finding_lines
+from .report.text import finding_lines, printable
 
 FORMAT_VERSION = 1
 SHOWN_SKIP_REASONS = 10
@@ -21,8 +21,8 @@ def render_text(result: RenderResult, tool_version: str) -> str:
     lines = [line for finding in result.report.findings for line in finding_lines(finding)]
     failures = [outcome for outcome in result.outcomes if outcome.action == FAIL]
     for outcome in failures[:SHOWN_FAILURES]:
-        message = "\n  ".join(outcome.message.splitlines())
-        lines.append(f"{outcome.row}: error: {message}")
+        message = "\n  ".join(printable(line) for line in outcome.message.splitlines())
+        lines.append(f"{printable(str(outcome.row))}: error: {message}")
     if len(failures) > SHOWN_FAILURES:  # a template bug fails every tenant alike
         lines.append(
             f"... and {len(failures) - SHOWN_FAILURES:,} more failed tenants "
@@ -32,7 +32,8 @@ def render_text(result: RenderResult, tool_version: str) -> str:
     for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[
         :SHOWN_SKIP_REASONS
     ]:
-        lines.append(f"skipped {plural(count, 'tenant')}: {reason}")
+        shown = printable(reason).replace("\n", "\\n")
+        lines.append(f"skipped {plural(count, 'tenant')}: {shown}")
     if not result.applied and not result.dry_run and result.failed and result.outcomes:
         lines.append("nothing was written; --keep-going writes the tenants that rendered")
     lines.append(result.summary())

@@ -369,3 +369,22 @@ def test_update_context_lists_mailbox_plans_without_a_match() -> None:
     ]
     unknown = update_context("Retired", new, {"largebusiness": old})
     assert not unknown.known and unknown.missing_mailbox_plans == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("Contoso", "Contoso"),
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ('=HYPERLINK("http://x")', '"\'=HYPERLINK(""http://x"")"'),
+        ("a,b", '"a,b"'),
+        (" lead", '" lead"'),
+    ],
+)
+def test_csv_cells_are_never_formulas(text: str, cell: str) -> None:
+    from serviceplan.render_env import csv_cell
+
+    assert csv_cell(text) == cell

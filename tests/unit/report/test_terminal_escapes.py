@@ -1,8 +1,8 @@
 """What reaches a terminal (or a pull-request comment) from hostile inputs: control
 sequences (an OSC that retitles the terminal; click strips only CSI sequences, and only off a
 terminal) must come out escaped, as report/text.py's `printable` does for findings and diff's
-text, and diff's Markdown replaces them. Two render-report paths still print them raw (render
-bugs, pinned by strict xfails until render_report.py escapes them)."""
+text, and diff's Markdown replaces them; render's failures and skip reasons are escaped too
+(both once printed raw)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,6 @@ def test_inventory_findings_are_escaped(tmp_path: Path, capsys: pytest.CaptureFi
     assert "SP505" in out and not any(char in out for char in RAW), out
 
 
-@pytest.mark.xfail(strict=True, reason="render bug: a failure's message lists the tenant's "
-                   "keys (inventory column names) raw in the text report")
 def test_failure_messages_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _render(tmp_path, "name,domain,program_id,offer_id,\x1b]0;pwned\x07\nC,d,Business,SmallOrg,x\n",
             "{{ tenant.regoin }}\n")
@@ -39,8 +37,6 @@ def test_failure_messages_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not any(char in out for char in RAW), out
 
 
-@pytest.mark.xfail(strict=True, reason="render bug: skip reasons are printed raw in the text "
-                   "report (skip(tenant.name) passes a hostile name through)")
 def test_skip_reasons_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _render(tmp_path, 'name,domain,program_id,offer_id\n"a\x1b]0;t\x07b",d,Business,SmallOrg\n',
             "{{ skip(tenant.name) }}\n")

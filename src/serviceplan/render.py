@@ -35,14 +35,16 @@ from .render_output import (
     WRITES,
     Folder,
     digest_file,
+    discard,
     drop_staging,
     index_chunks,
     make_staging,
     prepare_out,
+    publish,
     read_index,
+    stage_streamed,
     stale_files,
     sweep_leftovers,
-    write_streamed,
 )
 from .render_work import Item, Job, Workers
 
@@ -269,8 +271,16 @@ class _Run:
         try:
             stale = stale_files(folder, prepared.previous, produced)
             if apply and folder is not None and staging is not None and commit is not None:
-                commit(sorted(o.path for o in outcomes if o.action in WRITES))
-                self._finish_commit(folder, outcomes, stale)
+                index = self._stage_index(folder, outcomes)
+                try:
+                    commit(sorted(o.path for o in outcomes if o.action in WRITES))
+                    for name in stale:
+                        folder.unlink(name)
+                    folder.sync()
+                except BaseException:
+                    discard(index)
+                    raise
+                publish(folder, index, self.prepared.index)  # the index last
                 self.made = False  # DIR holds the index now
         finally:
             if folder is not None:
@@ -280,13 +290,7 @@ class _Run:
             self.report, outcomes, tuple(stale) if apply or options.dry_run else (), apply,
         )  # fmt: skip
 
-    def _finish_commit(
-        self, folder: Folder, outcomes: tuple[Outcome, ...], stale: list[str]
-    ) -> None:
-        """After the renames: stale files removed, DIR synced, the index written last."""
-        for name in stale:
-            folder.unlink(name)
-        folder.sync()
+    def _stage_index(self, folder: Folder, outcomes: tuple[Outcome, ...]) -> str | None:
         entries = (
             (o.path, o.tenant, o.row.line, o.sha256)
             for o in sorted(outcomes, key=lambda o: (o.path.casefold(), o.path))
@@ -295,7 +299,7 @@ class _Run:
         spec = self.prepared.spec
         template = {"name": spec.name, "sha256": self.prepared.template_sha256}
         chunks = index_chunks(template, self.options.shard, self._inputs(), entries, TOOL)
-        write_streamed(folder, self.prepared.index, chunks)
+        return stage_streamed(folder, self.prepared.index, chunks)
 
     def _inputs(self) -> list[dict[str, str]]:
         """The tenants file, every plan and remap file read: where, and their SHA-256."""

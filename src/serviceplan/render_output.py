@@ -311,11 +311,16 @@ def index_chunks(
     yield "\n  ]\n}\n" if separator != "\n    " else "]\n}\n"
 
 
-def write_streamed(folder: Folder, name: str, chunks: Iterable[str]) -> bool:
-    """Write `name` in `folder` atomically from text chunks, unless it already holds exactly
-    those bytes (then it is left alone, its time stamp too). Whether it was written."""
+def stage_streamed(folder: Folder, name: str, chunks: Iterable[str]) -> str | None:
+    """`name`'s new bytes, from text chunks, in a synced temporary file beside it, for
+    `publish`; None when `name` already holds exactly those bytes (left alone, its time stamp
+    too). Staged before the manifests are renamed, so a full disk stops the run before DIR
+    changes, never between the manifests and their index."""
     hasher = hashlib.sha256()
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder.path)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder.path)
+    except OSError as error:
+        raise OutputError(f"{folder.path}: cannot write {name}: {error.strerror}") from error
     try:
         with os.fdopen(handle, "wb") as stream:
             for chunk in chunks:
@@ -328,13 +333,28 @@ def write_streamed(folder: Folder, name: str, chunks: Iterable[str]) -> bool:
                 os.fsync(stream.fileno())
         if same:
             Path(temporary).unlink()
-            return False
+            return None
         Path(temporary).chmod(0o666 & ~_umask())
-        Path(temporary).replace(Path(folder.path) / name)
-        return True
+        return temporary
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"{folder.path}: cannot write {name}: {error.strerror}") from error
+
+
+def publish(folder: Folder, temporary: str | None, name: str) -> None:
+    """Rename a staged file into place (None: it was unchanged)."""
+    if temporary is None:
+        return
+    try:
+        Path(temporary).replace(Path(folder.path) / name)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{folder.path}: cannot write {name}: {error.strerror}") from error
+
+
+def discard(temporary: str | None) -> None:
+    if temporary is not None:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _same_digest(folder: Folder, name: str, digest: str) -> bool:

@@ -8,8 +8,8 @@ Every command that writes one file: `validate --report FORMAT:PATH`, `compile -o
 `render` writes a folder of manifests: the same faults hit a DIR holding an earlier run's
 tree, with an inventory that changes every file (one tenant dropped, one added). Exit 2, one
 line naming DIR, and DIR exactly as it was: every manifest, the index (consistent with them),
-no staging folder, no temporary file. A full disk while index.json is written (after the
-manifests were renamed into place) leaves DIR mixed, a render bug pinned by strict xfails.
+no staging folder, no temporary file. That holds for a full disk while index.json is written
+too: the index is staged before any manifest is renamed into place.
 
 - Read-only folder: the real CLI in a subprocess; as root the child runs without
   CAP_DAC_OVERRIDE (see _limits.py), so the folder's mode applies.
@@ -280,12 +280,6 @@ def assert_render_untouched(code: int, stderr: str, rendered: Rendered) -> None:
     check_index(out)
 
 
-_INDEX_BUG = (
-    "render bug: a write that fails on index.json (full disk, fsync, file size limit) comes "
-    "after the manifests were renamed into DIR and the stale ones removed: exit 2, but DIR "
-    "holds the new manifests beside the previous index.json (listing a removed file and old "
-    "SHA-256s); writing the index's temporary file before the renames would keep DIR whole"
-)
 
 
 def test_render_read_only_folder(rendered: Rendered, tmp_path: Path, dac_enforced: bool) -> None:
@@ -348,7 +342,6 @@ def test_render_full_disk_while_staging(
     assert "No space left on device" in stderr, stderr
 
 
-@pytest.mark.xfail(strict=True, reason=_INDEX_BUG)
 @pytest.mark.parametrize("where", ["write", "fsync"])
 def test_render_full_disk_on_the_index(
     where: str, rendered: Rendered, disk_full: Callable[[str], None],
@@ -365,7 +358,7 @@ def test_render_full_disk_on_the_index(
     "limit",
     [
         100,  # under a manifest: the first staged file fails
-        pytest.param(1500, marks=pytest.mark.xfail(strict=True, reason=_INDEX_BUG)),
+        1500,
     ],  # over every manifest (about 800 bytes), under index.json (about 2 KB): the index fails
 )
 def test_render_file_size_limit(limit: int, rendered: Rendered, tmp_path: Path) -> None:

@@ -21,11 +21,11 @@ from .errors import InputError, UsageError
 from .inputs import STDIN, discover
 from .load import (
     DEFAULT_MAX_FILE_SIZE,
+    TooLarge,
     decode_text,
     parse_remap,
     plan_name_of,
     read_input,
-    too_large_finding,
 )
 from .model import ResolvedMailboxPlan, ResolvedPlan, Setting, Severity
 from .pipeline import load_plan
@@ -63,13 +63,9 @@ def _sha256(path: Path, max_size: int) -> str:
     (a 2 GB sparse file) is an error, not seconds of hashing."""
     try:
         return hashlib.sha256(read_input(path, str(path), max_size)).hexdigest()
-    except Exception as error:
-        finding = too_large_finding(error)
-        if finding is None:
-            raise
+    except TooLarge as error:
         raise InputError(
-            f"{path}: {finding.message}", hint="plans and the remap are small; or raise "
-            "--max-file-size"
+            error.message, hint="plans and the remap are small; or raise --max-file-size"
         ) from None
 
 
@@ -246,9 +242,7 @@ def _read(found: _Found, max_size: int) -> tuple[bytes, int]:
     """The bytes of one side (capped as validation caps them) and 1 error when too large."""
     try:
         return read_input(found.path, str(found.path), max_size), 0
-    except Exception as error:
-        if too_large_finding(error) is None:
-            raise
+    except TooLarge:
         return b"", 1
 
 

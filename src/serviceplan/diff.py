@@ -18,12 +18,12 @@ from .catalog import CATEGORIES, ORGANIZATION, PER_MAILBOX_CATEGORY, Catalog
 from .model import (
     Finding,
     Location,
-    RemapRow,
     RemapTable,
     ResolvedMailboxPlan,
     ResolvedPlan,
     Setting,
 )
+from .resolve import remap_lines
 from .rules.registry import rule
 from .values import Value, format_value
 
@@ -78,10 +78,6 @@ class Change:
         if self.category is None:
             return "none"
         return "per-mailbox" if self.per_mailbox else "constant"
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.plan.casefold(), self.scope.casefold(), self.feature, self.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +377,7 @@ def _shown(value: object) -> str:
 
 def diff_remaps(old: Sequence[RemapTable], new: Sequence[RemapTable]) -> tuple[RemapChange, ...]:
     """Rows keyed by (ProgramId, OfferId) ignoring case, as Exchange looks them up."""
-    before, after = _rows(old), _rows(new)
+    before, after = remap_lines(old), remap_lines(new)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key), after.get(key)
@@ -398,10 +394,3 @@ def diff_remaps(old: Sequence[RemapTable], new: Sequence[RemapTable]) -> tuple[R
     return tuple(changes)
 
 
-def _rows(tables: Sequence[RemapTable]) -> dict[tuple[str, str], RemapRow]:
-    rows: dict[tuple[str, str], RemapRow] = {}
-    for table in tables:
-        for row in table.rows:
-            if len(row.fields) >= 3:
-                rows.setdefault(row.key, row)  # Exchange takes the first line of a pair
-    return rows

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from .catalog import ORGANIZATION, Catalog
 from .diff import DiffResult, PlanDiff, diff_plans
 from .inventory import Tenant
-from .model import Finding, RemapRow, RemapTable, ResolvedPlan
+from .model import Finding, RemapTable, ResolvedPlan
+from .resolve import remap_lines
 from .rules.registry import rule
 from .values import format_bytes
 
@@ -65,7 +66,7 @@ def tenant_impact(
 ) -> ImpactReport:
     old_plans = {plan.name.casefold(): plan for plan in revisions[0]}
     new_plans = {plan.name.casefold(): plan for plan in revisions[1]}
-    old_rows, new_rows = _lines(remaps[0]), _lines(remaps[1])
+    old_rows, new_rows = remap_lines(remaps[0]), remap_lines(remaps[1])
     moves: dict[tuple[str, str], PlanDiff | None] = {
         (d.old.casefold(), d.new.casefold()): d for d in diff.transitions if d.old and d.new
     }
@@ -98,15 +99,6 @@ def tenant_impact(
         findings += _over_limit(tenant, reaching, catalog, impacts[-1].skipped)
     findings.sort(key=Finding.sort_key)
     return ImpactReport(source, tuple(impacts), unreached, tuple(findings))
-
-
-def _lines(tables: Sequence[RemapTable]) -> dict[tuple[str, str], RemapRow]:
-    lines: dict[tuple[str, str], RemapRow] = {}
-    for table in tables:
-        for row in table.rows:
-            if len(row.fields) >= 3:
-                lines.setdefault(row.key, row)
-    return lines
 
 
 def _mailboxes(tenant: Tenant, plan_diff: PlanDiff) -> tuple[int, bool]:

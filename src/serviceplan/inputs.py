@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, UsageError
-from .load import PLAN_SUFFIX, decode_text, parse_remap, plan_name_of, read_input, too_large_finding
+from .load import PLAN_SUFFIX, TooLarge, decode_text, parse_remap, plan_name_of, read_input
 from .model import Finding, RemapTable
 
 REMAP_NAME = "ServicePlanHostingRemap.csv"
@@ -87,11 +87,8 @@ def read_item(
     """The input's bytes; None when it is over the cap, which is a finding, not an error."""
     try:
         return read_input(item.path, item.display, max_file_size, _memory(item, stdin))
-    except Exception as error:  # anything but the cap propagates
-        finding = too_large_finding(error)
-        if finding is None:
-            raise
-        findings.append(finding)
+    except TooLarge as error:
+        findings.append(error.finding)
         return None
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
-from .errors import InputError
-from .load import decode_text, read_input, too_large_finding
+from .load import decode_text, read_input
 from .model import Finding, Location, RemapRow, RemapTable
+from .resolve import remap_lines
 from .rules.limits import MAX_FINDINGS_PER_FILE, limited
 from .rules.registry import rule
 from .values import UNLIMITED, ValueProblem, parse_value
@@ -67,22 +67,12 @@ class Inventory:
     tenants: tuple[Tenant, ...]
     findings: tuple[Finding, ...]  # problems of rows, each naming its line
 
-    @property
-    def errors(self) -> bool:
-        return bool(self.findings)
-
 
 def read_inventory(
     path: str, catalog: Catalog, max_size: int = DEFAULT_MAX_INVENTORY_SIZE
 ) -> Inventory:
     """Every readable tenant and every problem; a row with a problem is left out."""
-    try:
-        data = read_input(Path(path), path, max_size)
-    except Exception as error:
-        finding = too_large_finding(error)
-        if finding is None:
-            raise
-        raise InputError(f"{path}: {finding.message}", hint=finding.hint) from error
+    data = read_input(Path(path), path, max_size)  # over the cap: an error (TooLarge)
     text, problems = decode_text(data, path)
     if problems:
         return Inventory(path, (), tuple(problems))
@@ -359,11 +349,7 @@ def match_pairs(
 ) -> tuple[dict[str, RemapRow], list[Finding]]:
     """The remap line each tenant's pair selects (as Exchange picks it), by tenant key; a
     pair no line maps is a finding naming the tenant's row."""
-    lines: dict[tuple[str, str], RemapRow] = {}
-    for table in tables:
-        for remap_row in table.rows:
-            if len(remap_row.fields) >= 3:
-                lines.setdefault(remap_row.key, remap_row)
+    lines = remap_lines(tables)
     chosen: dict[str, RemapRow] = {}
     findings: list[Finding] = []
     for tenant in tenants:

@@ -55,7 +55,7 @@ def read_input(path: Path | None, display: str, max_size: int, stdin: bytes = b"
         except OSError as error:
             raise InputError(f"{display}: cannot read: {error.strerror or error}") from error
     if len(data) > max_size:
-        raise _TooLarge(display, max_size)
+        raise TooLarge(display, max_size)
     return data
 
 
@@ -89,15 +89,19 @@ def _read_capped(path: Path, max_size: int) -> bytes:
         os.close(descriptor)
 
 
-class _TooLarge(Exception):
+class TooLarge(InputError):
+    """A file over the cap: an error for a command that must read it whole (fmt, the
+    inventory); validation catches it and reports its finding (SP003) instead."""
+
     def __init__(self, display: str, max_size: int) -> None:
         self.finding = rule("file-too-large").finding(
             f"the file is larger than the {max_size:,}-byte cap", Location(display)
         )
+        super().__init__(f"{display}: {self.finding.message}", hint=self.finding.hint)
 
 
 def too_large_finding(error: Exception) -> Finding | None:
-    return error.finding if isinstance(error, _TooLarge) else None
+    return error.finding if isinstance(error, TooLarge) else None
 
 
 def to_utf8(data: bytes, source: str) -> tuple[bytes, list[Finding]]:

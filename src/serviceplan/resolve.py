@@ -60,13 +60,22 @@ def _settings(catalog: Catalog, section: SectionValues) -> tuple[Setting, ...]:
     return tuple([written.get(name) or default for name, default in defaults.items()])
 
 
-def select_row(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> RemapRow:
-    """The remap line Exchange would pick: fields trimmed, the pair compared ignoring case."""
-    key = (program_id.strip().casefold(), offer_id.strip().casefold())
+def remap_lines(tables: Sequence[RemapTable]) -> dict[tuple[str, str], RemapRow]:
+    """The line Exchange picks for each (ProgramId, OfferId), compared ignoring case: the first
+    line of a pair that names a plan."""
+    lines: dict[tuple[str, str], RemapRow] = {}
     for table in tables:
         for row in table.rows:
-            if len(row.fields) >= 3 and row.key == key:
-                return row
+            if len(row.fields) >= 3:
+                lines.setdefault(row.key, row)
+    return lines
+
+
+def select_row(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> RemapRow:
+    """The remap line Exchange would pick: fields trimmed, the pair compared ignoring case."""
+    row = remap_lines(tables).get((program_id.strip().casefold(), offer_id.strip().casefold()))
+    if row is not None:
+        return row
     sources = ", ".join(table.source for table in tables) or "no remap file"
     raise ResolveError(
         f"no line of {sources} maps ({program_id}, {offer_id})",

@@ -69,10 +69,10 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool, max_file_s
 def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
     """Every plan formatted in memory first: one refused file means none is written."""
     from ..catalog import load_catalog
-    from ..errors import InputError, UsageError
+    from ..errors import UsageError
     from ..fmt import format_plan
     from ..inputs import discover
-    from ..load import read_input, too_large_finding
+    from ..load import read_input
 
     catalog = load_catalog()
     results = []
@@ -81,13 +81,7 @@ def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
             continue
         if item.path is None:
             raise UsageError("fmt rewrites files in place; it does not read standard input")
-        try:
-            data = read_input(item.path, item.display, max_file_size)
-        except Exception as error:  # too large is a finding elsewhere; here it stops fmt
-            finding = too_large_finding(error)
-            if finding is None:
-                raise
-            raise InputError(f"{finding.location}: {finding.message}") from None
+        data = read_input(item.path, item.display, max_file_size)  # too large stops fmt
         results.append(
             _Formatted(item.display, item.path, data, format_plan(data, item.display, catalog))
         )

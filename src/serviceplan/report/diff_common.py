@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
 
 from ..catalog import CATEGORIES
 from ..diff import (
@@ -106,7 +106,7 @@ def summary(outcome: DiffOutcome) -> str:
     parts = []
     if diff.plans:
         parts.append(f"{plural(len(diff.plans), 'plan')} changed")
-    remap_kinds = _counted(change.kind for change in diff.remap)
+    remap_kinds = sorted(Counter(change.kind for change in diff.remap).items())
     parts += [f"{plural(count, 'remap row')} {kind}" for kind, count in remap_kinds]
     text = ", ".join(parts)
     counts = category_counts(outcome)
@@ -123,10 +123,3 @@ def summary(outcome: DiffOutcome) -> str:
                      "plans edited in place, which Update-ServicePlan skips")
         text += ")"
     return text + "."
-
-
-def _counted(kinds: Iterable[str]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for kind in kinds:
-        counts[kind] = counts.get(kind, 0) + 1
-    return sorted(counts.items())

@@ -21,18 +21,14 @@ def _location(location: Location | None) -> dict[str, Any] | None:
     return None if location is None else {"file": location.file, "line": location.line}
 
 
-def _value(value: object) -> object:
-    return json_value(value) if not isinstance(value, str | int) else value  # type: ignore[arg-type]
-
-
 def change_json(change: Change) -> dict[str, Any]:
     return {
         "plan": change.plan,
         "scope": change.scope,
         "feature": change.feature,
         "kind": change.kind,
-        "old": _value(change.old),
-        "new": _value(change.new),
+        "old": json_value(change.old),
+        "new": json_value(change.new),
         "old_text": change.old_text,
         "new_text": change.new_text,
         "old_location": _location(change.old_location),

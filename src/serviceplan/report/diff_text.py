@@ -76,12 +76,13 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
         for plan_diff in diff.plans:
             out.add()
             _plan(out, plan_diff)
-        moves = {(m.old or "").casefold() + "\0" + (m.new or "").casefold(): m
+        moves = {((m.old or "").casefold(), (m.new or "").casefold()): m
                  for m in diff.transitions}
         for change in diff.remap:
             out.add()
             out.add(remap_text(change), symbol(change.kind))
-            move = moves.pop(f"{change.old_plan}\0{change.new_plan}".casefold(), None)
+            pair = ((change.old_plan or "").casefold(), (change.new_plan or "").casefold())
+            move = moves.pop(pair, None)
             if move is not None:  # shown once, under the first row that makes this move
                 out.add("what moving those tenants changes:", indent=4)
                 _plan(out, move, indent=4)

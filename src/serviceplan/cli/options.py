@@ -82,7 +82,6 @@ def use_color(choice: str) -> bool:
 
 
 def emit(output: str, color: bool) -> None:
-    if color:  # click would strip the codes again under NO_COLOR, even for --color always
-        click.get_text_stream("stdout").write(output)
-    else:
-        click.echo(output, nl=False)
+    # color=True keeps the codes whatever the stream is (--color always into a pipe);
+    # None lets click strip them when stdout is not a terminal.
+    click.echo(output, nl=False, color=True if color else None)

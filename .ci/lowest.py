@@ -8,9 +8,9 @@ import tomllib
 from pathlib import Path
 
 project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
-requirements = project["project"]["dependencies"] + project["project"]["optional-dependencies"][
-    "test"
-]
+requirements = (
+    project["project"]["dependencies"] + project["project"]["optional-dependencies"]["test"]
+)
 for requirement in requirements:
     match = re.fullmatch(r"([A-Za-z0-9._-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)", requirement.strip())
     if match is None:

@@ -151,19 +151,19 @@ def format_table(rows: Sequence[Row]) -> str:
     right = {1, 2, 3}
     out = []
     for number, line in enumerate(cells):
-        out.append("  ".join(
-            text.rjust(width) if i in right else text.ljust(width)
-            for i, (text, width) in enumerate(zip(line, widths, strict=True))
-        ).rstrip())
+        out.append(
+            "  ".join(
+                text.rjust(width) if i in right else text.ljust(width)
+                for i, (text, width) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
+        )
         if number == 0:
             out.append("  ".join("-" * width for width in widths))
     notes = [f"  {row.name}: {row.note}" for row in rows if row.note]
     return "\n".join(out + (["", "notes:", *notes] if notes else []))
 
 
-def to_json(
-    benchmark: str, facts: dict[str, str], rows: Sequence[Row], **more: Any
-) -> str:
+def to_json(benchmark: str, facts: dict[str, str], rows: Sequence[Row], **more: Any) -> str:
     document = {
         "benchmark": benchmark,
         "environment": facts,

@@ -38,8 +38,17 @@ _CONFIG_NAME_RE = re.compile(r'(<Configuration\b[^>]*?\bName=")[^"]*(")')
 _ORGANIZATION_RE = re.compile(r"(<Organization>\n)")
 _PROGRAMS = ("Business", "Hosting", "Education", "Government", "Reseller")
 _TENANTS = (
-    "Contoso", "Fabrikam", "Alpine Ski House", "Tailspin Toys", "Woodgrove Bank", "Litware",
-    "Northwind Traders", "Adventure Works", "Wingtip Toys", "Coho Winery", "Proseware",
+    "Contoso",
+    "Fabrikam",
+    "Alpine Ski House",
+    "Tailspin Toys",
+    "Woodgrove Bank",
+    "Litware",
+    "Northwind Traders",
+    "Adventure Works",
+    "Wingtip Toys",
+    "Coho Winery",
+    "Proseware",
 )
 
 
@@ -74,13 +83,14 @@ def vary(text: str, sample: str, plan: str, rng: random.Random) -> str:
     text = _HEADER_COMMENT_RE.sub(lambda _: header, text, count=1)
     text = _CONFIG_NAME_RE.sub(lambda m: f"{m.group(1)}{plan}{m.group(2)}", text, count=1)
     text = _COUNT_RE.sub(lambda m: f"<{m.group(1)}>{_count(rng)}</{m.group(1)}>", text)
-    text = _MAILBOX_RE.sub(
-        lambda m: f"<{m.group(1)}>{rng.randint(1, 50)}GB</{m.group(1)}>", text)
+    text = _MAILBOX_RE.sub(lambda m: f"<{m.group(1)}>{rng.randint(1, 50)}GB</{m.group(1)}>", text)
     text = _MESSAGE_RE.sub(
-        lambda m: f"<{m.group(1)}>{rng.choice((5, 10, 20, 25, 35, 50, 100, 150))}MB"
-        f"</{m.group(1)}>", text)
+        lambda m: f"<{m.group(1)}>{rng.choice((5, 10, 20, 25, 35, 50, 100, 150))}MB</{m.group(1)}>",
+        text,
+    )
     text = _RECIPIENTS_RE.sub(
-        lambda m: f"<{m.group(1)}>{rng.randint(10, 1000)}</{m.group(1)}>", text)
+        lambda m: f"<{m.group(1)}>{rng.randint(10, 1000)}</{m.group(1)}>", text
+    )
     if rng.random() < 0.5:
         note = f"    <!-- Reviewed for {tenant}, change {rng.randint(1000, 99999)} -->\n"
         text = _ORGANIZATION_RE.sub(lambda m: m.group(1) + note, text, count=1)
@@ -93,8 +103,10 @@ def _clear(folder: Path) -> None:
     entries = list(folder.iterdir())
     strangers = [entry.name for entry in entries if not ours.fullmatch(entry.name)]
     if strangers:
-        fail(f"{folder} holds other files ({', '.join(sorted(strangers)[:3])}, ...); "
-             "give --out an empty or new folder")
+        fail(
+            f"{folder} holds other files ({', '.join(sorted(strangers)[:3])}, ...); "
+            "give --out an empty or new folder"
+        )
     for entry in entries:
         entry.unlink()
 

@@ -56,8 +56,10 @@ def measure_compile(folder: Path, count: int, repeat: int) -> tuple[Row, Row, in
         shown = "\n".join(f"  {finding}" for finding in report.findings[:10])
         fail(f"the generated plans are not clean ({len(report.findings)} findings):\n{shown}")
     if len(report.files) != count + 1 or len(result.plans) != count:
-        fail(f"compile saw {len(report.files)} files and resolved {len(result.plans)} plans, "
-             f"expected {count} plans + the remap")
+        fail(
+            f"compile saw {len(report.files)} files and resolved {len(result.plans)} plans, "
+            f"expected {count} plans + the remap"
+        )
     if any(len(plan.selected_by) != 1 for plan in result.plans):
         fail("every generated plan should be selected by exactly one remap line")
     settings = sum(
@@ -67,11 +69,21 @@ def measure_compile(folder: Path, count: int, repeat: int) -> tuple[Row, Row, in
     # a live result makes every garbage collection in the timed runs walk 1,000 plans more
     del result
     seconds = best_of(lambda: compile_plans([str(folder)]), repeat)
-    ours = Row("compile (model)", count, seconds, rate(count, seconds),
-               note="compile_plans([folder]): discovery, read, parse, XSD, rules, remap, "
-               f"resolve ({settings:,} settings); best of the warm runs")
-    cold = Row("compile, first call", count, first, rate(count, first),
-               note="the first compile_plans call of the process (XSD compile, catalogue load)")
+    ours = Row(
+        "compile (model)",
+        count,
+        seconds,
+        rate(count, seconds),
+        note="compile_plans([folder]): discovery, read, parse, XSD, rules, remap, "
+        f"resolve ({settings:,} settings); best of the warm runs",
+    )
+    cold = Row(
+        "compile, first call",
+        count,
+        first,
+        rate(count, first),
+        note="the first compile_plans call of the process (XSD compile, catalogue load)",
+    )
     return ours, cold, settings
 
 
@@ -86,9 +98,14 @@ def measure_render(folder: Path, count: int, repeat: int) -> tuple[Row, int]:
     options = ReportOptions(tool_version=__version__)
     size = len(render_json(plans, options).encode("utf-8"))
     seconds = best_of(lambda: render_json(plans, options), repeat)
-    return Row("render_json", count, seconds, rate(count, seconds),
-               note=f"render_json(plans): the --format json document, {size / 1e6:.1f} MB "
-               "(plans compiled beforehand, not timed); no target"), size
+    return Row(
+        "render_json",
+        count,
+        seconds,
+        rate(count, seconds),
+        note=f"render_json(plans): the --format json document, {size / 1e6:.1f} MB "
+        "(plans compiled beforehand, not timed); no target",
+    ), size
 
 
 def measure_validate(folder: Path, count: int, repeat: int) -> Row:
@@ -97,9 +114,14 @@ def measure_validate(folder: Path, count: int, repeat: int) -> Row:
 
     options = ValidateOptions()
     seconds = best_of(lambda: validate_paths([str(folder)], options), repeat)
-    return Row("validate (same files)", count, seconds, rate(count, seconds),
-               note="validate_paths([folder]): what compile does before resolving (values "
-               "only, no provenance); no target here, shows where compile's time goes")
+    return Row(
+        "validate (same files)",
+        count,
+        seconds,
+        rate(count, seconds),
+        note="validate_paths([folder]): what compile does before resolving (values "
+        "only, no provenance); no target here, shows where compile's time goes",
+    )
 
 
 def measure_floor(paths: Sequence[Path], repeat: int) -> Row:
@@ -114,9 +136,14 @@ def measure_floor(paths: Sequence[Path], repeat: int) -> Row:
             etree.fromstring(path.read_bytes(), parser)
 
     seconds = best_of(loop, repeat)
-    return Row("lxml parse floor", len(paths), seconds, rate(len(paths), seconds),
-               note="per plan file: read_bytes + etree.fromstring with "
-               "safe_parser(keep_comments=False); no schema, no rules, no model")
+    return Row(
+        "lxml parse floor",
+        len(paths),
+        seconds,
+        rate(len(paths), seconds),
+        note="per plan file: read_bytes + etree.fromstring with "
+        "safe_parser(keep_comments=False); no schema, no rules, no model",
+    )
 
 
 def versus_floor(row: Row, floor: Row, target: bool) -> Row:
@@ -135,12 +162,17 @@ def versus_floor(row: Row, floor: Row, target: bool) -> Row:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="benchmarks/compile.py", description=(__doc__ or "").split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="benchmarks/compile.py",
+        description=(__doc__ or "").split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--files", type=int, default=1000, help="plans to generate (1000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per line, best kept (3)")
-    parser.add_argument("--out", metavar="DIR", help="write the plans here and keep them "
-                        "(default: a temporary folder)")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write the plans here and keep them (default: a temporary folder)",
+    )
     parser.add_argument("--seed", type=int, default=2010, help="generator seed (2010)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -165,12 +197,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         render, size = measure_render(folder, args.files, args.repeat)
         log("timing the lxml floor ...")
         floor = measure_floor(paths, args.repeat)
-    rows = [versus_floor(ours, floor, target=True), cold,
-            versus_floor(validate, floor, target=False),
-            versus_floor(render, floor, target=False), floor]
+    rows = [
+        versus_floor(ours, floor, target=True),
+        cold,
+        versus_floor(validate, floor, target=False),
+        versus_floor(render, floor, target=False),
+        floor,
+    ]
 
-    return report("compile", environment(cpu), rows, as_json=args.json, check=args.check,
-                  files=args.files, repeat=args.repeat, settings=settings, json_bytes=size)
+    return report(
+        "compile",
+        environment(cpu),
+        rows,
+        as_json=args.json,
+        check=args.check,
+        files=args.files,
+        repeat=args.repeat,
+        settings=settings,
+        json_bytes=size,
+    )
 
 
 if __name__ == "__main__":

@@ -51,11 +51,16 @@ TARGET_IMPACT_SECONDS = 5.0
 # (n - 1) % 6 of HostingAllFeatures, HostingBusinessMapi, HostingBusinessNonMapi, LargeBusiness,
 # MediumBusiness, SmallBusiness; each edit hits the element's first occurrence.
 EDITS = (
-    (1, "MailboxCountQuota", "950"), (2, "MailboxCountQuota", "640"),
-    (3, "ContactCountQuota", "777"), (5, "ProhibitSendReceiveMaiboxQuota", "7GB"),
-    (6, "ProhibitSendReceiveMaiboxQuota", "3GB"), (7, "MailUserCountQuota", "512"),
-    (11, "MaxReceiveTransportQuota", "30MB"), (16, "MaxRecipientsTransportQuota", "123"),
-    (17, "ProhibitSendReceiveMaiboxQuota", "4GB"), (23, "DistributionListCountQuota", "99"),
+    (1, "MailboxCountQuota", "950"),
+    (2, "MailboxCountQuota", "640"),
+    (3, "ContactCountQuota", "777"),
+    (5, "ProhibitSendReceiveMaiboxQuota", "7GB"),
+    (6, "ProhibitSendReceiveMaiboxQuota", "3GB"),
+    (7, "MailUserCountQuota", "512"),
+    (11, "MaxReceiveTransportQuota", "30MB"),
+    (16, "MaxRecipientsTransportQuota", "123"),
+    (17, "ProhibitSendReceiveMaiboxQuota", "4GB"),
+    (23, "DistributionListCountQuota", "99"),
 )
 RENAMED = (4, "Basic", "Light")  # a LargeBusiness variation: its third mailbox plan
 REPOINTED = ((13, 14), (20, 26))  # the remap row of plan a now names plan b
@@ -72,14 +77,23 @@ def second_revision(old: Path, new: Path, count: int) -> None:
     """`new`: a copy of `old` with EDITS, RENAMED and REPOINTED applied."""
     shutil.copytree(old, new)
     for number, element, text in EDITS:
-        _replace(new / f"{plan_name(number, count)}.serviceplan",
-                 re.compile(rf"<{element}>[^<]*</{element}>"), f"<{element}>{text}</{element}>")
+        _replace(
+            new / f"{plan_name(number, count)}.serviceplan",
+            re.compile(rf"<{element}>[^<]*</{element}>"),
+            f"<{element}>{text}</{element}>",
+        )
     number, before, after = RENAMED
-    _replace(new / f"{plan_name(number, count)}.serviceplan",
-             re.compile(rf'(<MailboxPlan Name="){before}"'), rf'\g<1>{after}"')
+    _replace(
+        new / f"{plan_name(number, count)}.serviceplan",
+        re.compile(rf'(<MailboxPlan Name="){before}"'),
+        rf'\g<1>{after}"',
+    )
     for source, target in REPOINTED:
-        _replace(new / REMAP_NAME, re.compile(rf",{plan_name(source, count)}$", re.MULTILINE),
-                 f",{plan_name(target, count)}")
+        _replace(
+            new / REMAP_NAME,
+            re.compile(rf",{plan_name(source, count)}$", re.MULTILINE),
+            f",{plan_name(target, count)}",
+        )
 
 
 def _replace(path: Path, pattern: re.Pattern[str], text: str) -> None:
@@ -97,8 +111,16 @@ def write_inventory(path: Path, remap: Any, plans: Any, count: int, seed: int) -
     rows = [row for table in remap for row in table.rows if len(row.fields) >= 3]
     by_name = {plan.name.casefold(): plan for plan in plans}
     names = sorted({m.name for plan in plans for m in plan.mailbox_plans})
-    header = ["name", "domain", "program_id", "offer_id", "plan", "mailboxes",
-              *(f"mailboxes.{name}" for name in names), "used.MailboxCountQuota"]
+    header = [
+        "name",
+        "domain",
+        "program_id",
+        "offer_id",
+        "plan",
+        "mailboxes",
+        *(f"mailboxes.{name}" for name in names),
+        "used.MailboxCountQuota",
+    ]
     lines = [",".join(header)]
     for number in range(1, count + 1):
         row = rng.choice(rows)
@@ -110,11 +132,20 @@ def write_inventory(path: Path, remap: Any, plans: Any, count: int, seed: int) -
             share = left if mailbox_plan is plan.mailbox_plans[-1] else rng.randint(0, left)
             per_plan[mailbox_plan.name] = "" if rng.random() < 0.05 else str(share)
             left -= share
-        lines.append(",".join([
-            f"Tenant{number:06d}", f"tenant{number:06d}.example", row.program_id, row.offer_id,
-            row.plan_name if rng.random() < 0.05 else "", str(total),
-            *(per_plan[name] for name in names), str(rng.randint(0, total)),
-        ]))
+        lines.append(
+            ",".join(
+                [
+                    f"Tenant{number:06d}",
+                    f"tenant{number:06d}.example",
+                    row.program_id,
+                    row.offer_id,
+                    row.plan_name if rng.random() < 0.05 else "",
+                    str(total),
+                    *(per_plan[name] for name in names),
+                    str(rng.randint(0, total)),
+                ]
+            )
+        )
     data = ("\n".join(lines) + "\n").encode("utf-8")
     path.write_bytes(data)
     return len(data)
@@ -132,8 +163,12 @@ def as_dicts(plans: Any, remaps: Any) -> dict[str, Any]:
         }
         for plan in plans
     }
-    revision["remap"] = {f"{row.program_id},{row.offer_id}".casefold(): row.plan_name
-                         for table in remaps for row in table.rows if len(row.fields) >= 3}
+    revision["remap"] = {
+        f"{row.program_id},{row.offer_id}".casefold(): row.plan_name
+        for table in remaps
+        for row in table.rows
+        if len(row.fields) >= 3
+    }
     return revision
 
 
@@ -149,10 +184,13 @@ def measure_diff(old: Any, new: Any, count: int, repeat: int) -> tuple[Row, Row,
     moved = sum(len(d.changes) for d in result.transitions)
     edited = {plan_name(n, count) for n, _, _ in EDITS} | {plan_name(RENAMED[0], count)}
     if {d.name for d in result.plans} != edited or len(result.remap) != len(REPOINTED):
-        fail(f"expected {len(edited)} plans and {len(REPOINTED)} remap rows changed, got "
-             f"{len(result.plans)} and {len(result.remap)}")
-    ours_s = best_of(lambda: diff_revisions(old.plans, new.plans, old.remaps, new.remaps,
-                                            catalog), repeat)
+        fail(
+            f"expected {len(edited)} plans and {len(REPOINTED)} remap rows changed, got "
+            f"{len(result.plans)} and {len(result.remap)}"
+        )
+    ours_s = best_of(
+        lambda: diff_revisions(old.plans, new.plans, old.remaps, new.remaps, catalog), repeat
+    )
     start = time.perf_counter()
     before, after = as_dicts(old.plans, old.remaps), as_dicts(new.plans, new.remaps)
     build_s = time.perf_counter() - start
@@ -163,24 +201,42 @@ def measure_diff(old: Any, new: Any, count: int, repeat: int) -> tuple[Row, Row,
         fail(f"DeepDiff and our diff disagree on what changed: {sorted(touched ^ edited)}")
     deep_s = best_of(lambda: DeepDiff(before, after), repeat)
     ratio = deep_s / ours_s
-    ours = Row("diff_revisions (ours)", count, ours_s, rate(count, ours_s),
-               ratio=f"DeepDiff/ours {ratio:.1f}", ratio_value=ratio,
-               target=f">= {TARGET_VS_DEEPDIFF:g}x faster", passed=ratio >= TARGET_VS_DEEPDIFF,
-               note=f"{len(result.plans)} plans and {len(result.remap)} remap rows changed: "
-               f"{settings} settings, 1 mailbox plan renamed (SP601), plus {moved} changes in "
-               f"{len(result.transitions)} plan moves; categories, roll-up and blockers included")
-    deep = Row("DeepDiff (same revisions)", count, deep_s, rate(count, deep_s),
-               note="DeepDiff(before, after) with its defaults over {plan: {scope: {feature: "
-               "value}}} + {pair: plan}; finds " + ", ".join(f"{n} {k}" for k, n in
-                                                             sorted(theirs.items())))
-    build = Row("building DeepDiff's dicts", count, build_s, rate(count, build_s),
-                note="not counted on either side above; add it to DeepDiff's time to count "
-                "the conversion from the compiled model")
+    ours = Row(
+        "diff_revisions (ours)",
+        count,
+        ours_s,
+        rate(count, ours_s),
+        ratio=f"DeepDiff/ours {ratio:.1f}",
+        ratio_value=ratio,
+        target=f">= {TARGET_VS_DEEPDIFF:g}x faster",
+        passed=ratio >= TARGET_VS_DEEPDIFF,
+        note=f"{len(result.plans)} plans and {len(result.remap)} remap rows changed: "
+        f"{settings} settings, 1 mailbox plan renamed (SP601), plus {moved} changes in "
+        f"{len(result.transitions)} plan moves; categories, roll-up and blockers included",
+    )
+    deep = Row(
+        "DeepDiff (same revisions)",
+        count,
+        deep_s,
+        rate(count, deep_s),
+        note="DeepDiff(before, after) with its defaults over {plan: {scope: {feature: "
+        "value}}} + {pair: plan}; finds "
+        + ", ".join(f"{n} {k}" for k, n in sorted(theirs.items())),
+    )
+    build = Row(
+        "building DeepDiff's dicts",
+        count,
+        build_s,
+        rate(count, build_s),
+        note="not counted on either side above; add it to DeepDiff's time to count "
+        "the conversion from the compiled model",
+    )
     return ours, deep, build, result
 
 
-def measure_impact(old: Any, new: Any, result: Any, inventory_path: Path, tenants: int,
-                   repeat: int) -> tuple[list[Row], Any]:
+def measure_impact(
+    old: Any, new: Any, result: Any, inventory_path: Path, tenants: int, repeat: int
+) -> tuple[list[Row], Any]:
     from serviceplan import __version__
     from serviceplan.catalog import load_catalog
     from serviceplan.impact import tenant_impact
@@ -195,37 +251,72 @@ def measure_impact(old: Any, new: Any, result: Any, inventory_path: Path, tenant
     path = str(inventory_path)
     inventory = read_inventory(path, catalog)
     if inventory.findings or len(inventory.tenants) != tenants:
-        fail(f"the inventory read {len(inventory.tenants)} tenants with "
-             f"{len(inventory.findings)} findings, e.g. {inventory.findings[:1]}")
+        fail(
+            f"the inventory read {len(inventory.tenants)} tenants with "
+            f"{len(inventory.findings)} findings, e.g. {inventory.findings[:1]}"
+        )
     read_s = best_of(lambda: read_inventory(path, catalog), repeat)
 
     def impact() -> Any:
-        return tenant_impact(result, inventory.tenants, path, (old.plans, new.plans),
-                             (old.remaps, new.remaps), catalog)
+        return tenant_impact(
+            result,
+            inventory.tenants,
+            path,
+            (old.plans, new.plans),
+            (old.remaps, new.remaps),
+            catalog,
+        )
 
     report = impact()
     impact_s = best_of(impact, repeat)
     findings = tuple(sorted((*result.findings, *report.findings), key=Finding.sort_key))
-    outcome = DiffOutcome("old", "new", result, report,
-                          ValidationReport(("old", "new", path), findings))
+    outcome = DiffOutcome(
+        "old", "new", result, report, ValidationReport(("old", "new", path), findings)
+    )
     options = ReportOptions(tool_version=__version__)
     size = len(render_json(outcome, options).encode("utf-8"))
     json_s = best_of(lambda: render_json(outcome, options), repeat)
     markdown_s = best_of(lambda: render_markdown(outcome, options), repeat)
     total = read_s + impact_s + json_s
     rows = [
-        Row("read_inventory", tenants, read_s, rate(tenants, read_s),
-            note=f"{inventory_path.stat().st_size / 1e6:.1f} MB CSV, {tenants:,} tenants"),
-        Row("tenant_impact", tenants, impact_s, rate(tenants, impact_s),
+        Row(
+            "read_inventory",
+            tenants,
+            read_s,
+            rate(tenants, read_s),
+            note=f"{inventory_path.stat().st_size / 1e6:.1f} MB CSV, {tenants:,} tenants",
+        ),
+        Row(
+            "tenant_impact",
+            tenants,
+            impact_s,
+            rate(tenants, impact_s),
             note=f"{len(report.tenants):,} tenants reached, {report.unreached:,} not, "
-            f"{report.mailboxes:,} mailboxes to update, {len(report.findings):,} findings"),
-        Row("render JSON", tenants, json_s, rate(tenants, json_s),
-            note=f"diff_json.render with the impact: {size / 1e6:.1f} MB"),
-        Row("impact report total", tenants, total, rate(tenants, total),
-            target=f"<= {TARGET_IMPACT_SECONDS:g} s", passed=total <= TARGET_IMPACT_SECONDS,
-            note="read_inventory + tenant_impact + render JSON (the sum of their best times)"),
-        Row("render Markdown", tenants, markdown_s, rate(tenants, markdown_s),
-            note="diff_markdown.render of the same outcome (bounded comment); no target"),
+            f"{report.mailboxes:,} mailboxes to update, {len(report.findings):,} findings",
+        ),
+        Row(
+            "render JSON",
+            tenants,
+            json_s,
+            rate(tenants, json_s),
+            note=f"diff_json.render with the impact: {size / 1e6:.1f} MB",
+        ),
+        Row(
+            "impact report total",
+            tenants,
+            total,
+            rate(tenants, total),
+            target=f"<= {TARGET_IMPACT_SECONDS:g} s",
+            passed=total <= TARGET_IMPACT_SECONDS,
+            note="read_inventory + tenant_impact + render JSON (the sum of their best times)",
+        ),
+        Row(
+            "render Markdown",
+            tenants,
+            markdown_s,
+            rate(tenants, markdown_s),
+            note="diff_markdown.render of the same outcome (bounded comment); no target",
+        ),
     ]
     return rows, report
 
@@ -235,15 +326,21 @@ def measure_impact(old: Any, new: Any, result: Any, inventory_path: Path, tenant
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="benchmarks/diff.py", description=(__doc__ or "").split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="benchmarks/diff.py",
+        description=(__doc__ or "").split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--plans", type=int, default=50, help="plans per revision (50)")
     parser.add_argument("--tenants", type=int, default=100_000, help="inventory size (100000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per line, best kept (3)")
     parser.add_argument("--seed", type=int, default=2010, help="generator seed (2010)")
-    parser.add_argument("--out", metavar="DIR", help="write the revisions and the inventory "
-                        "under DIR/old, DIR/new, DIR/tenants.csv and keep them (DIR must be new "
-                        "or empty; default: a temporary folder)")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write the revisions and the inventory "
+        "under DIR/old, DIR/new, DIR/tenants.csv and keep them (DIR must be new "
+        "or empty; default: a temporary folder)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -277,8 +374,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         impact_rows, _ = measure_impact(old, new, result, inventory, args.tenants, args.repeat)
     rows = [ours, deep, build, *impact_rows]
 
-    return report("diff", environment(cpu), rows, as_json=args.json, check=args.check,
-                  plans=args.plans, tenants=args.tenants, repeat=args.repeat)
+    return report(
+        "diff",
+        environment(cpu),
+        rows,
+        as_json=args.json,
+        check=args.check,
+        plans=args.plans,
+        tenants=args.tenants,
+        repeat=args.repeat,
+    )
 
 
 if __name__ == "__main__":

@@ -267,14 +267,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="benchmarks/render.py", description=(__doc__ or "").split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--tenants", type=int, default=100_000, help="tenants (100000)")
-    parser.add_argument("--small", type=int, default=10_000,
-                        help="the smaller inventory for the RSS comparison (10000)")
+    parser.add_argument(
+        "--small",
+        type=int,
+        default=10_000,
+        help="the smaller inventory for the RSS comparison (10000)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per line, best kept (3)")
-    parser.add_argument("--template", default="new-organization.ps1",
-                        help="the built-in template to render (new-organization.ps1)")
-    parser.add_argument("--dir", help="where to write the inventory and the output folders "
-                        "(default: the system's temporary folder); e.g. /dev/shm to leave the "
-                        "disk out of the figures")
+    parser.add_argument(
+        "--template",
+        default="new-organization.ps1",
+        help="the built-in template to render (new-organization.ps1)",
+    )
+    parser.add_argument(
+        "--dir",
+        help="where to write the inventory and the output folders "
+        "(default: the system's temporary folder); e.g. /dev/shm to leave the "
+        "disk out of the figures",
+    )
     parser.add_argument("--seed", type=int, default=2010, help="generator seed (2010)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -303,10 +313,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ratio = ours.seconds / floor.seconds
     ours.ratio, ours.ratio_value = f"{ratio:.2f}x the floor", ratio
     ours.target, ours.passed = f"<= {TARGET_VS_FLOOR:g}x the floor", ratio <= TARGET_VS_FLOOR
-    cli = Row("python -m serviceplan render", args.tenants, cli_seconds,
-              rate(args.tenants, cli_seconds), target=f"<= {TARGET_SECONDS:g} s",
-              passed=cli_seconds <= TARGET_SECONDS,
-              note=f"--jobs {CORES}, a fresh process (start-up, imports) into an empty folder")
+    cli = Row(
+        "python -m serviceplan render",
+        args.tenants,
+        cli_seconds,
+        rate(args.tenants, cli_seconds),
+        target=f"<= {TARGET_SECONDS:g} s",
+        passed=cli_seconds <= TARGET_SECONDS,
+        note=f"--jobs {CORES}, a fresh process (start-up, imports) into an empty folder",
+    )
     ours_rows = [ours, rerun, floor, cli]
     memory = {
         "small": {"tenants": args.small, "main_mib": small_rss["main"] / 1024,
@@ -330,9 +345,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for entry in memory.values():
             print(f"  {entry['tenants']:>9,} tenants: main {entry['main_mib']:6.1f} MiB, "
                   f"largest worker {entry['workers_mib']:6.1f} MiB")  # fmt: skip
-        print("  (what grows: the inventory, which read_inventory holds whole, and one small\n"
-              "  outcome per tenant; no rendered text is kept. A forked worker's RSS counts the\n"
-              "  pages it shares with the main process.)")
+        print(
+            "  (what grows: the inventory, which read_inventory holds whole, and one small\n"
+            "  outcome per tenant; no rendered text is kept. A forked worker's RSS counts the\n"
+            "  pages it shares with the main process.)"
+        )
     missed = [row.name for row in ours_rows if row.passed is False]
     if missed and not args.json:
         print(f"\nmissed targets: {', '.join(missed)}")

@@ -81,9 +81,7 @@ def xsd_path() -> Path:
     return path
 
 
-def measure_ours(
-    folder: Path, count: int, repeat: int
-) -> tuple[Row, Row, Row]:
+def measure_ours(folder: Path, count: int, repeat: int) -> tuple[Row, Row, Row]:
     from serviceplan.pipeline import ValidateOptions, validate_paths
 
     options = ValidateOptions()
@@ -99,16 +97,29 @@ def measure_ours(
         seconds = best_of(lambda: validate_paths([str(folder)], options), repeat)
     fps = rate(count, seconds)
     ours = Row(
-        "validate (serviceplan)", count, seconds, fps,
-        target=f">= {TARGET_FILES_PER_S:,.0f} files/s", passed=fps >= TARGET_FILES_PER_S,
-        note="validate_paths([folder]): discovery, read, XSD, rules, remap; best of the warm runs")
-    cold = Row("validate, first call", count, first, rate(count, first),
-               note="the first validate_paths call of the process (XSD compile, catalogue load)")
+        "validate (serviceplan)",
+        count,
+        seconds,
+        fps,
+        target=f">= {TARGET_FILES_PER_S:,.0f} files/s",
+        passed=fps >= TARGET_FILES_PER_S,
+        note="validate_paths([folder]): discovery, read, XSD, rules, remap; best of the warm runs",
+    )
+    cold = Row(
+        "validate, first call",
+        count,
+        first,
+        rate(count, first),
+        note="the first validate_paths call of the process (XSD compile, catalogue load)",
+    )
     calls = repeat + 2
     once = Row(
-        "xsd compiled once", ratio=f"{counter.count} compile(s) in {calls} calls",
-        target="<= 1 per process", passed=counter.count <= 1,
-        note="lxml XMLSchema constructions counted during the validate calls")
+        "xsd compiled once",
+        ratio=f"{counter.count} compile(s) in {calls} calls",
+        target="<= 1 per process",
+        passed=counter.count <= 1,
+        note="lxml XMLSchema constructions counted during the validate calls",
+    )
     return ours, cold, once
 
 
@@ -131,9 +142,15 @@ def measure_floor(paths: Sequence[Path], xsd: Path, repeat: int, ours: Row) -> R
         fail(f"lxml floor: {len(invalid)} generated files fail the XSD, e.g. {invalid[0]}")
     assert ours.seconds is not None
     slower = ours.seconds / seconds
-    return Row("lxml parse+XMLSchema", len(paths), seconds, rate(len(paths), seconds),
-               ratio=f"ours takes {slower:.2f}x", ratio_value=slower,
-               note="the floor: no discovery, no domain rules, no findings")
+    return Row(
+        "lxml parse+XMLSchema",
+        len(paths),
+        seconds,
+        rate(len(paths), seconds),
+        ratio=f"ours takes {slower:.2f}x",
+        ratio_value=slower,
+        note="the floor: no discovery, no domain rules, no findings",
+    )
 
 
 def measure_xmllint(
@@ -147,8 +164,13 @@ def measure_xmllint(
     version = subprocess.run([xmllint, "--version"], capture_output=True, text=True, check=False)
 
     def run() -> None:
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              preexec_fn=pinned(cpu), check=False)
+        done = subprocess.run(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=pinned(cpu),
+            check=False,
+        )
         if done.returncode != 0:
             tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
             fail(f"xmllint exited {done.returncode}: " + " | ".join(tail))
@@ -158,16 +180,21 @@ def measure_xmllint(
     assert ours.files_per_s is not None
     ratio = ours.files_per_s / fps
     first_line = (version.stderr or version.stdout).strip().splitlines()[:1]
-    return Row("xmllint --schema", len(paths), seconds, fps,
-               ratio=f"ours/xmllint {ratio:.2f}", ratio_value=ratio, target=target,
-               passed=ratio >= TARGET_VS_XMLLINT,
-               note="one subprocess over all files, wall time incl. its XSD compile"
-               + (f" ({first_line[0]})" if first_line else ""))
+    return Row(
+        "xmllint --schema",
+        len(paths),
+        seconds,
+        fps,
+        ratio=f"ours/xmllint {ratio:.2f}",
+        ratio_value=ratio,
+        target=target,
+        passed=ratio >= TARGET_VS_XMLLINT,
+        note="one subprocess over all files, wall time incl. its XSD compile"
+        + (f" ({first_line[0]})" if first_line else ""),
+    )
 
 
-def measure_xmlschema(
-    paths: Sequence[Path], xsd: Path, repeat: int, subset: int, ours: Row
-) -> Row:
+def measure_xmlschema(paths: Sequence[Path], xsd: Path, repeat: int, subset: int, ours: Row) -> Row:
     target = f"ours/xmlschema >= {TARGET_VS_XMLSCHEMA:g}"
     try:
         import xmlschema
@@ -189,11 +216,18 @@ def measure_xmlschema(
     fps = rate(len(chosen), seconds)
     assert ours.files_per_s is not None
     ratio = ours.files_per_s / fps
-    return Row(f"xmlschema {xmlschema.__version__}", len(chosen), seconds, fps,
-               ratio=f"ours/xmlschema {ratio:.1f}", ratio_value=ratio, target=target,
-               passed=ratio >= TARGET_VS_XMLSCHEMA,
-               note=f"XMLSchema built once ({build:.2f} s), is_valid(path) on the first "
-               f"{len(chosen)} files, scaled to files/s")
+    return Row(
+        f"xmlschema {xmlschema.__version__}",
+        len(chosen),
+        seconds,
+        fps,
+        ratio=f"ours/xmlschema {ratio:.1f}",
+        ratio_value=ratio,
+        target=target,
+        passed=ratio >= TARGET_VS_XMLSCHEMA,
+        note=f"XMLSchema built once ({build:.2f} s), is_valid(path) on the first "
+        f"{len(chosen)} files, scaled to files/s",
+    )
 
 
 def console_script() -> Path | None:
@@ -226,7 +260,8 @@ def heavy_imports(top: int = 5, runs: int = 3) -> tuple[float, list[tuple[str, f
     best: dict[str, int] = {}
     for _ in range(runs):
         times = _import_self_times(
-            [sys.executable, "-X", "importtime", "-m", "serviceplan", "--version"])
+            [sys.executable, "-X", "importtime", "-m", "serviceplan", "--version"]
+        )
         for module, micros in times.items():
             best[module] = min(micros, best.get(module, micros))
     added = {module: micros for module, micros in best.items() if module not in base}
@@ -246,14 +281,26 @@ def measure_startup(
     for name, command in commands:
         seconds = median_wall([*command, "--version"], runs, cpu)
         extra_ms = (seconds - bare) * 1000
-        rows.append(Row(name, seconds=seconds, ratio=f"+{extra_ms:.0f} ms",
-                        ratio_value=extra_ms, target=f"<= +{TARGET_STARTUP_MS:.0f} ms",
-                        passed=extra_ms <= TARGET_STARTUP_MS,
-                        note=f"median of {runs} runs" + (
-                            f" ({command[0]})" if command[0] != sys.executable else "")))
+        rows.append(
+            Row(
+                name,
+                seconds=seconds,
+                ratio=f"+{extra_ms:.0f} ms",
+                ratio_value=extra_ms,
+                target=f"<= +{TARGET_STARTUP_MS:.0f} ms",
+                passed=extra_ms <= TARGET_STARTUP_MS,
+                note=f"median of {runs} runs"
+                + (f" ({command[0]})" if command[0] != sys.executable else ""),
+            )
+        )
     if script is None:
-        rows.append(Row("serviceplan --version", target=f"<= +{TARGET_STARTUP_MS:.0f} ms",
-                        note="no serviceplan console script found"))
+        rows.append(
+            Row(
+                "serviceplan --version",
+                target=f"<= +{TARGET_STARTUP_MS:.0f} ms",
+                note="no serviceplan console script found",
+            )
+        )
     return rows, heavy_imports()
 
 
@@ -262,16 +309,26 @@ def measure_startup(
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="benchmarks/validate.py", description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="benchmarks/validate.py",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--files", type=int, default=1000, help="plans to generate (1000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per line, best kept (3)")
-    parser.add_argument("--xmlschema-files", type=int, default=100,
-                        help="files the slow xmlschema loop checks (100)")
-    parser.add_argument("--startup-runs", type=int, default=15,
-                        help="runs per start-up command, median kept (15)")
-    parser.add_argument("--out", metavar="DIR", help="write the plans here and keep them "
-                        "(default: a temporary folder)")
+    parser.add_argument(
+        "--xmlschema-files",
+        type=int,
+        default=100,
+        help="files the slow xmlschema loop checks (100)",
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, default=15, help="runs per start-up command, median kept (15)"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write the plans here and keep them (default: a temporary folder)",
+    )
     parser.add_argument("--seed", type=int, default=2010, help="generator seed (2010)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up lines")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
@@ -307,12 +364,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     total, slowest = imports
     listed = ", ".join(f"{name} {ms:.1f}" for name, ms in slowest)
-    footer = (f"`serviceplan --version` imports {total:.0f} ms of modules beyond "
-              f"`python -c pass`; slowest (self ms): {listed}") if slowest else ""
-    return report("validate", environment(cpu), rows, as_json=args.json, check=args.check,
-                  footer=footer, files=args.files, repeat=args.repeat,
-                  imports_added_ms=round(total, 1),
-                  slowest_imports_ms={name: round(ms, 1) for name, ms in slowest})
+    footer = (
+        (
+            f"`serviceplan --version` imports {total:.0f} ms of modules beyond "
+            f"`python -c pass`; slowest (self ms): {listed}"
+        )
+        if slowest
+        else ""
+    )
+    return report(
+        "validate",
+        environment(cpu),
+        rows,
+        as_json=args.json,
+        check=args.check,
+        footer=footer,
+        files=args.files,
+        repeat=args.repeat,
+        imports_added_ms=round(total, 1),
+        slowest_imports_ms={name: round(ms, 1) for name, ms in slowest},
+    )
 
 
 if __name__ == "__main__":

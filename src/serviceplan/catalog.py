@@ -69,8 +69,8 @@ class Target:
     negate: bool = False
 
     def describe(self, is_boolean: bool) -> str:
-        state = ("off" if self.negate else "on") if is_boolean else (
-            "unset" if self.negate else "set"
+        state = (
+            ("off" if self.negate else "on") if is_boolean else ("unset" if self.negate else "set")
         )
         place = {
             "same": "",
@@ -265,8 +265,9 @@ def parse_catalog(name: str, features_csv: str, derived_csv: str = "") -> Catalo
             raise CatalogError(f"catalogue {name}, line {line}: {error}") from error
     derived = {}
     for row in csv.DictReader(io.StringIO(derived_csv)):
-        terms = tuple(_parse_target(term.strip(), row["expression"])
-                      for term in row["expression"].split("|"))
+        terms = tuple(
+            _parse_target(term.strip(), row["expression"]) for term in row["expression"].split("|")
+        )
         derived[row["name"]] = Derived(row["name"], terms, row["expression"], row["description"])
     catalog = Catalog(name, tuple(features), derived)
     _check_references(catalog)

@@ -79,7 +79,8 @@ def _find(given: Sequence[str]) -> dict[str, _Found]:
         for item in discover([root]):
             assert item.path is not None  # standard input was refused above
             relative = (
-                PurePath(item.display).relative_to(base) if base is not None
+                PurePath(item.display).relative_to(base)
+                if base is not None
                 else PurePath(item.display)
             ).as_posix()
             entry = _Found(relative, item.path, item.is_remap)
@@ -106,9 +107,7 @@ def _set_digest(files: Sequence[FileDigest]) -> str:
 def digest_set(paths: Sequence[str], max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> DigestSet:
     """The SHA-256 of every plan file and remap under `paths`, and one digest for the set."""
     found = _find(paths)
-    files = tuple(
-        FileDigest(key, _sha256(found[key].path, max_file_size)) for key in sorted(found)
-    )
+    files = tuple(FileDigest(key, _sha256(found[key].path, max_file_size)) for key in sorted(found))
     return DigestSet(files, _set_digest(files))
 
 
@@ -224,7 +223,7 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def _without_bom(data: bytes) -> bytes:
-    return data[len(_BOM):] if data.startswith(_BOM) else data
+    return data[len(_BOM) :] if data.startswith(_BOM) else data
 
 
 def _line_ends_only(reference: bytes, copy: bytes) -> Textual | None:
@@ -250,11 +249,13 @@ def _compare(
     key: str, reference: _Found, copy: _Found, catalog: Catalog, max_size: int
 ) -> Difference:
     (reference_data, reference_errors), (copy_data, copy_errors) = (
-        _read(reference, max_size), _read(copy, max_size)
+        _read(reference, max_size),
+        _read(copy, max_size),
     )
     if reference_errors or copy_errors:
-        return Difference(key, Kind.DIFFERENT, reference_errors=reference_errors,
-                          copy_errors=copy_errors)
+        return Difference(
+            key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
+        )
     textual = _line_ends_only(reference_data, copy_data)
     if textual is not None:
         return Difference(key, Kind.DIFFERENT, textual)
@@ -283,8 +284,9 @@ def _compare_remaps(key: str, reference: bytes, copy: bytes) -> Difference:
     reference_rows, reference_lines, reference_errors = _remap_rows(reference, key)
     copy_rows, copy_lines, copy_errors = _remap_rows(copy, key)
     if reference_errors or copy_errors:
-        return Difference(key, Kind.DIFFERENT, reference_errors=reference_errors,
-                          copy_errors=copy_errors)
+        return Difference(
+            key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
+        )
     removed = reference_rows - copy_rows
     added = copy_rows - reference_rows
     changes = tuple(
@@ -308,8 +310,9 @@ def _compare_plans(key: str, reference: bytes, copy: bytes, catalog: Catalog) ->
     reference_plan, reference_errors = _resolve(reference, key, catalog)
     copy_plan, copy_errors = _resolve(copy, key, catalog)
     if reference_plan is None or copy_plan is None:
-        return Difference(key, Kind.DIFFERENT, reference_errors=reference_errors,
-                          copy_errors=copy_errors)
+        return Difference(
+            key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
+        )
     changes = setting_changes(reference_plan, copy_plan)
     if not changes:
         return Difference(key, Kind.DIFFERENT, Textual.FORMATTING)
@@ -353,8 +356,9 @@ def setting_changes(reference: ResolvedPlan, copy: ResolvedPlan) -> tuple[Settin
         ours, theirs = reference_plans.get(name), copy_plans.get(name)
         if ours is None or theirs is None:
             present = "present"
-            changes.append(SettingChange(scope, "", present if ours else None,
-                                         present if theirs else None))
+            changes.append(
+                SettingChange(scope, "", present if ours else None, present if theirs else None)
+            )
             continue
         for (attribute, before), (_, after) in zip(_header(ours), _header(theirs), strict=True):
             if before != after:

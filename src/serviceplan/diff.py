@@ -39,8 +39,10 @@ PLAN_SCOPE = ""  # the scope of a change to the plan itself (added or removed)
 _RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
 # What Exchange does for a structural change (its cost does not grow with mailboxes: a new
 # mailbox plan has none yet; the default plan is a flag on the tenant's mailbox plans).
-_STRUCTURE_CATEGORIES = {MAILBOX_PLAN_ADDED: ("MailboxPlanSatellite",),
-                         DEFAULT_MOVED: ("OrgWideConfiguration",)}
+_STRUCTURE_CATEGORIES = {
+    MAILBOX_PLAN_ADDED: ("MailboxPlanSatellite",),
+    DEFAULT_MOVED: ("OrgWideConfiguration",),
+}
 
 
 def most_impactful(categories: Iterable[str]) -> str | None:
@@ -197,12 +199,18 @@ def diff_plans(
         assert plan is not None
         kind, where = (PLAN_ADDED, new) if old is None else (PLAN_REMOVED, old)
         at = Location(plan.source)
-        change = Change(plan.name, PLAN_SCOPE, "", kind,
-                        old_location=at if where is old else None,
-                        new_location=at if where is new else None)
+        change = Change(
+            plan.name,
+            PLAN_SCOPE,
+            "",
+            kind,
+            old_location=at if where is old else None,
+            new_location=at if where is new else None,
+        )
         return PlanDiff(_name(old), _name(new), _source(old), _source(new), (change,), ())
-    changes = _settings(new.name, ORGANIZATION, old.organization, new.organization, catalog,
-                        textual)
+    changes = _settings(
+        new.name, ORGANIZATION, old.organization, new.organization, catalog, textual
+    )
     findings: list[Finding] = []
     changes += _mailbox_plans(old, new, catalog, textual, findings)
     findings += _forbidden(old, new, changes)
@@ -253,8 +261,19 @@ def _settings(
             kind = MODIFIED
         categories = features[after.feature].categories if kind != TEXTUAL else ()
         changes.append(
-            Change(plan, scope, after.feature, kind, before.value, after.value, before.text,
-                   after.text, before.location, after.location, categories)
+            Change(
+                plan,
+                scope,
+                after.feature,
+                kind,
+                before.value,
+                after.value,
+                before.text,
+                after.text,
+                before.location,
+                after.location,
+                categories,
+            )
         )
     return changes
 
@@ -280,32 +299,56 @@ def _mailbox_plans(
         after = new_by_name.get(before.name.casefold())
         if after is None and before.index in unmatched_new:
             after = unmatched_new.pop(before.index)
-            changes.append(_structural(new.name, before, after, MAILBOX_PLAN_RENAMED,
-                                       before.name, after.name))
-            findings.append(rule("mailbox-plan-renamed").finding(
-                f"mailbox plan {before.name} (index {before.index}) of {old.name} is named "
-                f"{after.name} in {new.name}: Update-ServicePlan refuses the update",
-                after.location))
+            changes.append(
+                _structural(new.name, before, after, MAILBOX_PLAN_RENAMED, before.name, after.name)
+            )
+            findings.append(
+                rule("mailbox-plan-renamed").finding(
+                    f"mailbox plan {before.name} (index {before.index}) of {old.name} is named "
+                    f"{after.name} in {new.name}: Update-ServicePlan refuses the update",
+                    after.location,
+                )
+            )
         elif after is None:
             changes.append(_structural(new.name, before, None, MAILBOX_PLAN_REMOVED))
-            findings.append(rule("mailbox-plan-removed").finding(
-                f"mailbox plan {before.name} of {old.name} is not in {new.name}: "
-                "Update-ServicePlan refuses the update", Location(new.source, 1)))
+            findings.append(
+                rule("mailbox-plan-removed").finding(
+                    f"mailbox plan {before.name} of {old.name} is not in {new.name}: "
+                    "Update-ServicePlan refuses the update",
+                    Location(new.source, 1),
+                )
+            )
             continue
         elif after.index != before.index:
-            changes.append(_structural(new.name, before, after, MAILBOX_PLAN_REINDEXED,
-                                       before.index, after.index))
-            findings.append(rule("mailbox-plan-reindexed").finding(
-                f"mailbox plan {after.name} moves from index {before.index} to {after.index}: "
-                "Update-ServicePlan refuses the update", after.location))
-        changes += _settings(new.name, after.name, before.settings, after.settings, catalog,
-                             textual)
+            changes.append(
+                _structural(
+                    new.name, before, after, MAILBOX_PLAN_REINDEXED, before.index, after.index
+                )
+            )
+            findings.append(
+                rule("mailbox-plan-reindexed").finding(
+                    f"mailbox plan {after.name} moves from index {before.index} to {after.index}: "
+                    "Update-ServicePlan refuses the update",
+                    after.location,
+                )
+            )
+        changes += _settings(
+            new.name, after.name, before.settings, after.settings, catalog, textual
+        )
     for after in sorted(unmatched_new.values(), key=lambda plan: plan.index):
         changes.append(_structural(new.name, None, after, MAILBOX_PLAN_ADDED))
     old_default, new_default = _default(old), _default(new)
     if old_default and new_default and not _same(old_default.name, new_default.name):
-        changes.append(_structural(new.name, old_default, new_default, DEFAULT_MOVED,
-                                   old_default.name, new_default.name))
+        changes.append(
+            _structural(
+                new.name,
+                old_default,
+                new_default,
+                DEFAULT_MOVED,
+                old_default.name,
+                new_default.name,
+            )
+        )
     return changes
 
 
@@ -319,7 +362,12 @@ def _structural(
 ) -> Change:
     scope = after.name if after is not None else before.name if before is not None else ""
     return Change(
-        plan, scope, "", kind, old, new,
+        plan,
+        scope,
+        "",
+        kind,
+        old,
+        new,
         old_location=before.location if before else None,
         new_location=after.location if after else None,
         categories=_STRUCTURE_CATEGORIES.get(kind, ()),
@@ -338,21 +386,27 @@ def _forbidden_move(feature: str, old: object, new: object, old_plans: int, new_
         if new is True:
             return "PerMBXPlanRoleAssignmentPolicyEnabled cannot be turned on"
         if old_plans > 1:
-            return ("PerMBXPlanRoleAssignmentPolicyEnabled cannot be turned off while the "
-                    "old plan has several mailbox plans")
+            return (
+                "PerMBXPlanRoleAssignmentPolicyEnabled cannot be turned off while the "
+                "old plan has several mailbox plans"
+            )
     if feature == "PerMBXPlanRetentionPolicyEnabled" and new_plans > 1:
-        return ("PerMBXPlanRetentionPolicyEnabled cannot change when the new plan has "
-                "several mailbox plans")
+        return (
+            "PerMBXPlanRetentionPolicyEnabled cannot change when the new plan has "
+            "several mailbox plans"
+        )
     if feature in _SHARED_FLAGS and old is not True and new is True:
         return f"{feature} cannot be turned on"
     return ""
 
 
-_SHARED_FLAGS = frozenset({
-    "ShareableConfigurationEnabled",
-    "CommonHydrateableObjectsSharedEnabled",
-    "AdvancedHydrateableObjectsSharedEnabled",
-})
+_SHARED_FLAGS = frozenset(
+    {
+        "ShareableConfigurationEnabled",
+        "CommonHydrateableObjectsSharedEnabled",
+        "AdvancedHydrateableObjectsSharedEnabled",
+    }
+)
 
 
 def _forbidden(old: ResolvedPlan, new: ResolvedPlan, changes: list[Change]) -> list[Finding]:
@@ -360,14 +414,17 @@ def _forbidden(old: ResolvedPlan, new: ResolvedPlan, changes: list[Change]) -> l
     for change in changes:
         if change.scope != ORGANIZATION or change.kind == TEXTUAL:
             continue
-        reason = _forbidden_move(change.feature, change.old, change.new,
-                                 len(old.mailbox_plans), len(new.mailbox_plans))
+        reason = _forbidden_move(
+            change.feature, change.old, change.new, len(old.mailbox_plans), len(new.mailbox_plans)
+        )
         if reason:
-            findings.append(rule("forbidden-transition").finding(
-                f"{change.feature}: {_shown(change.old)} -> {_shown(change.new)} "
-                f"({old.name} to {new.name}): {reason}; Update-ServicePlan refuses the update",
-                change.new_location or change.old_location or Location(new.source, 1),
-            ))
+            findings.append(
+                rule("forbidden-transition").finding(
+                    f"{change.feature}: {_shown(change.old)} -> {_shown(change.new)} "
+                    f"({old.name} to {new.name}): {reason}; Update-ServicePlan refuses the update",
+                    change.new_location or change.old_location or Location(new.source, 1),
+                )
+            )
     return findings
 
 
@@ -386,11 +443,15 @@ def diff_remaps(old: Sequence[RemapTable], new: Sequence[RemapTable]) -> tuple[R
         kind = ROW_ADDED if a is None else ROW_REMOVED if b is None else ROW_REPOINTED
         row = b or a
         assert row is not None
-        changes.append(RemapChange(
-            kind, row.program_id, row.offer_id,
-            None if a is None else a.plan_name, None if b is None else b.plan_name,
-            None if a is None else a.location, None if b is None else b.location,
-        ))
+        changes.append(
+            RemapChange(
+                kind,
+                row.program_id,
+                row.offer_id,
+                None if a is None else a.plan_name,
+                None if b is None else b.plan_name,
+                None if a is None else a.location,
+                None if b is None else b.location,
+            )
+        )
     return tuple(changes)
-
-

@@ -54,8 +54,9 @@ def lookup(catalog: Catalog, name: str) -> Match:
     aliased = catalog.by_alias(name)
     if aliased:
         return Match(aliased, "alias")
-    raise UsageError(f"no feature named {name!r} in catalogue {catalog.name}",
-                     hint=suggest(catalog, name))
+    raise UsageError(
+        f"no feature named {name!r} in catalogue {catalog.name}", hint=suggest(catalog, name)
+    )
 
 
 def suggest(catalog: Catalog, name: str) -> str:
@@ -94,7 +95,8 @@ class Dependent:
 def dependents(catalog: Catalog, feature: Feature) -> tuple[Dependent, ...]:
     """The reverse dependencies: every clause whose target is this feature, in catalogue order."""
     via = {
-        derived.name for derived in catalog.derived.values()  # derived terms are Organization's
+        derived.name
+        for derived in catalog.derived.values()  # derived terms are Organization's
         if feature.scope == ORGANIZATION and any(t.name == feature.name for t in derived.terms)
     }
     found = []
@@ -116,7 +118,8 @@ def select_features(
 ) -> tuple[Feature, ...]:
     """The catalogue in its order, narrowed to a category, a scope, hosting-mode features."""
     return tuple(
-        f for f in catalog.features
+        f
+        for f in catalog.features
         if (category is None or category in f.categories)
         and (scope is None or f.scope == scope)
         and (f.hosting or not hosting_only)
@@ -188,7 +191,8 @@ def uses(plans: Iterable[ResolvedPlan], feature: Feature) -> tuple[Use, ...]:
     found = []
     for plan in plans:
         sections = (
-            [(ORGANIZATION, plan.organization)] if feature.scope == ORGANIZATION
+            [(ORGANIZATION, plan.organization)]
+            if feature.scope == ORGANIZATION
             else [(mailbox_plan.name, mailbox_plan.settings) for mailbox_plan in plan.mailbox_plans]
         )
         for label, settings in sections:
@@ -236,13 +240,23 @@ def render_features_json(features: Sequence[Feature]) -> str:
 
 
 def render_features_text(features: Sequence[Feature]) -> str:
-    header = ("Scope", "Group", "Name", "Type", "Default", "Categories", "Mode", "Required",
-              "Requires")
+    header = (
+        "Scope",
+        "Group",
+        "Name",
+        "Type",
+        "Default",
+        "Categories",
+        "Mode",
+        "Required",
+        "Requires",
+    )
     rows = [header, *(_text_row(feature_row(f)) for f in features)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = [
-        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]])
-        .rstrip()
+        "  ".join(
+            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
+        ).rstrip()
         for row in rows
     ]
     lines.append(f"{len(features)} feature{'' if len(features) == 1 else 's'}")
@@ -251,9 +265,15 @@ def render_features_text(features: Sequence[Feature]) -> str:
 
 def _text_row(row: dict[str, Any]) -> tuple[str, ...]:
     return (
-        row["scope"], row["group"], row["name"], row["type"], row["default"] or "-",
-        ",".join(row["categories"]), "hosting" if row["hosting"] else "datacenter",
-        "yes" if row["required"] else "no", "; ".join(row["requires"]) or "-",
+        row["scope"],
+        row["group"],
+        row["name"],
+        row["type"],
+        row["default"] or "-",
+        ",".join(row["categories"]),
+        "hosting" if row["hosting"] else "datacenter",
+        "yes" if row["required"] else "no",
+        "; ".join(row["requires"]) or "-",
     )
 
 
@@ -281,8 +301,9 @@ def _set_in(entry: Entry) -> list[str]:
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(3)]
     lines = ["  Set in:"]
-    lines += [f"    {p:<{widths[0]}}  {s:<{widths[1]}}  {v:<{widths[2]}}  {w}"
-              for p, s, v, w in cells]
+    lines += [
+        f"    {p:<{widths[0]}}  {s:<{widths[1]}}  {v:<{widths[2]}}  {w}" for p, s, v, w in cells
+    ]
     total = len(entry.uses)
     noun = "plan" if entry.feature.scope == ORGANIZATION else "mailbox plan"
     explicit = sum(1 for u in entry.uses if not u.setting.is_default)
@@ -368,9 +389,13 @@ def _json_entry(catalog: Catalog, entry: Entry) -> dict[str, Any]:
         "aliases": list(f.aliases),
         "description": f.description,
         "needed_by": [
-            {"scope": d.feature.scope, "name": d.feature.name, "rule": d.requirement.text,
-             "via": d.via or None,
-             "meaning": describe_requirement(catalog, d.feature, d.requirement)}
+            {
+                "scope": d.feature.scope,
+                "name": d.feature.name,
+                "rule": d.requirement.text,
+                "via": d.via or None,
+                "meaning": describe_requirement(catalog, d.feature, d.requirement),
+            }
             for d in entry.dependents
         ],
         "set_in": [_json_use(use) for use in entry.uses],

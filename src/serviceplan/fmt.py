@@ -46,8 +46,15 @@ _XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 # a literal tab or line end in an attribute would read back as a space
 _ATTRIBUTE_ESCAPES = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
-     "\r": "&#13;"}
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\t": "&#9;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+    }
 )
 _PARSER = safe_parser(keep_comments=True)
 MAX_ATTRIBUTES = 64  # on one element; a plan's have at most four

@@ -79,9 +79,13 @@ def tenant_impact(
     for tenant in tenants:
         new_row = new_rows.get(tenant.pair)
         if new_row is None:
-            findings.append(rule("inventory-unknown-pair").finding(
-                f"tenant {tenant.name}: the new remap maps no line to "
-                f"({tenant.program_id}, {tenant.offer_id})", tenant.row))
+            findings.append(
+                rule("inventory-unknown-pair").finding(
+                    f"tenant {tenant.name}: the new remap maps no line to "
+                    f"({tenant.program_id}, {tenant.offer_id})",
+                    tenant.row,
+                )
+            )
             continue
         old_row = old_rows.get(tenant.pair)
         current = tenant.plan or (old_row.plan_name if old_row else "")
@@ -94,8 +98,7 @@ def tenant_impact(
             unreached += 1
             continue
         count, estimated = _mailboxes(tenant, reaching)
-        impacts.append(TenantImpact(tenant, current, new_row.plan_name, reaching, count,
-                                    estimated))
+        impacts.append(TenantImpact(tenant, current, new_row.plan_name, reaching, count, estimated))
         findings += _over_limit(tenant, reaching, catalog, impacts[-1].skipped)
     findings.sort(key=Finding.sort_key)
     return ImpactReport(source, tuple(impacts), unreached, tuple(findings))
@@ -141,9 +144,14 @@ def _over_limit(
             else:
                 shown = f"{usage:,} against a new limit of {limit:,}"
             where = "" if change.scope == ORGANIZATION else f" of mailbox plan {change.scope}"
-            when = (" once the edit reaches it (Update-ServicePlan skips it today)"
-                    if skipped else "")
-            findings.append(rule("usage-above-new-limit").finding(
-                f"tenant {tenant.name} uses {shown} ({change.feature}{where} in "
-                f"{plan_diff.name}){when}", tenant.row))
+            when = (
+                " once the edit reaches it (Update-ServicePlan skips it today)" if skipped else ""
+            )
+            findings.append(
+                rule("usage-above-new-limit").finding(
+                    f"tenant {tenant.name} uses {shown} ({change.feature}{where} in "
+                    f"{plan_diff.name}){when}",
+                    tenant.row,
+                )
+            )
     return findings

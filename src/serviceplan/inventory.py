@@ -302,9 +302,7 @@ class _RowReader:
         text = _text(value).strip()
         # int() refuses more than 4,300 digits; no count has more than 18
         if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(text) > 18:
-            self.findings.append(
-                rule("inventory-bad-number").finding(f"{column} is {text!r}", at)
-            )
+            self.findings.append(rule("inventory-bad-number").finding(f"{column} is {text!r}", at))
             return None
         return int(text)
 

@@ -35,9 +35,7 @@ _PROLOG_DOCTYPE = re.compile(
     rb"\A\s*(?:<\?(?:[^?]|\?(?!>))*\?>\s*|<!--(?:[^-]|-(?!->))*-->\s*)*<!DOCTYPE"
 )
 _BAD_ENCODING_MESSAGES = ("not proper UTF-8", "Invalid bytes in character encoding")
-_DECLARED_ENCODING_BYTES = re.compile(
-    rb"""<\?xml[^>]*?encoding\s*=\s*(["'])([A-Za-z0-9._-]*)\1"""
-)
+_DECLARED_ENCODING_BYTES = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*(["'])([A-Za-z0-9._-]*)\1""")
 _ACCEPTED_ENCODINGS = {b"utf-8", b"utf8", b"utf-16", b"utf16"}
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -225,11 +223,7 @@ def build_document(root: etree._Element, source: str, plan_name: str) -> PlanDoc
         source=source,
         plan_name=plan_name,
         location=Location(source, root.sourceline or 0),
-        organization=(
-            None
-            if organization is None
-            else _features(organization)
-        ),
+        organization=(None if organization is None else _features(organization)),
         organization_location=where(organization),
         mailbox_plans=tuple(plans),
         mailbox_plans_location=where(mailbox_plans),

@@ -94,8 +94,10 @@ def _explained(xsd: Finding, domain: list[Finding]) -> bool:
     if any(f.path == path for f in domain):
         return True
     section = _SECTION.match(path)
-    if section is None or not xsd.message.startswith("Element") or not any(
-        text in xsd.message for text in _CONTENT_MODEL
+    if (
+        section is None
+        or not xsd.message.startswith("Element")
+        or not any(text in xsd.message for text in _CONTENT_MODEL)
     ):
         return False
     return any(f.path.startswith(section.group(0)) for f in domain)
@@ -308,23 +310,33 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
         old = CompileResult((), old.report)  # while the other side is read (hostile: 2x memory)
     new = compile_inputs(new_inputs, compile_options)
     files = (*old.report.files, *new.report.files)
-    failed = [f for f in (*old.report.findings, *new.report.findings)
-              if f.severity is Severity.ERROR]
+    failed = [
+        f for f in (*old.report.findings, *new.report.findings) if f.severity is Severity.ERROR
+    ]
     if failed:
         return DiffOutcome(*labels, None, None, ValidationReport(files, tuple(failed)))
     if _single_plans(options, old, new):  # two plan files: compare them whatever their names
-        old_plans, new_plans = old.plans, tuple(replace(p, name=old.plans[0].name)
-                                                for p in new.plans)
+        old_plans, new_plans = (
+            old.plans,
+            tuple(replace(p, name=old.plans[0].name) for p in new.plans),
+        )
     else:
         old_plans, new_plans = old.plans, new.plans
-    result = diff_revisions(old_plans, new_plans, old.remaps, new.remaps, catalog,
-                            textual=options.textual)
+    result = diff_revisions(
+        old_plans, new_plans, old.remaps, new.remaps, catalog, textual=options.textual
+    )
     findings = list(result.findings)
     impact = None
     if options.tenants:
         inventory = read_inventory(options.tenants, catalog)
-        impact = tenant_impact(result, inventory.tenants, inventory.source,
-                               (old_plans, new_plans), (old.remaps, new.remaps), catalog)
+        impact = tenant_impact(
+            result,
+            inventory.tenants,
+            inventory.source,
+            (old_plans, new_plans),
+            (old.remaps, new.remaps),
+            catalog,
+        )
         findings += [*inventory.findings, *impact.findings]
         files = (*files, inventory.source)
     findings.sort(key=Finding.sort_key)
@@ -336,8 +348,10 @@ def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[s
         from .revisions import WORK_TREE, parse_range, revision_inputs
 
         if options.old or options.new:
-            raise UsageError("--git takes paths inside the repository, not OLD and NEW",
-                             hint="serviceplan diff --git origin/main..HEAD [PATH...]")
+            raise UsageError(
+                "--git takes paths inside the repository, not OLD and NEW",
+                hint="serviceplan diff --git origin/main..HEAD [PATH...]",
+            )
         span = parse_range(options.git)
         paths = list(options.git_paths) or ["."]
         old = revision_inputs(span.old, paths, options.max_file_size)
@@ -350,8 +364,13 @@ def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[s
 
 
 def _single_plans(options: DiffOptions, old: CompileResult, new: CompileResult) -> bool:
-    return (options.git is None and len(old.plans) == len(new.plans) == 1
-            and not old.remaps and not new.remaps and Path(str(options.old)).is_file())
+    return (
+        options.git is None
+        and len(old.plans) == len(new.plans) == 1
+        and not old.remaps
+        and not new.remaps
+        and Path(str(options.old)).is_file()
+    )
 
 
 # --------------------------------------------------------------------------- render

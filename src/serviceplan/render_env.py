@@ -36,8 +36,7 @@ from .values import UNLIMITED, Unlimited, format_bytes
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 POWERSHELL, JSON, CSV, TEXT = "powershell", "json", "csv", "text"
-_KINDS = {".ps1": POWERSHELL, ".psm1": POWERSHELL, ".psd1": POWERSHELL, ".json": JSON,
-          ".csv": CSV}
+_KINDS = {".ps1": POWERSHELL, ".psm1": POWERSHELL, ".psd1": POWERSHELL, ".json": JSON, ".csv": CSV}
 
 # C0 and C1 controls (tab and newline included), U+2028/2029, bidirectional controls
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -193,8 +193,11 @@ def sweep_leftovers(out: str, index: str) -> None:
         if name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
             if _abandoned(entry.path):
                 shutil.rmtree(entry.path, ignore_errors=True)
-        elif (name.startswith(f".{index}.") and name.endswith(".tmp")
-              and entry.is_file(follow_symlinks=False)):
+        elif (
+            name.startswith(f".{index}.")
+            and name.endswith(".tmp")
+            and entry.is_file(follow_symlinks=False)
+        ):
             with contextlib.suppress(OSError):
                 Path(entry.path).unlink()
 

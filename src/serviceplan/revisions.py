@@ -42,8 +42,11 @@ def revision_inputs(
 ) -> list[Input]:
     """The plans and remaps under `paths` (relative to `cwd`, as git reads them) at
     `revision`, each named `REV:path`. Links and submodules are not followed."""
-    _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd,
-         error=f"{revision}: not a commit in this repository")
+    _git(
+        ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+        cwd,
+        error=f"{revision}: not a commit in this repository",
+    )
     listing = _git(["ls-tree", "-r", "-z", "-l", revision, "--", *(paths or ["."])], cwd)
     wanted: list[tuple[str, str, int]] = []
     for entry in filter(None, listing.split(b"\0")):
@@ -80,21 +83,29 @@ def _cat_blobs(oids: list[str], cwd: str | None) -> dict[str, bytes]:
     return blobs
 
 
-def _git(
-    args: list[str], cwd: str | None, *, stdin: bytes = b"", error: str = ""
-) -> bytes:
+def _git(args: list[str], cwd: str | None, *, stdin: bytes = b"", error: str = "") -> bytes:
     command = ["git", "-c", "core.quotepath=off", "--no-pager", *args]
     try:
-        run = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, check=False,
-                             env={**os.environ, **_GIT_ENV}, timeout=300)
+        run = subprocess.run(
+            command,
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            env={**os.environ, **_GIT_ENV},
+            timeout=300,
+        )
     except FileNotFoundError as failure:
-        raise UsageError("--git needs git on PATH", hint="install git, or compare two "
-                         "folders: serviceplan diff OLD NEW") from failure
+        raise UsageError(
+            "--git needs git on PATH",
+            hint="install git, or compare two folders: serviceplan diff OLD NEW",
+        ) from failure
     except subprocess.TimeoutExpired as failure:
         raise InputError(f"git {args[0]} did not answer within 300 s") from failure
     if run.returncode != 0:
         said = run.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(error or f"git {args[0]}: {said[-1] if said else 'failed'}",
-                         hint="run it inside the repository; name revisions git knows, "
-                         "e.g. origin/main..HEAD")
+        raise UsageError(
+            error or f"git {args[0]}: {said[-1] if said else 'failed'}",
+            hint="run it inside the repository; name revisions git knows, e.g. origin/main..HEAD",
+        )
     return run.stdout

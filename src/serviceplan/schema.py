@@ -60,8 +60,10 @@ def _not_checked(root: etree._Element) -> str:
     error logged costs about a kilobyte), for a tree the schema refuses anyway."""
     count = mailbox_plan_count(root)
     if count > MAX_MAILBOX_PLANS:
-        return (f"MailboxPlans holds {count:,} elements; MailboxPlanIndex (an xs:byte) tells at "
-                f"most {MAX_MAILBOX_PLANS} mailbox plans apart")
+        return (
+            f"MailboxPlans holds {count:,} elements; MailboxPlanIndex (an xs:byte) tells at "
+            f"most {MAX_MAILBOX_PLANS} mailbox plans apart"
+        )
     attributes = int(root.xpath("count(//@*)"))
     if attributes > MAX_ATTRIBUTES:
         return f"the plan has {attributes:,} attributes; the schema allows {MAX_ATTRIBUTES:,}"
@@ -72,8 +74,11 @@ def schema_findings(root: etree._Element, source: str) -> list[Finding]:
     """Every XSD error of the document (empty when valid)."""
     reason = _not_checked(root)
     if reason:
-        return [_SCHEMA_VIOLATION.finding(
-            f"{reason}, so the schema check was not run", Location(source, root.sourceline or 0))]
+        return [
+            _SCHEMA_VIOLATION.finding(
+                f"{reason}, so the schema check was not run", Location(source, root.sourceline or 0)
+            )
+        ]
     schema = compiled_schema()
     if schema.validate(root):
         return []

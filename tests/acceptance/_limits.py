@@ -99,8 +99,11 @@ class Hang(Exception):
 
 def child_env(**extra: str) -> dict[str, str]:
     """The environment for the CLI: no traceback switch, no CI auto-format, no colour."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SERVICEPLAN_TRACEBACK", "GITHUB_ACTIONS", "FORCE_COLOR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SERVICEPLAN_TRACEBACK", "GITHUB_ACTIONS", "FORCE_COLOR")
+    }
     env["NO_COLOR"] = "1"
     env.update(extra)
     return env
@@ -124,8 +127,12 @@ def run_limited(
         measured = Path(scratch, "measured")
         runner = [sys.executable, "-I", "-S", "-c", _RUNNER, str(measured), *options, *command]
         process = subprocess.Popen(
-            runner, cwd=cwd, env=env if env is not None else child_env(),
-            stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            runner,
+            cwd=cwd,
+            env=env if env is not None else child_env(),
+            stdin=source,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             start_new_session=True,  # so a hang can be killed with the CLI under the runner
         )
         try:
@@ -140,8 +147,12 @@ def run_limited(
         assert measured.exists(), f"the runner failed: {text}"
         rss, wall, status = measured.read_text().split()
         return Run(
-            command, os.waitstatus_to_exitcode(int(status)),
-            stdout.decode("utf-8", errors="replace"), text, int(rss), float(wall),
+            command,
+            os.waitstatus_to_exitcode(int(status)),
+            stdout.decode("utf-8", errors="replace"),
+            text,
+            int(rss),
+            float(wall),
         )
 
 

@@ -17,7 +17,10 @@ SAMPLES = Path(str(resources.files("serviceplan.serviceplans")))
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "serviceplan", *args],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -49,7 +52,14 @@ def test_features_json_is_the_whole_catalogue() -> None:
     rows = json.loads(result.stdout)
     assert len(rows) == 165
     assert list(rows[0]) == [
-        "scope", "group", "name", "type", "default", "categories", "hosting", "required",
+        "scope",
+        "group",
+        "name",
+        "type",
+        "default",
+        "categories",
+        "hosting",
+        "required",
         "requires",
     ]
     assert sum(1 for row in rows if row["scope"] == "MailboxPlan") == 47
@@ -68,8 +78,7 @@ def test_features_scope_and_hosting_only() -> None:
 def test_explain_mailbox_count_quota_per_plan_with_file_and_line() -> None:
     result = run("explain", "MailboxCountQuota")
     assert result.returncode == 0, result.stderr
-    for plan, value in (("SmallBusiness", 250), ("MediumBusiness", 1000),
-                        ("LargeBusiness", 5000)):
+    for plan, value in (("SmallBusiness", 250), ("MediumBusiness", 1000), ("LargeBusiness", 5000)):
         where = f"({plan}.serviceplan:{line_of(plan, 'MailboxCountQuota')})"
         pattern = rf"^\s*{plan}\s+Organization\s+{value}\s+{re.escape(where)}$"
         assert re.search(pattern, result.stdout, re.MULTILINE), result.stdout
@@ -89,10 +98,14 @@ def test_explain_outlook_anywhere_lists_every_mailbox_plan() -> None:
     assert len(expected) >= 9
     assert expected <= shown
     assert "touches every mailbox on the plan" in result.stdout
-    assert re.search(r"^\s*LargeBusiness\s+Basic\s+false\s+\(default\)$", result.stdout,
-                     re.MULTILINE)
-    assert re.search(r"^\s*LargeBusiness\s+Premium\s+true\s+\(LargeBusiness.serviceplan:\d+\)$",
-                     result.stdout, re.MULTILINE)
+    assert re.search(
+        r"^\s*LargeBusiness\s+Basic\s+false\s+\(default\)$", result.stdout, re.MULTILINE
+    )
+    assert re.search(
+        r"^\s*LargeBusiness\s+Premium\s+true\s+\(LargeBusiness.serviceplan:\d+\)$",
+        result.stdout,
+        re.MULTILINE,
+    )
 
 
 def test_explain_resolves_any_case() -> None:
@@ -125,19 +138,19 @@ def test_explain_both_scopes_json() -> None:
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert [f["scope"] for f in document["features"]] == ["Organization", "MailboxPlan"]
-    assert {row["source"] for row in document["features"][1]["set_in"]} == {
-        "explicit", "default"
-    }
+    assert {row["source"] for row in document["features"][1]["set_in"]} == {"explicit", "default"}
 
 
 def test_explain_given_paths_reads_only_those(tmp_path: Path) -> None:
     plan = tmp_path / "Tiny.serviceplan"
-    plan.write_text((SAMPLES / "SmallBusiness.serviceplan").read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    plan.write_text(
+        (SAMPLES / "SmallBusiness.serviceplan").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     result = run("explain", "MailboxCountQuota", str(plan))
     assert result.returncode == 0, result.stderr
-    assert re.search(r"^\s*Tiny\s+Organization\s+250\s+\(Tiny.serviceplan:\d+\)$",
-                     result.stdout, re.MULTILINE)
+    assert re.search(
+        r"^\s*Tiny\s+Organization\s+250\s+\(Tiny.serviceplan:\d+\)$", result.stdout, re.MULTILINE
+    )
     assert "LargeBusiness" not in result.stdout
 
 

@@ -65,8 +65,13 @@ def _params() -> list[Any]:
 def _run(folder: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "serviceplan", "compile", ".", *args]
     return subprocess.run(
-        command, cwd=folder, capture_output=True, text=True, encoding="utf-8",
-        timeout=TIMEOUT, check=False,
+        command,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        check=False,
     )
 
 
@@ -103,8 +108,10 @@ def test_compile_case(folder: Path, case: dict[str, Any]) -> None:
     args = [str(arg) for arg in case.get("args", [])]
 
     result = _run(folder, args)
-    context = (f"{folder.name}: {case['description']}\n  exit {result.returncode}\n"
-               f"  stderr: {result.stderr.strip() or '(empty)'}")
+    context = (
+        f"{folder.name}: {case['description']}\n  exit {result.returncode}\n"
+        f"  stderr: {result.stderr.strip() or '(empty)'}"
+    )
     assert "Traceback" not in result.stderr, context
     assert result.returncode == case["exit"], context
     needles = case.get("stderr_contains", [])

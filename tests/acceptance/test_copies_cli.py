@@ -21,8 +21,13 @@ REMAP = "ServicePlanHostingRemap.csv"
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "serviceplan", *args], cwd=cwd, capture_output=True,
-        text=True, encoding="utf-8", timeout=TIMEOUT, check=False,
+        [sys.executable, "-m", "serviceplan", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        check=False,
     )
 
 
@@ -31,8 +36,9 @@ def servers(tmp_path: Path) -> Path:
     """reference/, server1/ and server2/: three identical copies of the bundled samples."""
     samples = Path(str(resources.files("serviceplan.serviceplans")))
     for name in ("reference", "server1", "server2"):
-        shutil.copytree(samples, tmp_path / name,
-                        ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        shutil.copytree(
+            samples, tmp_path / name, ignore=shutil.ignore_patterns("*.py", "__pycache__")
+        )
     return tmp_path
 
 
@@ -54,8 +60,10 @@ def test_digest_json_and_equal_sets_for_identical_copies(servers: Path) -> None:
     first = json.loads(_run("digest", "reference", "--format", "json", cwd=servers).stdout)
     second = json.loads(_run("digest", "server1", "-f", "json", cwd=servers).stdout)
     assert first == second
-    assert {"path": REMAP, "sha256": hashlib.sha256(
-        (servers / "server1" / REMAP).read_bytes()).hexdigest()} in first["files"]
+    assert {
+        "path": REMAP,
+        "sha256": hashlib.sha256((servers / "server1" / REMAP).read_bytes()).hexdigest(),
+    } in first["files"]
     (servers / "server1" / SMALL).write_bytes((servers / "server1" / SMALL).read_bytes() + b" ")
     third = json.loads(_run("digest", "server1", "-f", "json", cwd=servers).stdout)
     assert third["set"] != first["set"]

@@ -19,8 +19,15 @@ UPDATE = os.environ.get("SERVICEPLAN_UPDATE_DIFF_CASES") == "1"
 
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "serviceplan", "diff", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "serviceplan", "diff", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def samples(folder: Path) -> Path:
@@ -57,10 +64,16 @@ def test_smallorg_repoint_json_says_what_moves_and_what_it_costs() -> None:
     document = json.loads(result.stdout)
     [row] = document["remap"]
     assert (row["kind"], row["old_plan"], row["new_plan"]) == (
-        "repointed", "SmallBusiness", "MediumBusiness")
+        "repointed",
+        "SmallBusiness",
+        "MediumBusiness",
+    )
     [move] = document["transitions"]
     assert (move["old"], move["new"], move["category"]) == (
-        "SmallBusiness", "MediumBusiness", "MailboxPlanConfiguration")
+        "SmallBusiness",
+        "MediumBusiness",
+        "MailboxPlanConfiguration",
+    )
     reached = {t["name"]: t for t in document["tenants"]["reached"]}
     assert reached["Contoso"]["mailboxes_to_update"] == 120
     assert reached["Contoso"]["update_skipped"] is False
@@ -99,14 +112,18 @@ def test_formatting_order_comments_and_explicit_defaults_are_not_changes(tmp_pat
     old, new = samples(tmp_path / "old"), samples(tmp_path / "new")
     plan = new / "SmallBusiness.serviceplan"
     edit(plan, "<Configuration", "<!-- a comment -->\n<Configuration")
-    edit(plan, "<MailboxCountQuota>250</MailboxCountQuota>",
-         "<MailboxCountQuota>\n      250\n    </MailboxCountQuota>")
+    edit(
+        plan,
+        "<MailboxCountQuota>250</MailboxCountQuota>",
+        "<MailboxCountQuota>\n      250\n    </MailboxCountQuota>",
+    )
     plan.write_bytes(plan.read_bytes().replace(b"\n", b"\r\n"))
     assert run(str(old), str(new), "--exit-code").returncode == 0
     textual = run(str(old), str(new), "--exit-code", "--textual", "--format", "json")
     changes = [c for p in json.loads(textual.stdout)["plans"] for c in p["changes"]]
     assert [(c["feature"], c["kind"], c["cost"]) for c in changes] == [
-        ("MailboxCountQuota", "textual", "none")]
+        ("MailboxCountQuota", "textual", "none")
+    ]
 
 
 def test_a_side_that_does_not_compile_is_findings_not_a_diff(tmp_path: Path) -> None:
@@ -142,8 +159,9 @@ def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> N
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture
@@ -159,8 +177,11 @@ def repository(tmp_path: Path) -> Path:
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "plans")
     git(repo, "checkout", "-qb", "feature")
-    edit(repo / "serviceplans" / "ServicePlanHostingRemap.csv", "Business,SmallOrg,SmallBusiness",
-         "Business,SmallOrg,MediumBusiness")
+    edit(
+        repo / "serviceplans" / "ServicePlanHostingRemap.csv",
+        "Business,SmallOrg,SmallBusiness",
+        "Business,SmallOrg,MediumBusiness",
+    )
     git(repo, "commit", "-qam", "repoint SmallOrg")
     return repo
 
@@ -178,8 +199,14 @@ def test_git_range_reads_the_object_store_not_the_work_tree(repository: Path) ->
 
 
 def test_git_three_dots_and_paths_and_gating(repository: Path) -> None:
-    gate = run("--git", "main...feature", "serviceplans", "--fail-on",
-               "MailboxPlanConfiguration", cwd=repository)
+    gate = run(
+        "--git",
+        "main...feature",
+        "serviceplans",
+        "--fail-on",
+        "MailboxPlanConfiguration",
+        cwd=repository,
+    )
     assert gate.returncode == 1
     assert "remap Business,SmallOrg repointed SmallBusiness -> MediumBusiness" in gate.stdout
     elsewhere = run("--git", "main..feature", "no-plans-here", "--exit-code", cwd=repository)
@@ -187,8 +214,11 @@ def test_git_three_dots_and_paths_and_gating(repository: Path) -> None:
 
 
 def test_git_single_revision_compares_with_the_work_tree(repository: Path) -> None:
-    edit(repository / "serviceplans" / "SmallBusiness.serviceplan", "<MailboxCountQuota>250<",
-         "<MailboxCountQuota>300<")
+    edit(
+        repository / "serviceplans" / "SmallBusiness.serviceplan",
+        "<MailboxCountQuota>250<",
+        "<MailboxCountQuota>300<",
+    )
     result = run("--git", "HEAD", "serviceplans", "--format", "json", cwd=repository)
     [plan] = json.loads(result.stdout)["plans"]
     assert plan["new_file"] == str(Path("serviceplans") / "SmallBusiness.serviceplan")

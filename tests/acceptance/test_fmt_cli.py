@@ -30,7 +30,10 @@ def run(*args: str, cwd: Path) -> Run:
     # bytes, not text=True: universal newlines would hide the CRs a diff shows
     done = subprocess.run(
         [sys.executable, "-m", "serviceplan", "fmt", *args],
-        cwd=cwd, capture_output=True, timeout=120, check=False,
+        cwd=cwd,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
 

@@ -60,20 +60,42 @@ def _untidy(plan: Path) -> None:
 
 WRITERS: dict[str, Writer] = {
     "validate-report": Writer(
-        lambda plans, out: ["validate", str(plans), "--format", "json",
-                            "--report", f"sarif:{out / 'report.sarif'}"],
-        lambda plans, out: out / "report.sarif"),
+        lambda plans, out: [
+            "validate",
+            str(plans),
+            "--format",
+            "json",
+            "--report",
+            f"sarif:{out / 'report.sarif'}",
+        ],
+        lambda plans, out: out / "report.sarif",
+    ),
     "compile-output": Writer(
-        lambda plans, out: ["compile", str(plans), "--format", "json",
-                            "-o", str(out / "compiled.json")],
-        lambda plans, out: out / "compiled.json"),
+        lambda plans, out: [
+            "compile",
+            str(plans),
+            "--format",
+            "json",
+            "-o",
+            str(out / "compiled.json"),
+        ],
+        lambda plans, out: out / "compiled.json",
+    ),
     "fmt": Writer(
-        lambda plans, out: ["fmt", str(plans)],
-        lambda plans, out: plans / "Small.serviceplan"),
+        lambda plans, out: ["fmt", str(plans)], lambda plans, out: plans / "Small.serviceplan"
+    ),
     "diff-output": Writer(
-        lambda plans, out: ["diff", str(SAMPLES), str(plans), "--format", "markdown",
-                            "-o", str(out / "diff.md")],
-        lambda plans, out: out / "diff.md"),
+        lambda plans, out: [
+            "diff",
+            str(SAMPLES),
+            str(plans),
+            "--format",
+            "markdown",
+            "-o",
+            str(out / "diff.md"),
+        ],
+        lambda plans, out: out / "diff.md",
+    ),
 }
 
 
@@ -172,8 +194,7 @@ def disk_full(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]
 
     def arm(where: str) -> None:
         if where == "write":
-            monkeypatch.setattr(
-                os, "fdopen", lambda *a, **k: _FillingStream(real_fdopen(*a, **k)))
+            monkeypatch.setattr(os, "fdopen", lambda *a, **k: _FillingStream(real_fdopen(*a, **k)))
         else:
             monkeypatch.setattr(os, "fsync", _no_space)
 
@@ -184,8 +205,12 @@ def disk_full(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]
 @pytest.mark.parametrize("where", ["write", "fsync"])
 @pytest.mark.parametrize("name", sorted(WRITERS))
 def test_full_disk_in_process(
-    name: str, where: str, plans: Path, tmp_path: Path,
-    disk_full: Callable[[str], None], capsys: pytest.CaptureFixture[str],
+    name: str,
+    where: str,
+    plans: Path,
+    tmp_path: Path,
+    disk_full: Callable[[str], None],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -198,7 +223,9 @@ def test_full_disk_in_process(
 
 
 def test_fmt_full_disk_on_the_second_file_leaves_each_file_whole(
-    plans: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    plans: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Files are replaced one by one: each is its old or its new self, never a mix."""
     second = plans / "Zz.serviceplan"
@@ -280,8 +307,6 @@ def assert_render_untouched(code: int, stderr: str, rendered: Rendered) -> None:
     check_index(out)
 
 
-
-
 def test_render_read_only_folder(rendered: Rendered, tmp_path: Path, dac_enforced: bool) -> None:
     if not dac_enforced:
         pytest.skip("file modes are not enforced here (root, and prctl refused)")
@@ -329,7 +354,9 @@ class _FailingWrite:
 
 @pytest.mark.parametrize("after", [0, 5])
 def test_render_full_disk_while_staging(
-    after: int, rendered: Rendered, monkeypatch: pytest.MonkeyPatch,
+    after: int,
+    rendered: Rendered,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """ENOSPC while a manifest is written into the staging folder (the first, the sixth)."""
@@ -344,7 +371,9 @@ def test_render_full_disk_while_staging(
 
 @pytest.mark.parametrize("where", ["write", "fsync"])
 def test_render_full_disk_on_the_index(
-    where: str, rendered: Rendered, disk_full: Callable[[str], None],
+    where: str,
+    rendered: Rendered,
+    disk_full: Callable[[str], None],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     disk_full(where)  # index.json is written through os.fdopen and fsynced; manifests are not

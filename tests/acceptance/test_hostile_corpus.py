@@ -123,9 +123,11 @@ COMMANDS: dict[str, Command] = {
     "fmt-check": Command(lambda a: serviceplan("fmt", "--check", *a), json=False),
     "digest": Command(lambda a: serviceplan("digest", *a, "--format", "json"), json=True),
     "verify-copies": Command(
-        lambda a: serviceplan("verify-copies", *a, "--format", "json"), json=True),
+        lambda a: serviceplan("verify-copies", *a, "--format", "json"), json=True
+    ),
     "explain": Command(
-        lambda a: serviceplan("explain", "MailboxCountQuota", *a, "--format", "json"), json=True),
+        lambda a: serviceplan("explain", "MailboxCountQuota", *a, "--format", "json"), json=True
+    ),
     "inventory": Command(lambda a: [sys.executable, "-c", INVENTORY_PROBE, *a], json=True),
     "render": Command(lambda a: serviceplan("render", *a, "--format", "json"), json=True),
     "diff": Command(lambda a: serviceplan("diff", *a, "--format", "json"), json=True),
@@ -135,10 +137,29 @@ ARGUMENTS = {  # placeholders in a run's args: inputs the commands only read
     "@@EDITED@@": str(REPO / "tests" / "cases" / "diff-smallorg-repoint" / "new"),
 }
 
-RUN_KEYS = {"args", "exit", "exits", "rules", "rules_any", "findings", "stdout_contains",
-            "stderr_contains", "output_lacks", "files_lack", "xfail"}
-CASE_KEYS = {"description", "generate", "symlinks", "fifos", "unreadable", "listener", "stdin",
-             "run"}
+RUN_KEYS = {
+    "args",
+    "exit",
+    "exits",
+    "rules",
+    "rules_any",
+    "findings",
+    "stdout_contains",
+    "stderr_contains",
+    "output_lacks",
+    "files_lack",
+    "xfail",
+}
+CASE_KEYS = {
+    "description",
+    "generate",
+    "symlinks",
+    "fifos",
+    "unreadable",
+    "listener",
+    "stdin",
+    "run",
+}
 
 
 # --- generators: inputs too large to commit --------------------------------------------------
@@ -289,19 +310,23 @@ def _inventory_csv_long_name(folder: Path) -> None:
     full of doubled quotes, single quotes and commas) and eight more such cells."""
     cell = b'"' + b'Long ""\'name\'"", ' * 6000 + b'"'  # 102 KB: under csv's 128 KB a cell
     extra = b"".join(b",n%d" % number for number in range(8))
-    rows = [b"name,domain,program_id,offer_id,location" + extra,
-            b"Small,small.example,Business,SmallOrg,EMEA",
-            cell + b",long.example,Business,MedOrg," + b",".join([cell] * 9),
-            b"Other,other.example,Business,LargeOrg,"]
+    rows = [
+        b"name,domain,program_id,offer_id,location" + extra,
+        b"Small,small.example,Business,SmallOrg,EMEA",
+        cell + b",long.example,Business,MedOrg," + b",".join([cell] * 9),
+        b"Other,other.example,Business,LargeOrg,",
+    ]
     (folder / "tenants.csv").write_bytes(b"\n".join(rows) + b"\n")
 
 
 def _inventory_csv_huge_cell(folder: Path) -> None:
     """One cell of 200 KB: over the csv module's 128 KB a field."""
-    rows = [b"name,domain,program_id,offer_id,location",
-            b"Small,small.example,Business,SmallOrg,EMEA",
-            b"Huge,huge.example,Business,MedOrg," + b"x" * 200_000,
-            b"Other,other.example,Business,LargeOrg,"]
+    rows = [
+        b"name,domain,program_id,offer_id,location",
+        b"Small,small.example,Business,SmallOrg,EMEA",
+        b"Huge,huge.example,Business,MedOrg," + b"x" * 200_000,
+        b"Other,other.example,Business,LargeOrg,",
+    ]
     (folder / "tenants.csv").write_bytes(b"\n".join(rows) + b"\n")
 
 
@@ -380,8 +405,14 @@ def _params() -> list[Any]:
         try:
             case = _load(folder)
         except tomllib.TOMLDecodeError as error:
-            params.append(pytest.param(folder, "?", id=f"{folder.name}-invalid-toml",
-                                       marks=pytest.mark.xfail(reason=str(error), strict=True)))
+            params.append(
+                pytest.param(
+                    folder,
+                    "?",
+                    id=f"{folder.name}-invalid-toml",
+                    marks=pytest.mark.xfail(reason=str(error), strict=True),
+                )
+            )
             continue
         for name, expect in case.get("run", {}).items():
             marks = []
@@ -446,9 +477,7 @@ def _execute(source: Path, name: str, folder: Path, dac_enforced: bool) -> Outco
         before = snapshot(folder.parent) if watched else {}
         try:
             stdin = folder / case["stdin"] if "stdin" in case else None
-            run = run_limited(
-                argv, cwd=folder, drop_dac=bool(case.get("unreadable")), stdin=stdin
-            )
+            run = run_limited(argv, cwd=folder, drop_dac=bool(case.get("unreadable")), stdin=stdin)
         except Hang as hang:
             return Outcome(hang=str(hang))
         if listener is not None:
@@ -486,7 +515,9 @@ def corpus_runs(
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {
             (source, name): pool.submit(
-                _execute, source, name,
+                _execute,
+                source,
+                name,
                 tmp_path_factory.mktemp(f"{source.name}-{name}", numbered=True) / "case",
                 dac_enforced,
             )
@@ -502,8 +533,10 @@ def corpus_runs(
             for (source, name), future in futures.items():
                 run = future.result().run if future.done() and not future.cancelled() else None
                 if run is not None:
-                    handle.write(f"{source.name}\t{name}\t{run.returncode}\t"
-                                 f"{run.wall:.3f}\t{run.max_rss / 2**20:.1f}\n")
+                    handle.write(
+                        f"{source.name}\t{name}\t{run.returncode}\t"
+                        f"{run.wall:.3f}\t{run.max_rss / 2**20:.1f}\n"
+                    )
 
 
 def _tenant_values(path: Path) -> dict[int, tuple[str, list[str]]]:
@@ -595,15 +628,19 @@ def check_expectations(run: Run, document: Any, expect: dict[str, Any]) -> None:
     if findings or document is not None:
         reported = {f["rule"] for f in findings}
     else:  # not JSON (fmt, a command that failed): the rule ids appear in the text
-        reported = {rule for rule in [*expect.get("rules", []), *expect.get("rules_any", [])]
-                    if rule in run.stdout or rule in run.stderr}
+        reported = {
+            rule
+            for rule in [*expect.get("rules", []), *expect.get("rules_any", [])]
+            if rule in run.stdout or rule in run.stderr
+        }
     missing = set(expect.get("rules", [])) - reported
     assert not missing, f"rules not reported: {sorted(missing)}\n{where}"
     if expect.get("rules_any"):
         assert reported & set(expect["rules_any"]), f"none of {expect['rules_any']}\n{where}"
     if "findings" in expect:
-        actual = {(f["rule"], f["file"].removeprefix("./"), int(f.get("line") or 0))
-                  for f in findings}
+        actual = {
+            (f["rule"], f["file"].removeprefix("./"), int(f.get("line") or 0)) for f in findings
+        }
         expected = {(rule, file, int(line)) for rule, file, line in expect["findings"]}
         assert actual == expected, f"findings differ: {sorted(actual)}\n{where}"
     for text in _strings(expect.get("stdout_contains")):
@@ -640,8 +677,11 @@ def check_writes(outcome: Outcome, name: str, args: list[str], document: Any) ->
 
     outside = [key for key in changes if not within(key)]
     assert not outside, f"render changed {outside[:20]} outside --out\n{where}"
-    planted = {key for key, entry in outcome.before.items() if entry[0] == "link"
-               or (entry[0] == "dir" and key.endswith(".tmp"))}  # look-alikes, not ours
+    planted = {
+        key
+        for key, entry in outcome.before.items()
+        if entry[0] == "link" or (entry[0] == "dir" and key.endswith(".tmp"))
+    }  # look-alikes, not ours
     left = [key for key in leftovers(root) if key not in planted
             and not any(key.startswith(f"{other}/") for other in planted)]  # fmt: skip
     assert not left, f"left behind: {left}\n{where}"
@@ -714,5 +754,6 @@ def test_case(
     check_expectations(outcome.run, document, expect)
     assert outcome.connections == 0, "the run connected to the network"
     if outcome.before is not None:
-        check_writes(outcome, name, [_expand(str(arg)) for arg in expect.get("args", ["."])],
-                     document)
+        check_writes(
+            outcome, name, [_expand(str(arg)) for arg in expect.get("args", ["."])], document
+        )

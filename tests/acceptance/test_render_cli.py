@@ -87,8 +87,18 @@ def schema(name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def tenants(tmp_path: Path) -> Path:
-    names = ["Contoso", "Alpine Ski House", "Fabrikam", "Northwind Traders", "Tailspin Toys",
-             "Litware", "Wingtip Toys", "Woodgrove Bank", "Coho Winery", "Trey Research"]
+    names = [
+        "Contoso",
+        "Alpine Ski House",
+        "Fabrikam",
+        "Northwind Traders",
+        "Tailspin Toys",
+        "Litware",
+        "Wingtip Toys",
+        "Woodgrove Bank",
+        "Coho Winery",
+        "Trey Research",
+    ]
     return write_inventory(tmp_path / "tenants.csv", names)
 
 
@@ -137,7 +147,8 @@ def test_injection_shaped_names(tmp_path: Path) -> None:
             if code_line.startswith(("#", "    ", "$organization", "}")) or not code_line:
                 continue
             assert code_line in (
-                "$ErrorActionPreference = 'Stop'", "New-Organization @organization",
+                "$ErrorActionPreference = 'Stop'",
+                "New-Organization @organization",
                 f"Get-MailboxPlan -Organization {literal} |",
             ), code_line
 
@@ -182,8 +193,18 @@ def test_byte_identical_across_hash_seeds_and_jobs(template: str, tmp_path: Path
     trees = []
     for seed, jobs in (("0", "1"), ("1", "2"), ("random", "2")):
         out = tmp_path / f"out-{seed}"
-        run = serviceplan("render", "--tenants", str(tenants), "--template", template,
-                          "--out", str(out), "--jobs", jobs, env={"PYTHONHASHSEED": seed})
+        run = serviceplan(
+            "render",
+            "--tenants",
+            str(tenants),
+            "--template",
+            template,
+            "--out",
+            str(out),
+            "--jobs",
+            jobs,
+            env={"PYTHONHASHSEED": seed},
+        )
         assert run.returncode == 0, run.stderr
         trees.append(tree(out))
     assert trees[0] == trees[1] == trees[2]
@@ -219,7 +240,9 @@ def test_shards_together_cover_every_tenant_once(tmp_path: Path) -> None:
         seen += [entry["tenant"] for entry in report["files"]]
     assert sorted(seen) == names
     assert sorted(p.name for p in out.glob("index*.json")) == [
-        "index.1-of-3.json", "index.2-of-3.json", "index.3-of-3.json"
+        "index.1-of-3.json",
+        "index.2-of-3.json",
+        "index.3-of-3.json",
     ]
 
 

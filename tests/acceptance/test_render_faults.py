@@ -39,8 +39,14 @@ from _render_checks import STAGING_PREFIX, check_index, leftovers, manifests
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL")
 
 TENANTS = 3000
-PAIRS = [("Business", "SmallOrg"), ("Business", "MedOrg"), ("Business", "LargeOrg"),
-         ("Hosting", "AllFeatures"), ("Hosting", "BusinessMapi"), ("Hosting", "BusinessNonMapi")]
+PAIRS = [
+    ("Business", "SmallOrg"),
+    ("Business", "MedOrg"),
+    ("Business", "LargeOrg"),
+    ("Hosting", "AllFeatures"),
+    ("Hosting", "BusinessMapi"),
+    ("Hosting", "BusinessNonMapi"),
+]
 TEMPLATE = "new-organization.ps1"
 TIMEOUT = 120.0
 POLL = 0.0005  # seconds between looks at DIR while waiting for an event
@@ -52,14 +58,23 @@ def write_inventory(path: Path, names: range, location: str = "EMEA") -> Path:
         writer.writerow(["name", "domain", "program_id", "offer_id", "location", "mailboxes"])
         for number in names:
             program, offer = PAIRS[number % len(PAIRS)]
-            writer.writerow([f"Tenant {number:04d}", f"t{number}.example", program, offer,
-                             location, number % 500])
+            writer.writerow(
+                [
+                    f"Tenant {number:04d}",
+                    f"t{number}.example",
+                    program,
+                    offer,
+                    location,
+                    number % 500,
+                ]
+            )
     return path
 
 
 def argv(inventory: Path, out: Path, jobs: int = 1) -> list[str]:
-    return serviceplan("render", "--tenants", inventory, "--template", TEMPLATE, "--out", out,
-                       "--jobs", str(jobs))
+    return serviceplan(
+        "render", "--tenants", inventory, "--template", TEMPLATE, "--out", out, "--jobs", str(jobs)
+    )
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -73,8 +88,14 @@ def tree(out: Path) -> dict[str, bytes]:
 def render(inventory: Path, out: Path, jobs: int = 1) -> float:
     """An uninterrupted run; its wall time."""
     start = time.monotonic()
-    run = subprocess.run(argv(inventory, out, jobs), env=child_env(), capture_output=True,
-                         text=True, timeout=TIMEOUT, check=False)
+    run = subprocess.run(
+        argv(inventory, out, jobs),
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Traceback" not in run.stderr, run.stderr
     return time.monotonic() - start
@@ -133,12 +154,15 @@ class Kill:
     code: int | None  # its exit status when it ended by itself
 
 
-def run_and_kill(
-    command: list[str], out: Path, moment: Moment, group: bool = True
-) -> Kill:
+def run_and_kill(command: list[str], out: Path, moment: Moment, group: bool = True) -> Kill:
     """Start the run, SIGKILL it (its process group, or the parent only) at the moment."""
-    process = subprocess.Popen(command, env=child_env(), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     start = time.monotonic()
     try:
         while process.poll() is None:
@@ -190,9 +214,11 @@ def assert_no_partial_file(out: Path, allowed: list[dict[str, bytes]]) -> str:
     new = sum(1 for name, data in seen.items() if allowed[-1].get(name) == data)
     staged = [sum(1 for _ in Path(entry.path).iterdir()) for entry in os.scandir(out)
               if entry.name.startswith(STAGING_PREFIX)]  # fmt: skip
-    return (f"{len(seen)} files ({new} of the new tree), new index: "
-            f"{seen.get('index.json') == allowed[-1]['index.json']}, staging folders: {staged}, "
-            f"temporary files: {[n for n in leftovers(out) if not n.startswith(STAGING_PREFIX)]}")
+    return (
+        f"{len(seen)} files ({new} of the new tree), new index: "
+        f"{seen.get('index.json') == allowed[-1]['index.json']}, staging folders: {staged}, "
+        f"temporary files: {[n for n in leftovers(out) if not n.startswith(STAGING_PREFIX)]}"
+    )
 
 
 # --- the tests -------------------------------------------------------------------------------
@@ -202,8 +228,12 @@ _MOMENTS: dict[str, Callable[[Reference], Moment]] = {
     "after-0.1s": lambda ref: after(0.1),
     "after-0.2s": lambda ref: after(0.2),
     "after-0.4s": lambda ref: after(0.4),
-    **{f"random-{seed}": (lambda ref, seed=seed: after(random.Random(seed).uniform(
-        0.6, 1.0) * ref.seconds)) for seed in (1, 2)},
+    **{
+        f"random-{seed}": (
+            lambda ref, seed=seed: after(random.Random(seed).uniform(0.6, 1.0) * ref.seconds)
+        )
+        for seed in (1, 2)
+    },
     "staging-half-full": lambda ref: staged(f"Tenant_{TENANTS // 2:04d}.ps1"),
     "mid-commit": lambda ref: appears(ref.first),
     "index-written": lambda ref: appears("index.json"),

@@ -102,8 +102,9 @@ def problems(root: Path) -> list[str]:
     found = []
     for name in sorted(runtime.keys() - deps.runtime):
         where = "the test extra" if name in deps.test else "no dependency list"
-        found.append(f"missing runtime dependency {name}: {runtime[name]} imports it, "
-                     f"but it is in {where}")
+        found.append(
+            f"missing runtime dependency {name}: {runtime[name]} imports it, but it is in {where}"
+        )
     for name in sorted(deps.runtime - runtime.keys()):
         used = " (only tests use it: move it to the test extra)" if name in testing else ""
         found.append(f"unused runtime dependency {name}: nothing in src/ imports it{used}")
@@ -132,8 +133,12 @@ def test_the_dev_extra_includes_the_test_extra() -> None:
 
 def write_project(root: Path, runtime: list[str], test: list[str], files: dict[str, str]) -> Path:
     extras = {"test": test, "dev": ["demo[test]", "ruff", "mypy"]}
-    lines = ['[project]', 'name = "demo"', f"dependencies = {runtime!r}".replace("'", '"'),
-             "[project.optional-dependencies]"]
+    lines = [
+        "[project]",
+        'name = "demo"',
+        f"dependencies = {runtime!r}".replace("'", '"'),
+        "[project.optional-dependencies]",
+    ]
     lines += [f"{key} = {value!r}".replace("'", '"') for key, value in extras.items()]
     (root / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for name in ("src/demo", "tests", "benchmarks"):
@@ -157,18 +162,38 @@ def test_a_clean_project_has_no_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("runtime", "test", "extra", "expected"),
     [
-        (["lxml>=5"], ["pytest>=8"], {"src/demo/x.py": "import click\n"},
-         "missing runtime dependency click"),
+        (
+            ["lxml>=5"],
+            ["pytest>=8"],
+            {"src/demo/x.py": "import click\n"},
+            "missing runtime dependency click",
+        ),
         (["lxml>=5", "deepdiff"], ["pytest>=8"], {}, "unused runtime dependency deepdiff"),
-        (["lxml>=5", "xmlschema"], ["pytest>=8"], {"tests/test_x.py": "import xmlschema\n"},
-         "unused runtime dependency xmlschema: nothing in src/ imports it (only tests use it"),
-        (["lxml>=5"], ["pytest>=8"], {"tests/test_x.py": "def f():\n    import jsonschema\n"},
-         "missing test dependency jsonschema"),
-        (["lxml>=5"], ["pytest>=8"], {"benchmarks/b.py": "from deepdiff import DeepDiff\n"},
-         "missing test dependency deepdiff"),
+        (
+            ["lxml>=5", "xmlschema"],
+            ["pytest>=8"],
+            {"tests/test_x.py": "import xmlschema\n"},
+            "unused runtime dependency xmlschema: nothing in src/ imports it (only tests use it",
+        ),
+        (
+            ["lxml>=5"],
+            ["pytest>=8"],
+            {"tests/test_x.py": "def f():\n    import jsonschema\n"},
+            "missing test dependency jsonschema",
+        ),
+        (
+            ["lxml>=5"],
+            ["pytest>=8"],
+            {"benchmarks/b.py": "from deepdiff import DeepDiff\n"},
+            "missing test dependency deepdiff",
+        ),
         (["lxml>=5"], ["pytest>=8", "orjson"], {}, "unused test dependency orjson"),
-        (["lxml>=5"], ["pytest>=8", "click"], {"src/demo/x.py": "import click\n"},
-         "missing runtime dependency click: src/demo/x.py imports it, but it is in the test"),
+        (
+            ["lxml>=5"],
+            ["pytest>=8", "click"],
+            {"src/demo/x.py": "import click\n"},
+            "missing runtime dependency click: src/demo/x.py imports it, but it is in the test",
+        ),
     ],
 )
 def test_each_kind_of_fault_is_reported(

@@ -51,8 +51,10 @@ class Answer:
     err: str
 
     def __str__(self) -> str:
-        return (f"{self.argv}\nexit {self.code}\nstdout: {self.out[:3000]!r}\n"
-                f"stderr: {self.err[:3000]!r}")
+        return (
+            f"{self.argv}\nexit {self.code}\nstdout: {self.out[:3000]!r}\n"
+            f"stderr: {self.err[:3000]!r}"
+        )
 
 
 class _Stdin(io.StringIO):
@@ -127,18 +129,74 @@ def check_lines(document: Any, files: dict[str, bytes]) -> None:
 # --- strategies: plans -----------------------------------------------------------------------
 
 VALUES = [
-    "true", "false", "1", "0", "True", " true ", "", " ", "Unlimited", "unlimited", "10GB",
-    "1.5GB", "100 MB", "1048576KB", "10TB", "99999999999999999999GB", "1.00:00:00", "25:00:00",
-    "-1.00:00:00", "99999999", "-5", "2147483648", "4294967296", "1e3", "0x10", "١٢٣", "EhfAC",
-    "&amp;", "&#0;", "&#x1F600;", "&lt;b&gt;", "]]>", "<![CDATA[true]]>", "\u00a0true",
-    "x" * 300, "9" * 5000, "\ufeff", "true\u2028", "null",
+    "true",
+    "false",
+    "1",
+    "0",
+    "True",
+    " true ",
+    "",
+    " ",
+    "Unlimited",
+    "unlimited",
+    "10GB",
+    "1.5GB",
+    "100 MB",
+    "1048576KB",
+    "10TB",
+    "99999999999999999999GB",
+    "1.00:00:00",
+    "25:00:00",
+    "-1.00:00:00",
+    "99999999",
+    "-5",
+    "2147483648",
+    "4294967296",
+    "1e3",
+    "0x10",
+    "١٢٣",
+    "EhfAC",
+    "&amp;",
+    "&#0;",
+    "&#x1F600;",
+    "&lt;b&gt;",
+    "]]>",
+    "<![CDATA[true]]>",
+    "\u00a0true",
+    "x" * 300,
+    "9" * 5000,
+    "\ufeff",
+    "true\u2028",
+    "null",
 ]
 SNIPPETS = [
-    b"<!DOCTYPE Configuration>", b'<!DOCTYPE x [<!ENTITY a "b">]>', b"&a;", b"&#0;", b"&#x110000;",
-    b"<![CDATA[", b"]]>", b"<?pi x?>", b"<!--", b"-->", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf",
-    b"\r", b"\r\n", b"<a>" * 40, b"</MailboxPlan>", b"<MailboxPlan>", b"<Organization>",
-    b'xmlns="urn:x"', b'xmlns:xi="http://www.w3.org/2001/XInclude"', b"\xc3\x28", b"\xed\xa0\x80",
-    b"<MailboxPlan/>", b' MailboxPlanIndex="1"', b' Name=""', b' ProvisionAsDefault="true"',
+    b"<!DOCTYPE Configuration>",
+    b'<!DOCTYPE x [<!ENTITY a "b">]>',
+    b"&a;",
+    b"&#0;",
+    b"&#x110000;",
+    b"<![CDATA[",
+    b"]]>",
+    b"<?pi x?>",
+    b"<!--",
+    b"-->",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\r",
+    b"\r\n",
+    b"<a>" * 40,
+    b"</MailboxPlan>",
+    b"<MailboxPlan>",
+    b"<Organization>",
+    b'xmlns="urn:x"',
+    b'xmlns:xi="http://www.w3.org/2001/XInclude"',
+    b"\xc3\x28",
+    b"\xed\xa0\x80",
+    b"<MailboxPlan/>",
+    b' MailboxPlanIndex="1"',
+    b' Name=""',
+    b' ProvisionAsDefault="true"',
 ]
 _VALUE = re.compile(rb">([^<>]*)<")
 _TAG = re.compile(rb"<(/?)([A-Za-z_][\w.-]*)")
@@ -204,8 +262,19 @@ def _rename_tag(draw: st.DrawFn, data: bytes) -> bytes:
         return data
     chosen = draw(st.sampled_from(tags))
     old = chosen.group(2)
-    new = draw(st.sampled_from([*FEATURES, "MailboxPlan", "Organization", "Foo", "xi:include",
-                                "Configuration", "MailboxPlans"])).encode()
+    new = draw(
+        st.sampled_from(
+            [
+                *FEATURES,
+                "MailboxPlan",
+                "Organization",
+                "Foo",
+                "xi:include",
+                "Configuration",
+                "MailboxPlans",
+            ]
+        )
+    ).encode()
     if draw(st.booleans()):  # every occurrence: the file stays well-formed
         return re.sub(rb"(</?)" + re.escape(old) + rb"(?=[\s/>])", rb"\g<1>" + new, data)
     start, end = chosen.span(2)
@@ -228,8 +297,11 @@ def _swap_case(draw: st.DrawFn, data: bytes) -> bytes:
 
 @st.composite
 def _reencode(draw: st.DrawFn, data: bytes) -> bytes:
-    how = draw(st.sampled_from(["crlf", "cr", "bom", "utf16", "utf16-bom", "utf16be-bom",
-                                "latin1-declared"]))
+    how = draw(
+        st.sampled_from(
+            ["crlf", "cr", "bom", "utf16", "utf16-bom", "utf16be-bom", "latin1-declared"]
+        )
+    )
     if how == "crlf":
         return data.replace(b"\n", b"\r\n")
     if how == "cr":
@@ -247,8 +319,16 @@ def _reencode(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 MUTATIONS: list[Callable[[bytes], st.SearchStrategy[bytes]]] = [
-    _drop_line, _duplicate_line, _reorder_lines, _retype_value, _retype_attribute, _truncate,
-    _rename_tag, _insert_bytes, _swap_case, _reencode,
+    _drop_line,
+    _duplicate_line,
+    _reorder_lines,
+    _retype_value,
+    _retype_attribute,
+    _truncate,
+    _rename_tag,
+    _insert_bytes,
+    _swap_case,
+    _reencode,
 ]
 
 
@@ -266,17 +346,44 @@ def plan(draw: st.DrawFn) -> tuple[str, bytes]:
     """A bundled sample, mutated; its file name (sometimes another plan's, or odd)."""
     name, data = draw(st.sampled_from(SAMPLES))
     if draw(st.integers(0, 9)) == 0:
-        name = draw(st.sampled_from(["x.servicePlan", "A B.SERVICEPLAN", "-x.serviceplan",
-                                     "Ünï.serviceplan", ".hidden.serviceplan"]))
+        name = draw(
+            st.sampled_from(
+                [
+                    "x.servicePlan",
+                    "A B.SERVICEPLAN",
+                    "-x.serviceplan",
+                    "Ünï.serviceplan",
+                    ".hidden.serviceplan",
+                ]
+            )
+        )
     return name, draw(mutated(data))
 
 
 # --- strategies: the remap -------------------------------------------------------------------
 
 _FIELD = st.one_of(
-    st.sampled_from(["Business", "Hosting", "SmallOrg", "MedOrg", "LargeOrg", "", " ", '"x"',
-                     "ProgramId", "OfferId", "ServicePlanName", "#", "=1+1", "@x", "-1", "+1",
-                     *PLAN_NAMES]),
+    st.sampled_from(
+        [
+            "Business",
+            "Hosting",
+            "SmallOrg",
+            "MedOrg",
+            "LargeOrg",
+            "",
+            " ",
+            '"x"',
+            "ProgramId",
+            "OfferId",
+            "ServicePlanName",
+            "#",
+            "=1+1",
+            "@x",
+            "-1",
+            "+1",
+            *PLAN_NAMES,
+        ]
+    ),
     st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=10),
 )
 
@@ -302,8 +409,9 @@ def remap(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 3)) == 0:
         return draw(mutated(SAMPLE_REMAP))
     lines = draw(st.lists(remap_line(), max_size=12))
-    ends = draw(st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=len(lines),
-                         max_size=len(lines)))
+    ends = draw(
+        st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=len(lines), max_size=len(lines))
+    )
     text = "".join(line + end for line, end in zip(lines, ends, strict=True))
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le"]))
     return text.encode(encoding, errors="surrogatepass")
@@ -329,15 +437,60 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
 
 # --- strategies: tenant inventories ----------------------------------------------------------
 
-_COLUMNS = ["name", "domain", "program_id", "offer_id", "location", "plan", "mailboxes",
-            "mailboxes.Standard", "mailboxes.Premium", "used.MailboxCountQuota",
-            "used.ProhibitSendReceiveMaiboxQuota", "used.Nope", "used.AddressListsEnabled",
-            "Name", "NAME", " name", "mailboxes.", "used.", ""]
+_COLUMNS = [
+    "name",
+    "domain",
+    "program_id",
+    "offer_id",
+    "location",
+    "plan",
+    "mailboxes",
+    "mailboxes.Standard",
+    "mailboxes.Premium",
+    "used.MailboxCountQuota",
+    "used.ProhibitSendReceiveMaiboxQuota",
+    "used.Nope",
+    "used.AddressListsEnabled",
+    "Name",
+    "NAME",
+    " name",
+    "mailboxes.",
+    "used.",
+    "",
+]
 _CELL = st.one_of(
-    st.sampled_from(["Contoso", "contoso", "CONTOSO", "contoso.com", "Business", "SmallOrg",
-                     "", " ", "10", "0", "-1", "1.5", "10GB", "Unlimited", "1e3", "١٢٣", "9" * 30,
-                     "=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "O'Brien", "a\nb", 'q"q',
-                     "Müller", "\u202e", "\x00", "true"]),
+    st.sampled_from(
+        [
+            "Contoso",
+            "contoso",
+            "CONTOSO",
+            "contoso.com",
+            "Business",
+            "SmallOrg",
+            "",
+            " ",
+            "10",
+            "0",
+            "-1",
+            "1.5",
+            "10GB",
+            "Unlimited",
+            "1e3",
+            "١٢٣",
+            "9" * 30,
+            '=HYPERLINK("x")',
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "O'Brien",
+            "a\nb",
+            'q"q',
+            "Müller",
+            "\u202e",
+            "\x00",
+            "true",
+        ]
+    ),
     st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12),
 )
 
@@ -348,8 +501,21 @@ def _csv_cell(value: str, quote: bool) -> str:
     return value
 
 
-_NAMES = st.sampled_from(["Contoso", "contoso", "Fabrikam", "Müller AG", "O'Brien", "=cmd",
-                          "a,b", 'Say "hi"', "Line\nbreak", "\u202eevil", "x" * 200])
+_NAMES = st.sampled_from(
+    [
+        "Contoso",
+        "contoso",
+        "Fabrikam",
+        "Müller AG",
+        "O'Brien",
+        "=cmd",
+        "a,b",
+        'Say "hi"',
+        "Line\nbreak",
+        "\u202eevil",
+        "x" * 200,
+    ]
+)
 
 
 def _plausible(column: str) -> st.SearchStrategy[str]:
@@ -383,13 +549,17 @@ def inventory_csv(draw: st.DrawFn) -> str:
 
 
 _JSON_SCALAR = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False), _CELL,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    _CELL,
 )
 _JSON = st.recursive(
     _JSON_SCALAR,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_COLUMNS),
-                                                               inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_COLUMNS), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -400,12 +570,28 @@ def inventory_jsonl(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.integers(0, 9))
         if kind == 0:
-            lines.append(draw(st.sampled_from(["", "[]", "null", "{", '{"name": NaN}',
-                                               "[" * 3000 + "]" * 3000, "1" * 5000])))
+            lines.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "",
+                            "[]",
+                            "null",
+                            "{",
+                            '{"name": NaN}',
+                            "[" * 3000 + "]" * 3000,
+                            "1" * 5000,
+                        ]
+                    )
+                )
+            )
             continue
-        base = {"name": draw(_NAMES | _CELL), "domain": draw(_plausible("domain")),
-                "program_id": "Business",
-                "offer_id": draw(st.sampled_from(["SmallOrg", "MedOrg", ""]))}
+        base = {
+            "name": draw(_NAMES | _CELL),
+            "domain": draw(_plausible("domain")),
+            "program_id": "Business",
+            "offer_id": draw(st.sampled_from(["SmallOrg", "MedOrg", ""])),
+        }
         extra = draw(st.dictionaries(st.sampled_from(_COLUMNS), _JSON, max_size=3))
         if draw(st.booleans()):
             extra["mailboxes"] = {"Standard": draw(_JSON_SCALAR)}
@@ -421,8 +607,10 @@ def inventory_file(draw: st.DrawFn) -> tuple[str, bytes]:
     if draw(st.booleans()):
         name, text = draw(st.sampled_from(["tenants.csv", "tenants.txt"])), draw(inventory_csv())
     else:
-        name, text = draw(st.sampled_from(["tenants.jsonl", "tenants.json", "tenants"])), draw(
-            inventory_jsonl())
+        name, text = (
+            draw(st.sampled_from(["tenants.jsonl", "tenants.json", "tenants"])),
+            draw(inventory_jsonl()),
+        )
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-16-le"]))
     data = text.encode(encoding, errors="surrogatepass")
     if draw(st.integers(0, 9)) == 0:

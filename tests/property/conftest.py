@@ -18,10 +18,19 @@ from hypothesis import HealthCheck, settings
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
 settings.register_profile(
-    "serviceplan-fast", max_examples=50, deadline=None, derandomize=True, database=None,
-    suppress_health_check=_QUIET, print_blob=True,
+    "serviceplan-fast",
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=_QUIET,
+    print_blob=True,
 )
 settings.register_profile(
-    "serviceplan-long", max_examples=10_000, deadline=None, derandomize=False,
-    suppress_health_check=_QUIET, print_blob=True,
+    "serviceplan-long",
+    max_examples=10_000,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=_QUIET,
+    print_blob=True,
 )

@@ -46,26 +46,44 @@ def inputs(draw: st.DrawFn) -> Inputs:
 
 EXPLAINED = [*FEATURES, "mailtipsenabled", "MailtipsEnabled", "Nope", ""]
 COMPILE_OPTIONS = [
-    [], ["--program", "Business", "--offer", "SmallOrg"], ["--plan", "SmallBusiness"],
-    ["--program", "x"], ["--plan", ""], ["--remap", REMAP_NAME],
+    [],
+    ["--program", "Business", "--offer", "SmallOrg"],
+    ["--plan", "SmallBusiness"],
+    ["--program", "x"],
+    ["--plan", ""],
+    ["--remap", REMAP_NAME],
 ]
 Argv = Callable[[Path, int], list[str]]
 
 # name -> (the argv for a folder of inputs and a choice, whether stdout is JSON)
 COMMANDS: dict[str, tuple[Argv, bool]] = {
     "validate": (lambda f, c: ["validate", str(f), "--format", "json"], True),
-    "validate-strict-text": (lambda f, c: ["validate", str(f), "--strict", "--format", "text"],
-                             False),
-    "compile": (lambda f, c: ["compile", str(f), "--format", "json",
-                              *COMPILE_OPTIONS[c % len(COMPILE_OPTIONS)]], True),
+    "validate-strict-text": (
+        lambda f, c: ["validate", str(f), "--strict", "--format", "text"],
+        False,
+    ),
+    "compile": (
+        lambda f, c: [
+            "compile",
+            str(f),
+            "--format",
+            "json",
+            *COMPILE_OPTIONS[c % len(COMPILE_OPTIONS)],
+        ],
+        True,
+    ),
     "fmt-check": (lambda f, c: ["fmt", "--check", str(f)], False),
     "fmt-diff": (lambda f, c: ["fmt", "--diff", str(f)], False),
     "fmt": (lambda f, c: ["fmt", str(f)], False),
     "digest": (lambda f, c: ["digest", str(f), "--format", "json"], True),
-    "verify-copies": (lambda f, c: ["verify-copies", str(f.parent / "reference"), str(f),
-                                    "--format", "json"], True),
-    "explain": (lambda f, c: ["explain", EXPLAINED[c % len(EXPLAINED)], str(f), "--format",
-                              "json"], True),
+    "verify-copies": (
+        lambda f, c: ["verify-copies", str(f.parent / "reference"), str(f), "--format", "json"],
+        True,
+    ),
+    "explain": (
+        lambda f, c: ["explain", EXPLAINED[c % len(EXPLAINED)], str(f), "--format", "json"],
+        True,
+    ),
 }
 
 SMALL = dict(SAMPLES)["SmallBusiness.serviceplan"]
@@ -92,8 +110,11 @@ def test_command_answers_every_input(command: str, case: Inputs) -> None:
         folder = Path(scratch) / "copy"
         write_folder(folder, case.files)
         write_folder(Path(scratch) / "reference", case.reference)
-        answer = invoke(command.partition("-")[0] if command != "verify-copies" else command,
-                        argv_for(folder, case.choice), cwd=folder)
+        answer = invoke(
+            command.partition("-")[0] if command != "verify-copies" else command,
+            argv_for(folder, case.choice),
+            cwd=folder,
+        )
         document = check_answer(answer, json_out=is_json)
         check_lines(document, case.files)
         if command == "validate" and document is not None:
@@ -110,10 +131,28 @@ def test_features_and_rules_answer_any_options(data: st.DataObject) -> None:
     from serviceplan.catalog import CATEGORIES, SCOPES
 
     command = data.draw(st.sampled_from(["features", "rules"]))
-    options = data.draw(st.lists(st.sampled_from([
-        "--category", "--scope", "--hosting-only", "--format", "-f", *CATEGORIES, *SCOPES,
-        "json", "text", "xml", "", "--nope", "-h",
-    ]), max_size=5))
+    options = data.draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "--category",
+                    "--scope",
+                    "--hosting-only",
+                    "--format",
+                    "-f",
+                    *CATEGORIES,
+                    *SCOPES,
+                    "json",
+                    "text",
+                    "xml",
+                    "",
+                    "--nope",
+                    "-h",
+                ]
+            ),
+            max_size=5,
+        )
+    )
     answer = invoke(command, [command, *options])
     document = check_answer(answer, json_out=answer.out.startswith("["))  # -h prints help
     if command == "features" and isinstance(document, list):

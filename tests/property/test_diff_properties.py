@@ -60,12 +60,15 @@ def edited(draw: st.DrawFn) -> dict[str, bytes]:
         files[name] = data
     if draw(st.integers(0, 3)) == 0:  # a repoint, as the diff-smallorg-repoint case
         files[REMAP_NAME] = files.get(REMAP_NAME, SAMPLE_REMAP).replace(
-            b"Business,SmallOrg,SmallBusiness", b"Business,SmallOrg,MediumBusiness")
+            b"Business,SmallOrg,SmallBusiness", b"Business,SmallOrg,MediumBusiness"
+        )
     return files
 
 
-_CATEGORY = st.sampled_from([*CATEGORIES, "mailboxplanconfiguration", "ORGWIDECONFIGURATION",
-                             " AdminPermissions", ""] * 4 + ["Nope"])  # unknown: 1 in 37
+_CATEGORY = st.sampled_from(
+    [*CATEGORIES, "mailboxplanconfiguration", "ORGWIDECONFIGURATION", " AdminPermissions", ""] * 4
+    + ["Nope"]
+)  # unknown: 1 in 37
 
 
 @st.composite
@@ -98,8 +101,10 @@ class Case:
             shown.update({n: None for n in BUNDLED if n not in files})  # None: dropped
             return shown
 
-        return (f"Case(old={side(self.old)!r}, new={side(self.new)!r}, "
-                f"options={self.options!r}, tenants={self.tenants!r}, output={self.output!r})")
+        return (
+            f"Case(old={side(self.old)!r}, new={side(self.new)!r}, "
+            f"options={self.options!r}, tenants={self.tenants!r}, output={self.output!r})"
+        )
 
 
 @st.composite
@@ -125,16 +130,26 @@ def _check_lines(document: Any, files: dict[Path, bytes]) -> None:
 
 
 REPOINT = dict(BUNDLED)
-REPOINT[REMAP_NAME] = SAMPLE_REMAP.replace(b"Business,SmallOrg,SmallBusiness",
-                                           b"Business,SmallOrg,MediumBusiness")
-TENANTS = ("tenants.csv", b"name,domain,program_id,offer_id,mailboxes\n"
-                          b"Contoso,c.example,Business,SmallOrg,10\n")
+REPOINT[REMAP_NAME] = SAMPLE_REMAP.replace(
+    b"Business,SmallOrg,SmallBusiness", b"Business,SmallOrg,MediumBusiness"
+)
+TENANTS = (
+    "tenants.csv",
+    b"name,domain,program_id,offer_id,mailboxes\nContoso,c.example,Business,SmallOrg,10\n",
+)
 
 
 @PROFILE
 @example(case=Case(BUNDLED, REPOINT, ["--exit-code", "--format", "json"], TENANTS, False))
-@example(case=Case(BUNDLED, REPOINT, ["--fail-on", "MailboxPlanConfiguration", "--format",
-                                      "markdown"], TENANTS, True))
+@example(
+    case=Case(
+        BUNDLED,
+        REPOINT,
+        ["--fail-on", "MailboxPlanConfiguration", "--format", "markdown"],
+        TENANTS,
+        True,
+    )
+)
 @example(case=Case(BUNDLED, {}, ["--format", "json"], None, False))
 @given(case=cases())
 def test_diff_answers_every_input(case: Case) -> None:
@@ -158,8 +173,12 @@ def test_diff_answers_every_input(case: Case) -> None:
         text = output.read_text(encoding="utf-8") if output.exists() else answer.out
         assert not output.exists() or answer.out == "", answer
         assert sorted(p.name for p in root.iterdir()) == sorted(
-            {"old", "new", *(["report.out"] if output.exists() else []),
-             *([case.tenants[0]] if case.tenants else [])}
+            {
+                "old",
+                "new",
+                *(["report.out"] if output.exists() else []),
+                *([case.tenants[0]] if case.tenants else []),
+            }
         ), "diff wrote something else"
         if answer.code == 2:
             return

@@ -19,15 +19,29 @@ def _settings(data: bytes, source: str) -> object:
     resolved = resolve_plan(CATALOG, "P", source, sections)
     return (
         [(s.feature, s.value) for s in resolved.organization],
-        [(m.name, m.index, m.provision_as_default, m.is_pilot,
-          [(s.feature, s.value) for s in m.settings]) for m in resolved.mailbox_plans],
+        [
+            (
+                m.name,
+                m.index,
+                m.provision_as_default,
+                m.is_pilot,
+                [(s.feature, s.value) for s in m.settings],
+            )
+            for m in resolved.mailbox_plans
+        ],
     )
 
 
 @PROFILE
 @example(case=SAMPLES[0])
-@example(case=("P.serviceplan", dict(SAMPLES)["SmallBusiness.serviceplan"].replace(
-    b"<Organization>", b"<Organization><!-- a -- b -->", 1)))
+@example(
+    case=(
+        "P.serviceplan",
+        dict(SAMPLES)["SmallBusiness.serviceplan"].replace(
+            b"<Organization>", b"<Organization><!-- a -- b -->", 1
+        ),
+    )
+)
 @given(case=plan())
 def test_fmt_is_idempotent_and_keeps_clean_plans_clean(case: tuple[str, bytes]) -> None:
     name, data = case

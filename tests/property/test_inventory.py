@@ -16,10 +16,15 @@ from serviceplan.inventory import REQUIRED, read_inventory
 
 @PROFILE
 @example(case=("tenants.csv", b"name,domain,program_id,offer_id,mailboxes\na,b,c,d," + b"1" * 5000))
-@example(case=("tenants.jsonl", b'{"name": "a\xe2\x80\xa8b", "domain": "d", "program_id": "p", '
-                                b'"offer_id": "o"}\n{"name": "c"}\n'))
+@example(
+    case=(
+        "tenants.jsonl",
+        b'{"name": "a\xe2\x80\xa8b", "domain": "d", "program_id": "p", '
+        b'"offer_id": "o"}\n{"name": "c"}\n',
+    )
+)
 @example(case=("tenants.jsonl", b"[" * 100_000 + b"\n"))
-@example(case=("tenants.csv", b"\xff\xfe\"\x00x\x00\r\n\x00"))  # UTF-16: \r\n is one code unit
+@example(case=("tenants.csv", b'\xff\xfe"\x00x\x00\r\n\x00'))  # UTF-16: \r\n is one code unit
 @given(case=inventory_file())
 def test_inventory_reader_answers_every_file(case: tuple[str, bytes]) -> None:
     name, data = case

@@ -17,8 +17,10 @@ def test_a_plan_with_a_bad_mailbox_plan_index(command: str) -> None:
     """compile once resolved a plan with errors, and int(MailboxPlanIndex) raised on "x"."""
     with tempfile.TemporaryDirectory() as scratch:
         (Path(scratch) / "SmallBusiness.serviceplan").write_bytes(BAD_INDEX)
-        argv = {"compile": ["compile", scratch],
-                "explain": ["explain", "MailboxCountQuota", scratch]}[command]
+        argv = {
+            "compile": ["compile", scratch],
+            "explain": ["explain", "MailboxCountQuota", scratch],
+        }[command]
         answer = invoke(command, argv)
     check_answer(answer)
     assert answer.code == 1, answer

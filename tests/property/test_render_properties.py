@@ -32,16 +32,51 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 BUILTINS = ["new-organization.ps1", "update-serviceplan.ps1", "tenant.json"]
-PAIRS = [("Business", "SmallOrg"), ("Business", "MedOrg"), ("business", "LARGEORG"),
-         ("Hosting", "AllFeatures"), ("Hosting", "Nope")]
-PLANS = ["SmallBusiness", "MediumBusiness", "LargeBusiness", "HostingAllFeatures", "Gone",
-         "x'; rm -rf /; '"]
+PAIRS = [
+    ("Business", "SmallOrg"),
+    ("Business", "MedOrg"),
+    ("business", "LARGEORG"),
+    ("Hosting", "AllFeatures"),
+    ("Hosting", "Nope"),
+]
+PLANS = [
+    "SmallBusiness",
+    "MediumBusiness",
+    "LargeBusiness",
+    "HostingAllFeatures",
+    "Gone",
+    "x'; rm -rf /; '",
+]
 NAMES = [
-    "Contoso", "contoso", "O'Brien", "Müller \u2018quoted\u2019", "../../etc/x", "..", ".hidden",
-    "CON", "nul.txt", "index", "index.json", "index.1-of-2.json", "-WhatIf", "@{a=1}",
+    "Contoso",
+    "contoso",
+    "O'Brien",
+    "Müller \u2018quoted\u2019",
+    "../../etc/x",
+    "..",
+    ".hidden",
+    "CON",
+    "nul.txt",
+    "index",
+    "index.json",
+    "index.1-of-2.json",
+    "-WhatIf",
+    "@{a=1}",
     "a$(rm -rf /)",
-    "back`tick", "=cmd|' /C calc'!A0", "+1", "@SUM(1+1)", "new\nline", "tab\tx", "\u202eevil",
-    "x" * 150, "東京", "a/b", "a\\b", " ", "Say \"hi\", Bob", "CONTOSO ",
+    "back`tick",
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "@SUM(1+1)",
+    "new\nline",
+    "tab\tx",
+    "\u202eevil",
+    "x" * 150,
+    "東京",
+    "a/b",
+    "a\\b",
+    " ",
+    'Say "hi", Bob',
+    "CONTOSO ",
 ]
 INDEX = re.compile(r"index(?:\.[0-9]+-of-[0-9]+)?\.json")
 
@@ -67,18 +102,46 @@ def mapped_inventory(draw: st.DrawFn) -> tuple[str, bytes]:
 
 
 FRAGMENTS = [
-    "{{ tenant.name }}", "{{ tenant.name | ps_quote }}", "{{ tenant.name | tojson }}",
-    "{{ tenant.domain | ps_quote }}", "{{ tenant.location }}", "{{ tenant.regoin }}",
-    "{{ tenant.fields | tojson }}", "{{ tenant.mailboxes }}", "{{ plan.name }}",
+    "{{ tenant.name }}",
+    "{{ tenant.name | ps_quote }}",
+    "{{ tenant.name | tojson }}",
+    "{{ tenant.domain | ps_quote }}",
+    "{{ tenant.location }}",
+    "{{ tenant.regoin }}",
+    "{{ tenant.fields | tojson }}",
+    "{{ tenant.mailboxes }}",
+    "{{ plan.name }}",
     "{{ plan.organization.MailboxCountQuota.value }}",
     "{{ plan.mailbox_plans[0].settings.ProhibitSendReceiveMaiboxQuota.value | size }}",
-    "{{ plan.nope.deeper }}", "{{ remap.location }}", "{{ update }}", "{{ output.file }}",
-    "{{ tool.version }}", "{{ skip('no reason') }}", "{% if tenant.mailboxes %}x{% endif %}",
-    "{% for p in plan.mailbox_plans %}{{ p.name | ps_quote }}{% endfor %}", "{% for %}",
-    "{{", "}}", "{% endif %}", "{# c #}", "{{ 1 / 0 }}", "{{ tenant.name | size }}",
-    "{% include '../secret.txt' %}", "{% include 'part.j2' %}", "{% extends 'nope.j2' %}",
-    "{{ tenant.name ~ '\n' }}", "{{ '\u202e' }}", "{{ [1, 2] }}", "{{ plan }}", "'", "$x", "`n",
-    "\n", "plain text ", "{% raw %}{{{% endraw %}", "{{ tenant.plan_changed }}",
+    "{{ plan.nope.deeper }}",
+    "{{ remap.location }}",
+    "{{ update }}",
+    "{{ output.file }}",
+    "{{ tool.version }}",
+    "{{ skip('no reason') }}",
+    "{% if tenant.mailboxes %}x{% endif %}",
+    "{% for p in plan.mailbox_plans %}{{ p.name | ps_quote }}{% endfor %}",
+    "{% for %}",
+    "{{",
+    "}}",
+    "{% endif %}",
+    "{# c #}",
+    "{{ 1 / 0 }}",
+    "{{ tenant.name | size }}",
+    "{% include '../secret.txt' %}",
+    "{% include 'part.j2' %}",
+    "{% extends 'nope.j2' %}",
+    "{{ tenant.name ~ '\n' }}",
+    "{{ '\u202e' }}",
+    "{{ [1, 2] }}",
+    "{{ plan }}",
+    "'",
+    "$x",
+    "`n",
+    "\n",
+    "plain text ",
+    "{% raw %}{{{% endraw %}",
+    "{{ tenant.plan_changed }}",
 ]
 SUFFIXES = [".ps1", ".ps1.j2", ".json.j2", ".txt.j2", ".yaml.jinja", ".j2", "", ".psm1"]
 
@@ -156,9 +219,17 @@ SMALL = ("tenants.csv", b"name,domain,program_id,offer_id\nContoso,c.example,Bus
 @example(case=Case(SMALL, ("mine.ps1", "{{ tenant.name }}\n"), ["--format", "json"]))
 @example(case=Case(SMALL, ("mine.txt.j2", "{% for %}"), ["--format", "json"]))
 @example(case=Case(SMALL, ("mine.j2", "{% include '../secret.txt' %}"), ["--keep-going"]))
-@example(case=Case(("tenants.csv", b"name,domain,program_id,offer_id\n..,a,Business,SmallOrg\n"
-                    b"index.json,b,Business,MedOrg\n"), ("new-organization.ps1", None),
-                   ["--format", "json", "--shard", "2/2"]))
+@example(
+    case=Case(
+        (
+            "tenants.csv",
+            b"name,domain,program_id,offer_id\n..,a,Business,SmallOrg\n"
+            b"index.json,b,Business,MedOrg\n",
+        ),
+        ("new-organization.ps1", None),
+        ["--format", "json", "--shard", "2/2"],
+    )
+)
 @given(case=cases())
 def test_render_answers_every_input(case: Case) -> None:
     with tempfile.TemporaryDirectory() as scratch:
@@ -176,8 +247,16 @@ def test_render_answers_every_input(case: Case) -> None:
         before = _tree(root)
 
         def argv(out: Path) -> list[str]:
-            return ["render", "--tenants", str(inputs / name), "--template", given_template,
-                    "--out", str(out), *case.options]
+            return [
+                "render",
+                "--tenants",
+                str(inputs / name),
+                "--template",
+                given_template,
+                "--out",
+                str(out),
+                *case.options,
+            ]
 
         answer = invoke("render", argv(root / "out"), cwd=inputs)
         report = check_answer(answer, json_out="json" in case.options)
@@ -204,8 +283,11 @@ def test_render_answers_every_input(case: Case) -> None:
             assert not applied, answer
             return
         _check_index(out, index or names[0], report)
-        event("render: manifests written" if len(names) < sum(1 for _ in out.iterdir())
-              else "render: an index alone")
+        event(
+            "render: manifests written"
+            if len(names) < sum(1 for _ in out.iterdir())
+            else "render: an index alone"
+        )
         # the same run into a fresh folder: the same bytes; over the first: nothing changes
         again = invoke("render", argv(root / "again"), cwd=inputs)
         assert again.code == answer.code, (answer, again)

@@ -34,8 +34,9 @@ def check() -> PlanCheck:
         document = build_document(root, "t.serviceplan", "t")
         findings = check_plan(document, load_catalog())
         got = sorted((finding.rule, finding.location.line) for finding in findings)
-        assert got == sorted(expected), [f"{f.rule} {f.location.line} {f.message}"
-                                         for f in findings]
+        assert got == sorted(expected), [
+            f"{f.rule} {f.location.line} {f.message}" for f in findings
+        ]
         return findings
 
     return run

@@ -267,9 +267,7 @@ def test_parse_catalog_minimal() -> None:
 
 def test_parse_catalog_reads_derived_values() -> None:
     derived = "name,expression,description\nBothOrNone,Alpha | !Beta,test\n"
-    catalog = parse_catalog(
-        "mini", HEADER + GOOD_ROWS + row(requires="BothOrNone"), derived
-    )
+    catalog = parse_catalog("mini", HEADER + GOOD_ROWS + row(requires="BothOrNone"), derived)
     assert catalog.derived["BothOrNone"].terms == (Target("Alpha"), Target("Beta", negate=True))
 
 

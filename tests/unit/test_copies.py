@@ -87,9 +87,9 @@ def test_digest_changes_when_one_byte_changes(reference: Path) -> None:
     assert changed == [SMALL]
 
 
-def test_digest_paths_are_relative_to_the_folder_with_posix_separators(tmp_path: Path,
-                                                                         small_business: str
-                                                                         ) -> None:
+def test_digest_paths_are_relative_to_the_folder_with_posix_separators(
+    tmp_path: Path, small_business: str
+) -> None:
     (tmp_path / "b" / "sub").mkdir(parents=True)
     (tmp_path / "b" / "sub" / SMALL).write_text(small_business, encoding="utf-8")
     (tmp_path / "b" / "a.serviceplan").write_text(small_business, encoding="utf-8")
@@ -98,8 +98,9 @@ def test_digest_paths_are_relative_to_the_folder_with_posix_separators(tmp_path:
     assert [f.path for f in digests.files] == ["a.serviceplan", f"sub/{SMALL}"]
 
 
-def test_digest_refuses_two_different_files_with_one_relative_path(reference: Path,
-                                                                   copy: Path) -> None:
+def test_digest_refuses_two_different_files_with_one_relative_path(
+    reference: Path, copy: Path
+) -> None:
     with pytest.raises(UsageError, match=re.escape(f"two files are both {ALL}")):
         digest_set([str(reference), str(copy)])
     assert digest_set([str(reference), str(reference)]) == digest_set([str(reference)])
@@ -132,8 +133,9 @@ def test_one_setting_changed_lists_both_values(reference: Path, copy: Path) -> N
     assert str(difference.settings[0]) == "Organization MailboxCountQuota: 250 → 300"
 
 
-def test_mailbox_plan_setting_back_to_default_is_named_with_its_plan(reference: Path,
-                                                                     copy: Path) -> None:
+def test_mailbox_plan_setting_back_to_default_is_named_with_its_plan(
+    reference: Path, copy: Path
+) -> None:
     _edit(copy / SMALL, "      <PopEnabled>true</PopEnabled>\n", "")
     difference = _only(copy, reference)
     assert [str(c) for c in difference.settings] == [
@@ -182,8 +184,9 @@ def test_byte_order_mark_only_is_textual(reference: Path, copy: Path) -> None:
     assert _only(copy, reference).textual is Textual.BYTE_ORDER_MARK
 
 
-def test_reordered_reindented_same_settings_is_textual_formatting(reference: Path,
-                                                                 copy: Path) -> None:
+def test_reordered_reindented_same_settings_is_textual_formatting(
+    reference: Path, copy: Path
+) -> None:
     text = (copy / LARGE).read_text(encoding="utf-8")
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # comments gone
     text = re.sub(r"(?m)^[ \t]+", "\t\t", text)  # reindented
@@ -229,15 +232,17 @@ def test_remap_with_a_removed_row(reference: Path, copy: Path) -> None:
 def test_remap_reordered_with_comments_changed_is_textual(reference: Path, copy: Path) -> None:
     text = (copy / REMAP).read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line and not line.startswith("#")]
-    (copy / REMAP).write_text("# rewritten\n" + "\n".join(f" {r} " for r in reversed(rows)),
-                              encoding="utf-8")
+    (copy / REMAP).write_text(
+        "# rewritten\n" + "\n".join(f" {r} " for r in reversed(rows)), encoding="utf-8"
+    )
     difference = _only(copy, reference)
     assert difference.textual is Textual.FORMATTING
     assert difference.rows == ()
 
 
-def test_several_copies_each_reported_in_the_order_given(reference: Path, copy: Path,
-                                                         tmp_path: Path) -> None:
+def test_several_copies_each_reported_in_the_order_given(
+    reference: Path, copy: Path, tmp_path: Path
+) -> None:
     server1 = tmp_path / "server1"
     shutil.copytree(reference, server1)
     (copy / SMALL).unlink()

@@ -127,16 +127,21 @@ def test_plan_added_and_removed() -> None:
 
 def test_plans_are_matched_ignoring_case() -> None:
     medium = PLANS["MediumBusiness"]
-    result = diff_revisions([medium], [replace(medium, name="mediumbusiness")], REMAP, REMAP,
-                            CATALOG)
+    result = diff_revisions(
+        [medium], [replace(medium, name="mediumbusiness")], REMAP, REMAP, CATALOG
+    )
     assert result.plans == ()
 
 
 def test_remap_rows_added_removed_repointed() -> None:
-    old = remap("Business,SmallOrg,SmallBusiness\nBusiness,MedOrg,MediumBusiness\n"
-                "Business,LargeOrg,LargeBusiness\n")
-    new = remap("business,smallorg,MediumBusiness\nBusiness,MedOrg,mediumbusiness\n"
-                "Hosting,AllFeatures,HostingAllFeatures\n")
+    old = remap(
+        "Business,SmallOrg,SmallBusiness\nBusiness,MedOrg,MediumBusiness\n"
+        "Business,LargeOrg,LargeBusiness\n"
+    )
+    new = remap(
+        "business,smallorg,MediumBusiness\nBusiness,MedOrg,mediumbusiness\n"
+        "Hosting,AllFeatures,HostingAllFeatures\n"
+    )
     changes = diff_remaps(old, new)
     assert [(c.kind, c.program_id, c.offer_id, c.old_plan, c.new_plan) for c in changes] == [
         (ROW_REMOVED, "Business", "LargeOrg", "LargeBusiness", None),
@@ -149,10 +154,14 @@ def test_remap_rows_added_removed_repointed() -> None:
 
 
 def test_a_repoint_gives_one_transition_per_plan_pair() -> None:
-    old = remap("Business,SmallOrg,SmallBusiness\nBusiness,TinyOrg,SmallBusiness\n"
-                "Business,MedOrg,MediumBusiness\n")
-    new = remap("Business,SmallOrg,MediumBusiness\nBusiness,TinyOrg,MediumBusiness\n"
-                "Business,MedOrg,MediumBusiness\n")
+    old = remap(
+        "Business,SmallOrg,SmallBusiness\nBusiness,TinyOrg,SmallBusiness\n"
+        "Business,MedOrg,MediumBusiness\n"
+    )
+    new = remap(
+        "Business,SmallOrg,MediumBusiness\nBusiness,TinyOrg,MediumBusiness\n"
+        "Business,MedOrg,MediumBusiness\n"
+    )
     plans = [PLANS["SmallBusiness"], PLANS["MediumBusiness"]]
     result = diff_revisions(plans, plans, old, new, CATALOG)
     assert result.plans == ()
@@ -182,7 +191,10 @@ def test_mailbox_plan_added() -> None:
     plan_diff = diff_plans(large, new, CATALOG)
     (change,) = plan_diff.changes
     assert (change.kind, change.scope, change.category) == (
-        MAILBOX_PLAN_ADDED, "Extra", "MailboxPlanSatellite")
+        MAILBOX_PLAN_ADDED,
+        "Extra",
+        "MailboxPlanSatellite",
+    )
     assert rules(plan_diff) == ["SP605"]  # edited in place; nothing blocks the update
 
 
@@ -201,8 +213,10 @@ def test_mailbox_plan_renamed_blocks_the_update() -> None:
     new = edit(new, "Light", "ProhibitSendReceiveMaiboxQuota", 3 << 30, "3GB")
     plan_diff = diff_plans(large, new, CATALOG)
     kinds = [(c.kind, c.scope, c.feature) for c in plan_diff.changes]
-    assert kinds == [(MAILBOX_PLAN_RENAMED, "Light", ""),
-                     (MODIFIED, "Light", "ProhibitSendReceiveMaiboxQuota")]
+    assert kinds == [
+        (MAILBOX_PLAN_RENAMED, "Light", ""),
+        (MODIFIED, "Light", "ProhibitSendReceiveMaiboxQuota"),
+    ]
     renamed = plan_diff.changes[0]
     assert (renamed.old, renamed.new) == ("Basic", "Light")
     assert rules(plan_diff) == ["SP601", "SP605"]
@@ -213,7 +227,11 @@ def test_mailbox_plan_reindexed_blocks_the_update() -> None:
     plan_diff = diff_plans(large, edit_mailbox_plan(large, "Basic", index=5), CATALOG)
     (change,) = plan_diff.changes
     assert (change.kind, change.scope, change.old, change.new) == (
-        MAILBOX_PLAN_REINDEXED, "Basic", 2, 5)
+        MAILBOX_PLAN_REINDEXED,
+        "Basic",
+        2,
+        5,
+    )
     assert rules(plan_diff) == ["SP602"]
 
 
@@ -225,12 +243,19 @@ def test_mailbox_plans_are_matched_by_name_not_position() -> None:
 
 def test_default_mailbox_plan_moved() -> None:
     large = PLANS["LargeBusiness"]
-    new = edit_mailbox_plan(edit_mailbox_plan(large, "Premium", provision_as_default=False),
-                            "Standard", provision_as_default=True)
+    new = edit_mailbox_plan(
+        edit_mailbox_plan(large, "Premium", provision_as_default=False),
+        "Standard",
+        provision_as_default=True,
+    )
     plan_diff = diff_plans(large, new, CATALOG)
     (change,) = plan_diff.changes
     assert (change.kind, change.old, change.new, change.category) == (
-        DEFAULT_MOVED, "Premium", "Standard", "OrgWideConfiguration")
+        DEFAULT_MOVED,
+        "Premium",
+        "Standard",
+        "OrgWideConfiguration",
+    )
     assert rules(plan_diff) == ["SP605"]
 
 
@@ -267,8 +292,9 @@ def test_each_update_category(category: str, scope: str, feature: str) -> None:
     assert change.cost == ("per-mailbox" if per_mailbox else "constant")
     assert plan_diff.category == result.category == category
     assert result.categories() == {category: 1}
-    assert plan_diff.per_mailbox_scopes() == (frozenset({"premium"}) if per_mailbox
-                                              else frozenset())
+    assert plan_diff.per_mailbox_scopes() == (
+        frozenset({"premium"}) if per_mailbox else frozenset()
+    )
 
 
 def test_most_impactful_follows_the_cost_order() -> None:
@@ -281,11 +307,18 @@ def test_most_impactful_follows_the_cost_order() -> None:
 def test_a_feature_with_several_categories_counts_under_its_costliest() -> None:
     catalogued = CATALOG.get(ORGANIZATION, "MessageTrackingPermissions")
     assert catalogued is not None
-    assert set(catalogued.categories) == {"OrgWideConfiguration", "AdminPermissions",
-                                          "RoleGroupRoleAssignment"}
+    assert set(catalogued.categories) == {
+        "OrgWideConfiguration",
+        "AdminPermissions",
+        "RoleGroupRoleAssignment",
+    }
     medium = PLANS["MediumBusiness"]
-    new = edit(medium, ORGANIZATION, "MessageTrackingPermissions",
-               not value_of(medium, ORGANIZATION, "MessageTrackingPermissions"))
+    new = edit(
+        medium,
+        ORGANIZATION,
+        "MessageTrackingPermissions",
+        not value_of(medium, ORGANIZATION, "MessageTrackingPermissions"),
+    )
     result = diff_revisions([medium], [new], REMAP, REMAP, CATALOG)
     (change,) = result.plans[0].changes
     assert change.categories == catalogued.categories
@@ -297,15 +330,22 @@ def test_the_costliest_change_wins_per_plan_and_overall() -> None:
     large, medium = PLANS["LargeBusiness"], PLANS["MediumBusiness"]
     new_large = edit(large, ORGANIZATION, "AddressBookPolicyPermissions", False)
     new_large = edit(new_large, "Basic", "EwsEnabled", True)
-    new_medium = edit(medium, ORGANIZATION, "AutoForwardEnabled",
-                      not value_of(medium, ORGANIZATION, "AutoForwardEnabled"))
+    new_medium = edit(
+        medium,
+        ORGANIZATION,
+        "AutoForwardEnabled",
+        not value_of(medium, ORGANIZATION, "AutoForwardEnabled"),
+    )
     result = diff_revisions([large, medium], [new_large, new_medium], REMAP, REMAP, CATALOG)
     by_name = {d.name: d for d in result.plans}
     assert by_name["LargeBusiness"].category == "MailboxPlanConfiguration"
     assert by_name["MediumBusiness"].category == "OrgWideConfiguration"
     assert result.category == "MailboxPlanConfiguration"
-    assert result.categories() == {"AdminPermissions": 1, "MailboxPlanConfiguration": 1,
-                                   "OrgWideConfiguration": 1}
+    assert result.categories() == {
+        "AdminPermissions": 1,
+        "MailboxPlanConfiguration": 1,
+        "OrgWideConfiguration": 1,
+    }
 
 
 # --------------------------------------------------------------------------- SP604, SP605
@@ -329,8 +369,9 @@ def test_any_change_of_per_mailbox_plan_owa_policy_is_refused(old_value: bool) -
 
 def test_role_assignment_policy_off_to_on_is_refused() -> None:
     old = _single()
-    (message,) = _forbidden(old, edit(old, ORGANIZATION, "PerMBXPlanRoleAssignmentPolicyEnabled",
-                                      True))
+    (message,) = _forbidden(
+        old, edit(old, ORGANIZATION, "PerMBXPlanRoleAssignmentPolicyEnabled", True)
+    )
     assert "cannot be turned on" in message
 
 
@@ -350,13 +391,19 @@ def test_retention_policy_change_is_refused_when_the_new_plan_has_several_mailbo
     assert len(_forbidden(large, on)) == 1
     assert len(_forbidden(on, large)) == 1
     small = _single()
-    assert _forbidden(small, edit(small, ORGANIZATION, "PerMBXPlanRetentionPolicyEnabled",
-                                  True)) == []
+    assert (
+        _forbidden(small, edit(small, ORGANIZATION, "PerMBXPlanRetentionPolicyEnabled", True)) == []
+    )
 
 
-@pytest.mark.parametrize("feature", ["ShareableConfigurationEnabled",
-                                     "CommonHydrateableObjectsSharedEnabled",
-                                     "AdvancedHydrateableObjectsSharedEnabled"])
+@pytest.mark.parametrize(
+    "feature",
+    [
+        "ShareableConfigurationEnabled",
+        "CommonHydrateableObjectsSharedEnabled",
+        "AdvancedHydrateableObjectsSharedEnabled",
+    ],
+)
 def test_shared_configuration_flags_cannot_be_turned_on(feature: str) -> None:
     small = _single()
     on = edit(small, ORGANIZATION, feature, True)
@@ -413,8 +460,11 @@ def test_formatting_comments_and_defaults_are_not_changes(sides: tuple[Path, Pat
     _rewrite(small, "<MailTipsEnabled>true<", "<MailTipsEnabled> 1 <")
     _rewrite(small, ">2GB<", ">2048MB<")
     _rewrite(small, "<!-- Quota elements -->", "<!-- quotas, reviewed -->")
-    _rewrite(small, "    <AddressListsEnabled>",
-             "    <AcceptedDomains>false</AcceptedDomains>\n    <AddressListsEnabled>")
+    _rewrite(
+        small,
+        "    <AddressListsEnabled>",
+        "    <AcceptedDomains>false</AcceptedDomains>\n    <AddressListsEnabled>",
+    )
     outcome = diff_paths(DiffOptions(str(old), str(new)))
     assert outcome.report.findings == ()
     assert outcome.diff is not None and not outcome.diff.changed
@@ -422,8 +472,10 @@ def test_formatting_comments_and_defaults_are_not_changes(sides: tuple[Path, Pat
     assert textual is not None
     (plan_diff,) = textual.plans
     assert sorted((c.feature, c.kind) for c in plan_diff.changes) == [
-        ("AcceptedDomains", TEXTUAL), ("MailTipsEnabled", TEXTUAL),
-        ("ProhibitSendReceiveMaiboxQuota", TEXTUAL)]
+        ("AcceptedDomains", TEXTUAL),
+        ("MailTipsEnabled", TEXTUAL),
+        ("ProhibitSendReceiveMaiboxQuota", TEXTUAL),
+    ]
     assert plan_diff.category is None and textual.categories() == {}
     assert plan_diff.findings == ()  # no SP605 for a change that changes nothing
 
@@ -434,9 +486,14 @@ def test_mailbox_plan_reordering_is_not_a_change(sides: tuple[Path, Path]) -> No
     text = large.read_text(encoding="utf-8")
     head, _, rest = text.partition("    <!-- Same Name")
     standard, _, rest = rest.partition("    </MailboxPlan>\n")
-    large.write_text(head + rest.replace("  </MailboxPlans>", "    <!-- Same Name" + standard
-                                         + "    </MailboxPlan>\n  </MailboxPlans>"),
-                     encoding="utf-8")
+    large.write_text(
+        head
+        + rest.replace(
+            "  </MailboxPlans>",
+            "    <!-- Same Name" + standard + "    </MailboxPlan>\n  </MailboxPlans>",
+        ),
+        encoding="utf-8",
+    )
     outcome = diff_paths(DiffOptions(str(old), str(new)))
     assert outcome.report.findings == ()
     assert outcome.diff is not None and not outcome.diff.changed
@@ -462,13 +519,18 @@ def test_a_compile_error_on_one_side_gives_no_diff(sides: tuple[Path, Path]) -> 
 def test_two_plan_files_are_compared_whatever_their_names(tmp_path: Path) -> None:
     small = Path(bundled_plans()) / "SmallBusiness.serviceplan"
     other = tmp_path / "SmallBusiness2.serviceplan"
-    other.write_text(small.read_text(encoding="utf-8").replace(
-        "<MailboxCountQuota>250<", "<MailboxCountQuota>300<"), encoding="utf-8")
+    other.write_text(
+        small.read_text(encoding="utf-8").replace(
+            "<MailboxCountQuota>250<", "<MailboxCountQuota>300<"
+        ),
+        encoding="utf-8",
+    )
     diff = diff_paths(DiffOptions(str(small), str(other))).diff
     assert diff is not None
     (plan_diff,) = diff.plans
     assert [(c.feature, c.old, c.new) for c in plan_diff.changes] == [
-        ("MailboxCountQuota", 250, 300)]
+        ("MailboxCountQuota", 250, 300)
+    ]
 
 
 def test_per_mailbox_scopes_of_an_organization_feature_is_every_mailbox_plan() -> None:

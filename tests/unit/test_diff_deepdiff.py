@@ -58,9 +58,13 @@ def _set(plan: ResolvedPlan, scope: str, feature: str, value: Value | None) -> R
 
     if scope == ORGANIZATION:
         return replace(plan, organization=put(plan.organization))
-    return replace(plan, mailbox_plans=tuple(
-        replace(m, settings=put(m.settings)) if m.name == scope else m
-        for m in plan.mailbox_plans))
+    return replace(
+        plan,
+        mailbox_plans=tuple(
+            replace(m, settings=put(m.settings)) if m.name == scope else m
+            for m in plan.mailbox_plans
+        ),
+    )
 
 
 def as_dict(plan: ResolvedPlan) -> dict[str, dict[str, Value | None]]:
@@ -81,8 +85,13 @@ def oracle(old: ResolvedPlan, new: ResolvedPlan) -> set[tuple[str, str]]:
     return paths
 
 
-@settings(max_examples=60, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(edits())
 def test_our_diff_finds_what_deepdiff_finds(pair: tuple[ResolvedPlan, ResolvedPlan]) -> None:
     old, new = pair

@@ -116,14 +116,16 @@ def test_reverse_dependencies_respect_the_scope() -> None:
     assert org is not None
     assert mailbox is not None
     assert {d.feature.qualified_name for d in dependents(catalog, mailbox)} == {
-        "MailboxPlan/UMCloudServicePermissions", "MailboxPlan/UMSMSMsgWaitingPermissions"
+        "MailboxPlan/UMCloudServicePermissions",
+        "MailboxPlan/UMSMSMsgWaitingPermissions",
     }
     assert {d.feature.scope for d in dependents(catalog, org)} == {ORGANIZATION}
     assert len(dependents(catalog, org)) == 7
     outlook = catalog.get(MAILBOX_PLAN, "OutlookAnywhereEnabled")
     assert outlook is not None
     assert {d.feature.qualified_name for d in dependents(catalog, outlook)} == {
-        "Organization/OfflineAddressBookEnabled", "Organization/OutlookAnywherePermissions"
+        "Organization/OfflineAddressBookEnabled",
+        "Organization/OutlookAnywherePermissions",
     }
 
 
@@ -188,11 +190,20 @@ def test_feature_row_keys_and_values() -> None:
     assert feature is not None
     row = feature_row(feature)
     assert list(row) == [
-        "scope", "group", "name", "type", "default", "categories", "hosting", "required",
+        "scope",
+        "group",
+        "name",
+        "type",
+        "default",
+        "categories",
+        "hosting",
+        "required",
         "requires",
     ]
-    assert row["requires"] == ["value!=0: TeamMailboxPermissions",
-                               "value>=1001: !FastRecipientCountingDisabled"]
+    assert row["requires"] == [
+        "value!=0: TeamMailboxPermissions",
+        "value>=1001: !FastRecipientCountingDisabled",
+    ]
     assert row["default"] == "0"
 
 
@@ -209,8 +220,10 @@ def test_features_renderers() -> None:
 
 
 def test_update_cost_notes() -> None:
-    assert cost("MailboxPlanConfiguration") == PER_MAILBOX_COST == (
-        "touches every mailbox on the plan"
+    assert (
+        cost("MailboxPlanConfiguration")
+        == PER_MAILBOX_COST
+        == ("touches every mailbox on the plan")
     )
     assert {cost(c) for c in CATEGORIES[:-1]} == {PER_TENANT_COST}
 
@@ -271,8 +284,11 @@ def test_explain_of_a_both_scope_name_renders_both() -> None:
 
 
 def test_explain_json_marks_explicit_and_default(small_business: str) -> None:
-    line = next(number for number, text in enumerate(small_business.splitlines(), start=1)
-                if "<OutlookAnywhereEnabled>" in text)
+    line = next(
+        number
+        for number, text in enumerate(small_business.splitlines(), start=1)
+        if "<OutlookAnywhereEnabled>" in text
+    )
     document = json.loads(render_explain_json(explain("OutlookAnywhereEnabled")))
     rows = {(r["plan"], r["section"]): r for r in document["features"][0]["set_in"]}
     assert rows["SmallBusiness", "Standard"]["source"] == "explicit"

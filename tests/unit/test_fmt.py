@@ -75,8 +75,12 @@ def messy(data: bytes, rng: random.Random) -> bytes:
     for container in _containers(root):
         _reverse_attributes(container)
         for child in container:
-            if container.tag in (ORGANIZATION, MAILBOX_PLAN) and isinstance(child.tag, str) and (
-                child.tag not in STRING_FEATURES  # their spaces are part of the value
+            if (
+                container.tag in (ORGANIZATION, MAILBOX_PLAN)
+                and isinstance(child.tag, str)
+                and (
+                    child.tag not in STRING_FEATURES  # their spaces are part of the value
+                )
             ):
                 child.text = f"{rng.choice(['', ' ', chr(10)])}{child.text}  "
     return _serialise(root, rng)
@@ -125,8 +129,10 @@ def attachments(data: bytes) -> Counter[tuple[str, str, str]]:
         parent = comment.getparent()
         following = next((s for s in comment.itersiblings() if isinstance(s.tag, str)), None)
         grandparent = None if parent is None else parent.getparent()
-        if parent is not None and grandparent is not None and grandparent.tag in (
-            ORGANIZATION, MAILBOX_PLAN
+        if (
+            parent is not None
+            and grandparent is not None
+            and grandparent.tag in (ORGANIZATION, MAILBOX_PLAN)
         ):  # inside a feature's value: it belongs to that feature
             parent, following = grandparent, parent
         if parent is None:
@@ -156,8 +162,13 @@ def settings(plans: tuple[ResolvedPlan, ...]) -> list[Any]:
             plan.name,
             [_setting(s) for s in plan.organization],
             [
-                (m.name, m.index, m.provision_as_default, m.is_pilot,
-                 [_setting(s) for s in m.settings])
+                (
+                    m.name,
+                    m.index,
+                    m.provision_as_default,
+                    m.is_pilot,
+                    [_setting(s) for s in m.settings],
+                )
                 for m in plan.mailbox_plans
             ],
         )
@@ -246,8 +257,9 @@ def test_unknown_and_namespaced_attributes_are_kept() -> None:
         </Configuration>
         """)
     out = fmt(source).decode("utf-8")
-    assert '<Configuration xmlns:x="urn:x" Name="N" x:note="a&quot;b&#10;c" Extra="&lt;e&gt;">' \
-        in out
+    assert (
+        '<Configuration xmlns:x="urn:x" Name="N" x:note="a&quot;b&#10;c" Extra="&lt;e&gt;">' in out
+    )
     assert '<Organization Scope="all">' in out
     assert '<AcceptedDomains xml:lang="en" Why="because">true</AcceptedDomains>' in out
     assert fmt(out) == out.encode("utf-8")
@@ -351,8 +363,7 @@ ENCODINGS: dict[str, Callable[[str], bytes]] = {
     "utf8-bom": lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
     "utf8-bom-crlf": lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"),
     "utf16le-bom": lambda text: b"\xff\xfe" + _utf16(text, "utf-16-le"),
-    "utf16be-bom-crlf": lambda text: b"\xfe\xff" + _utf16(text.replace("\n", "\r\n"),
-                                                           "utf-16-be"),
+    "utf16be-bom-crlf": lambda text: b"\xfe\xff" + _utf16(text.replace("\n", "\r\n"), "utf-16-be"),
 }
 
 
@@ -439,35 +450,62 @@ def _wrap(organization: str, mailbox_plans: str = "<MailboxPlans/>") -> str:
 REFUSED = {
     "not well-formed": (_wrap("<AcceptedDomains>true</AcceptedDomain>"), 4, "mismatch"),
     "truncated": ('<?xml version="1.0"?>\n<Configuration>\n<Organization>', 3, "Premature end"),
-    "doctype": ('<?xml version="1.0"?>\n<!DOCTYPE Configuration>\n<Configuration/>', 2,
-                "DOCTYPE"),
-    "declared latin-1": ('<?xml version="1.0" encoding="iso-8859-1"?>\n<Configuration/>', 1,
-                         "encoding"),
+    "doctype": ('<?xml version="1.0"?>\n<!DOCTYPE Configuration>\n<Configuration/>', 2, "DOCTYPE"),
+    "declared latin-1": (
+        '<?xml version="1.0" encoding="iso-8859-1"?>\n<Configuration/>',
+        1,
+        "encoding",
+    ),
     "wrong root": ('<?xml version="1.0"?>\n\n<Config/>', 3, "<Config>"),
     "namespaced root": ('<Configuration xmlns="urn:x"/>', 1, "Configuration"),
-    "unknown feature": (_wrap("<AcceptedDomains/>\n<BrandingEnabled>true</BrandingEnabled>"),
-                        5, "<BrandingEnabled>"),
-    "documentation spelling": (_wrap("<MailtipsEnabled>true</MailtipsEnabled>"), 4,
-                               "<MailtipsEnabled>"),
-    "mailbox plan feature in Organization": (_wrap("<ActiveSyncEnabled>1</ActiveSyncEnabled>"),
-                                             4, "<ActiveSyncEnabled>"),
-    "duplicate feature": (_wrap("<AcceptedDomains/>\n<AcceptedDomains/>"), 5,
-                          "second <AcceptedDomains>"),
-    "duplicate in mailbox plan": (_wrap("", plan("""
+    "unknown feature": (
+        _wrap("<AcceptedDomains/>\n<BrandingEnabled>true</BrandingEnabled>"),
+        5,
+        "<BrandingEnabled>",
+    ),
+    "documentation spelling": (
+        _wrap("<MailtipsEnabled>true</MailtipsEnabled>"),
+        4,
+        "<MailtipsEnabled>",
+    ),
+    "mailbox plan feature in Organization": (
+        _wrap("<ActiveSyncEnabled>1</ActiveSyncEnabled>"),
+        4,
+        "<ActiveSyncEnabled>",
+    ),
+    "duplicate feature": (
+        _wrap("<AcceptedDomains/>\n<AcceptedDomains/>"),
+        5,
+        "second <AcceptedDomains>",
+    ),
+    "duplicate in mailbox plan": (
+        _wrap(
+            "",
+            plan("""
         <MailboxPlans>
           <MailboxPlan Name="A">
             <PopEnabled>true</PopEnabled>
             <PopEnabled>true</PopEnabled>
           </MailboxPlan>
-        </MailboxPlans>""")), 9, "second <PopEnabled>"),
+        </MailboxPlans>"""),
+        ),
+        9,
+        "second <PopEnabled>",
+    ),
     "second Organization": (_wrap("", "<Organization/>"), 6, "second <Organization>"),
     "unknown section": (_wrap("", "<Branding/>"), 6, "<Branding>"),
-    "unknown element in MailboxPlans": (_wrap("", "<MailboxPlans>\n<Plan/>\n</MailboxPlans>"),
-                                        7, "<Plan>"),
+    "unknown element in MailboxPlans": (
+        _wrap("", "<MailboxPlans>\n<Plan/>\n</MailboxPlans>"),
+        7,
+        "<Plan>",
+    ),
     "stray text": (_wrap("quotas follow\n<AcceptedDomains/>"), 3, "quotas follow"),
     "text after a feature": (_wrap("<AcceptedDomains/>\nstray"), 4, "stray"),
-    "feature holding elements": (_wrap("<AutoReplyEnabled><On/></AutoReplyEnabled>"), 4,
-                                 "holds elements"),
+    "feature holding elements": (
+        _wrap("<AutoReplyEnabled><On/></AutoReplyEnabled>"),
+        4,
+        "holds elements",
+    ),
 }
 
 

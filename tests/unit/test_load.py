@@ -212,8 +212,7 @@ def test_build_document_missing_sections_are_none() -> None:
 
 def test_build_document_keeps_the_first_of_repeated_sections() -> None:
     data = (
-        b"<Configuration>\n<Organization><A>1</A></Organization>\n<Organization/>\n"
-        b"</Configuration>"
+        b"<Configuration>\n<Organization><A>1</A></Organization>\n<Organization/>\n</Configuration>"
     )
     root, _ = parse_plan_xml(data, "p")
     assert root is not None
@@ -223,8 +222,9 @@ def test_build_document_keeps_the_first_of_repeated_sections() -> None:
 
 
 def test_unnamed_mailbox_plan_label_uses_its_path() -> None:
-    root, _ = parse_plan_xml(b"<Configuration><MailboxPlans><MailboxPlan/></MailboxPlans>"
-                             b"</Configuration>", "p")
+    root, _ = parse_plan_xml(
+        b"<Configuration><MailboxPlans><MailboxPlan/></MailboxPlans></Configuration>", "p"
+    )
     assert root is not None
     (plan,) = build_document(root, "p", "p").mailbox_plans
     assert plan.name is None
@@ -279,7 +279,9 @@ def test_parse_remap_keeps_empty_fields_and_quotes() -> None:
 def test_remap_row_fields() -> None:
     (row,) = parse_remap("Business,SmallOrg,SmallBusiness", "r.csv").rows
     assert (row.program_id, row.offer_id, row.plan_name) == (
-        "Business", "SmallOrg", "SmallBusiness"
+        "Business",
+        "SmallOrg",
+        "SmallBusiness",
     )
     assert row.key == ("business", "smallorg")
     (short,) = parse_remap("OnlyOne", "r.csv").rows

@@ -141,8 +141,9 @@ def test_warnings_fail_only_when_strict(plans: Path, small_business: str) -> Non
 
 
 def test_plan_file_over_the_size_cap(plans: Path) -> None:
-    report = validate_paths([str(plans / "SmallBusiness.serviceplan")],
-                            ValidateOptions(max_file_size=100))
+    report = validate_paths(
+        [str(plans / "SmallBusiness.serviceplan")], ValidateOptions(max_file_size=100)
+    )
     assert [(f.rule, Path(f.location.file).name) for f in report.findings] == [
         ("SP003", "SmallBusiness.serviceplan")
     ]

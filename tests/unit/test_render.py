@@ -365,7 +365,8 @@ def test_update_context_lists_mailbox_plans_without_a_match() -> None:
     update = update_context("largebusiness", new, {"largebusiness": old})
     assert update["from"] == "LargeBusiness" and update.to == "MediumBusiness" and update.known
     assert [(m.name, m.index) for m in update.missing_mailbox_plans] == [
-        ("Premium", 1), ("Basic", 2)
+        ("Premium", 1),
+        ("Basic", 2),
     ]
     unknown = update_context("Retired", new, {"largebusiness": old})
     assert not unknown.known and unknown.missing_mailbox_plans == ()

@@ -48,7 +48,9 @@ class TestCsv:
         assert inventory.findings == ()
         (tenant,) = inventory.tenants
         assert (tenant.name, tenant.domain, tenant.pair) == (
-            "Contoso", "contoso.com", ("business", "smallorg")
+            "Contoso",
+            "contoso.com",
+            ("business", "smallorg"),
         )
         assert (tenant.location, tenant.plan, tenant.mailboxes) == ("en-us", "SmallBusiness", 120)
         assert tenant.mailboxes_by_plan == {"Premium": 20}
@@ -71,9 +73,9 @@ class TestCsv:
 
     def test_crlf_and_cr_line_ends_count_lines_alike(self) -> None:
         lf = f"{HEADER}\nA,a,B,C\n\nD,d,B,C\n"
-        assert tenants(parse(lf.replace("\n", "\r\n"))) == tenants(parse(lf)) == [
-            ("A", 2), ("D", 4)
-        ]
+        assert (
+            tenants(parse(lf.replace("\n", "\r\n"))) == tenants(parse(lf)) == [("A", 2), ("D", 4)]
+        )
         assert tenants(parse(lf.replace("\n", "\r"))) == [("A", 2), ("D", 4)]
 
     def test_byte_order_mark(self, tmp_path: Path) -> None:

@@ -16,10 +16,13 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock")
 def test_a_live_staging_folder_is_kept_and_a_dead_ones_swept(tmp_path: Path) -> None:
     live = make_staging(str(tmp_path))
     # a staging folder made by a process that has since died: its lock went with it
-    code = ("import sys; from serviceplan.render_output import make_staging; "
-            "print(make_staging(sys.argv[1]))")
-    dead = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    code = (
+        "import sys; from serviceplan.render_output import make_staging; "
+        "print(make_staging(sys.argv[1]))"
+    )
+    dead = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (Path(dead) / "Contoso.ps1").write_text("half", encoding="utf-8")
     (tmp_path / ".index.json.abc123.tmp").write_text("{", encoding="utf-8")
     (tmp_path / ".index.2-of-3.json.abc123.tmp").write_text("{", encoding="utf-8")

@@ -89,7 +89,9 @@ def test_one_file_per_tenant_and_an_index(tenants: str, tmp_path: Path) -> None:
     index = json.loads(files["index.json"])
     jsonschema.validate(index, schema("index"))
     assert [entry["path"] for entry in index["files"]] == [
-        "Alpine_Ski_House.ps1", "Contoso.ps1", "Fabrikam.ps1"
+        "Alpine_Ski_House.ps1",
+        "Contoso.ps1",
+        "Fabrikam.ps1",
     ]
     for entry in index["files"]:
         assert entry["sha256"] == hashlib.sha256(files[entry["path"]]).hexdigest()
@@ -129,7 +131,11 @@ def test_files_no_longer_produced_are_removed_and_nothing_else(tmp_path: Path) -
     result = run(inventory(tmp_path, *TENANTS[:2]), out)
     assert result.removed == ("Fabrikam.ps1",)
     assert names(out) == [
-        "Alpine_Ski_House.ps1", "Contoso.ps1", "Unknown.ps1", "index.json", "notes.txt"
+        "Alpine_Ski_House.ps1",
+        "Contoso.ps1",
+        "Unknown.ps1",
+        "index.json",
+        "notes.txt",
     ]
 
 
@@ -147,7 +153,9 @@ def test_dry_run_writes_nothing(tenants: str, tmp_path: Path) -> None:
     stamps["Contoso.ps1"] = (out / "Contoso.ps1").stat().st_mtime_ns
     again = run(inventory(tmp_path, *TENANTS[:2]), out, dry_run=True)
     assert (again.count("update"), again.count("unchanged"), again.removed) == (
-        1, 1, ("Fabrikam.ps1",)
+        1,
+        1,
+        ("Fabrikam.ps1",),
     )
     assert mtimes(out) == stamps
 
@@ -286,9 +294,7 @@ def test_update_template_renders_changed_plans_only(tmp_path: Path) -> None:
     assert names(out) == ["Litware.ps1", "index.json"]
 
 
-def test_tenant_json_carries_the_settings_and_their_sources(
-    tenants: str, tmp_path: Path
-) -> None:
+def test_tenant_json_carries_the_settings_and_their_sources(tenants: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(tenants, out, template="tenant.json")
     document = json.loads((out / "Alpine_Ski_House.json").read_text(encoding="utf-8"))
@@ -302,7 +308,7 @@ def test_tenant_json_carries_the_settings_and_their_sources(
 
 
 def test_unsafe_values_name_the_tenant_and_the_column(tmp_path: Path) -> None:
-    tenants = inventory(tmp_path, "Evil,evil.com,Business,SmallOrg,\"en-us\nRemove-Item C:\\\",,")
+    tenants = inventory(tmp_path, 'Evil,evil.com,Business,SmallOrg,"en-us\nRemove-Item C:\\",,')
     result = run(tenants, tmp_path / "out")
     (failure,) = result.outcomes
     assert failure.action == "fail" and failure.template_line == 13

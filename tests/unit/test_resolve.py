@@ -129,8 +129,13 @@ def test_defaults(tiny_plan: ResolvedPlan) -> None:
     assert org["CommonConfiguration"].value is True
     assert type(org["TeamMailboxCountQuota"].value) is int
     # a missing byte quota, integer, string or timespan is unset
-    for name in ("ArchiveQuota", "MaxReceiveTransportQuota", "MaxRecipientsTransportQuota",
-                 "SyncAccountsPollingInterval", "UMEnabled"):
+    for name in (
+        "ArchiveQuota",
+        "MaxReceiveTransportQuota",
+        "MaxRecipientsTransportQuota",
+        "SyncAccountsPollingInterval",
+        "UMEnabled",
+    ):
         assert main[name] == Setting(name, None, None, None)
     assert org["PrivacyLink"] == Setting("PrivacyLink", None, None, None)
     assert all(s.is_default for s in (org["AcceptedDomains"], main["ArchiveQuota"]))
@@ -138,8 +143,9 @@ def test_defaults(tiny_plan: ResolvedPlan) -> None:
 
 def test_written_false_overrides_an_on_default(tmp_path: Path) -> None:
     text = TINY.replace(
-        "    <MailTipsEnabled>", "    <CommonConfiguration>false</CommonConfiguration>\n"
-        "    <MailTipsEnabled>")
+        "    <MailTipsEnabled>",
+        "    <CommonConfiguration>false</CommonConfiguration>\n    <MailTipsEnabled>",
+    )
     (tmp_path / "Off.serviceplan").write_text(text, encoding="utf-8")
     (plan,) = compile_plans([str(tmp_path)]).plans
     common = settings_by_name(plan.organization)["CommonConfiguration"]
@@ -168,9 +174,17 @@ def test_plan_name_and_source(tiny: Path, tiny_plan: ResolvedPlan) -> None:
 def test_mailbox_plan_headers(tiny: Path, tiny_plan: ResolvedPlan) -> None:
     main, pilot = tiny_plan.mailbox_plans
     assert (main.name, main.index, main.provision_as_default, main.is_pilot) == (
-        "Main", 0, True, False)
+        "Main",
+        0,
+        True,
+        False,
+    )
     assert (pilot.name, pilot.index, pilot.provision_as_default, pilot.is_pilot) == (
-        "Try", 1, False, True)
+        "Try",
+        1,
+        False,
+        True,
+    )
     assert main.location == Location(str(tiny / "Tiny.serviceplan"), 13)
     assert pilot.location.line == 16
 
@@ -180,7 +194,10 @@ def test_large_business_mailbox_plans(samples: Path) -> None:
     (plan,) = result.plans
     assert plan.name == "LargeBusiness"
     assert [(m.name, m.index, m.provision_as_default) for m in plan.mailbox_plans] == [
-        ("Standard", 0, False), ("Premium", 1, True), ("Basic", 2, False)]
+        ("Standard", 0, False),
+        ("Premium", 1, True),
+        ("Basic", 2, False),
+    ]
     premium = settings_by_name(plan.mailbox_plans[1].settings)
     expected = {
         "ProhibitSendReceiveMaiboxQuota": (10 << 30, "10GB", 104),
@@ -240,14 +257,22 @@ def test_program_and_offer_select_the_mapped_plan(samples: Path) -> None:
     (row,) = plan.selected_by
     assert row.location == Location(str(samples / REMAP_NAME), 7)
     assert (row.program_id, row.offer_id, row.plan_name) == (
-        "Business", "SmallOrg", "SmallBusiness")
+        "Business",
+        "SmallOrg",
+        "SmallBusiness",
+    )
 
 
 def test_whole_folder_compiles_every_plan_sorted(samples: Path) -> None:
     result = compile_plans([str(samples)])
     assert [plan.name for plan in result.plans] == [
-        "HostingAllFeatures", "HostingBusinessMapi", "HostingBusinessNonMapi",
-        "LargeBusiness", "MediumBusiness", "SmallBusiness"]
+        "HostingAllFeatures",
+        "HostingBusinessMapi",
+        "HostingBusinessNonMapi",
+        "LargeBusiness",
+        "MediumBusiness",
+        "SmallBusiness",
+    ]
     assert result.report.errors == 0
 
 
@@ -259,7 +284,8 @@ def test_pair_that_maps_nowhere(samples: Path) -> None:
 def test_row_whose_plan_file_is_missing(tmp_path: Path, small_business: str) -> None:
     (tmp_path / "SmallBusiness.serviceplan").write_text(small_business, encoding="utf-8")
     (tmp_path / REMAP_NAME).write_text(
-        "Business,SmallOrg,SmallBusiness\nBusiness,MedOrg,MediumBusiness\n", encoding="utf-8")
+        "Business,SmallOrg,SmallBusiness\nBusiness,MedOrg,MediumBusiness\n", encoding="utf-8"
+    )
     options = CompileOptions(program_id="Business", offer_id="MedOrg")
     with pytest.raises(ResolveError) as raised:
         compile_plans([str(tmp_path)], options)

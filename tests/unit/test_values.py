@@ -235,8 +235,15 @@ def test_format_value(value: object, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "text"),
-    [("boolean", "1"), ("boolean", " false "), ("count", "UNLIMITED"), ("count", "17"),
-     ("bytes", "2.5GB"), ("integer", "-5"), ("enum", "None")],
+    [
+        ("boolean", "1"),
+        ("boolean", " false "),
+        ("count", "UNLIMITED"),
+        ("count", "17"),
+        ("bytes", "2.5GB"),
+        ("integer", "-5"),
+        ("enum", "None"),
+    ],
 )
 def test_format_value_round_trips(kind: str, text: str) -> None:
     value = parse_value(kind, text)

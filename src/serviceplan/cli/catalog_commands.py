@@ -10,14 +10,19 @@ from ..report import REPORTERS, ReportOptions
 from . import EXIT_FINDINGS, EXIT_OK, cli
 
 _FORMAT = click.option(
-    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
     show_default=True,
 )
 
 
 @cli.command("features")
-@click.option("--category", type=click.Choice(CATEGORIES),
-              help="Only features with this update category.")
+@click.option(
+    "--category", type=click.Choice(CATEGORIES), help="Only features with this update category."
+)
 @click.option("--scope", type=click.Choice(SCOPES), help="Only the features of this scope.")
 @click.option("--hosting-only", is_flag=True, help="Leave out datacenter-only features.")
 @_FORMAT

@@ -19,24 +19,40 @@ FORMATS = ["auto", *REPORTERS]
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option(
-    "-f", "--format", "output_format", type=click.Choice(FORMATS), default="auto",
-    show_default=True, help="Output format; auto is github inside GitHub Actions, else text.",
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Output format; auto is github inside GitHub Actions, else text.",
 )
 @click.option(
-    "--report", "reports", multiple=True, type=ReportTarget(list(REPORTERS)),
+    "--report",
+    "reports",
+    multiple=True,
+    type=ReportTarget(list(REPORTERS)),
     help="Also write a report, e.g. --report sarif:out.sarif --report junit:junit.xml.",
 )
 @click.option(
-    "--max-file-size", type=ByteSize(), default="1MB", show_default=True,
+    "--max-file-size",
+    type=ByteSize(),
+    default="1MB",
+    show_default=True,
     help="Refuse larger files (a finding, SP003).",
 )
 @click.option(
-    "--stdin-name", default="<stdin>", show_default=True,
+    "--stdin-name",
+    default="<stdin>",
+    show_default=True,
     help="File name to report for `-` (a .csv name reads it as a remap).",
 )
 @click.option(
-    "--color", type=COLOR_CHOICE, default="auto",
-    show_default=True, help="Colour the text output (auto: on a terminal, unless NO_COLOR).",
+    "--color",
+    type=COLOR_CHOICE,
+    default="auto",
+    show_default=True,
+    help="Colour the text output (auto: on a terminal, unless NO_COLOR).",
 )
 def validate(
     paths: tuple[str, ...],
@@ -70,7 +86,11 @@ def validate(
 
 @cli.command("rules")
 @click.option(
-    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
     show_default=True,
 )
 def list_rules(output_format: str) -> int:
@@ -81,8 +101,13 @@ def list_rules(output_format: str) -> int:
         import json
 
         rows = [
-            {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary,
-             "hint": r.hint}
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "hint": r.hint,
+            }
             for r in RULES.values()
         ]
         click.echo(json.dumps(rows, indent=2))
@@ -90,4 +115,3 @@ def list_rules(output_format: str) -> int:
     for r in RULES.values():
         click.echo(f"{r.id}  {r.name:<44} {r.severity.value:<8} {r.summary}")
     return EXIT_OK
-

@@ -17,7 +17,11 @@ from .options import ByteSize
 @click.option("--offer", "offer_id", help="OfferId to resolve through the remap.")
 @click.option("--plan", help="Compile only the plan with this name.")
 @click.option(
-    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
     show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically), not stdout.")

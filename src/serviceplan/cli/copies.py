@@ -15,11 +15,18 @@ if TYPE_CHECKING:  # the stage (lxml and all) loads only when a command runs
     from ..copies import CopyReport, Difference, DigestSet
 
 _FORMAT = click.option(
-    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
     show_default=True,
 )
 _MAX_FILE_SIZE = click.option(
-    "--max-file-size", type=ByteSize(), default="1MB", show_default=True,
+    "--max-file-size",
+    type=ByteSize(),
+    default="1MB",
+    show_default=True,
     help="Refuse larger files (exit 2): plans and the remap are small.",
 )
 
@@ -38,8 +45,9 @@ def digest_command(paths: tuple[str, ...], output_format: str, max_file_size: in
     from ..copies import digest_set
 
     digests = digest_set(paths, max_file_size)
-    click.echo(_digest_json(digests) if output_format == "json" else _digest_text(digests),
-               nl=False)
+    click.echo(
+        _digest_json(digests) if output_format == "json" else _digest_text(digests), nl=False
+    )
     return EXIT_OK
 
 
@@ -58,9 +66,7 @@ def _digest_json(digests: DigestSet) -> str:
 
 @cli.command("verify-copies")
 @click.argument("reference_dir", type=click.Path())
-@click.argument(
-    "copy_dirs", nargs=-1, required=True, type=click.Path(), metavar="COPY_DIR..."
-)
+@click.argument("copy_dirs", nargs=-1, required=True, type=click.Path(), metavar="COPY_DIR...")
 @_FORMAT
 @_MAX_FILE_SIZE
 def verify_copies_command(
@@ -100,8 +106,10 @@ def _describe(difference: Difference) -> list[str]:
     if difference.reference_errors or difference.copy_errors:
         sides = [
             _errors(side, count)
-            for side, count in (("reference", difference.reference_errors),
-                                ("copy", difference.copy_errors))
+            for side, count in (
+                ("reference", difference.reference_errors),
+                ("copy", difference.copy_errors),
+            )
             if count
         ]
         return [f"{path} differs: {'; '.join(sides)}"]
@@ -143,13 +151,16 @@ def _difference_json(difference: Difference) -> dict[str, Any]:
         "kind": difference.kind.value,
         "textual": difference.textual.value if difference.textual else None,
         "settings": [
-            {"scope": c.scope, "feature": c.feature or None, "reference": c.reference,
-             "copy": c.copy}
+            {
+                "scope": c.scope,
+                "feature": c.feature or None,
+                "reference": c.reference,
+                "copy": c.copy,
+            }
             for c in difference.settings
         ],
         "rows": [
-            {"change": "added" if r.added else "removed", "fields": list(r.fields),
-             "line": r.line}
+            {"change": "added" if r.added else "removed", "fields": list(r.fields), "line": r.line}
             for r in difference.rows
         ],
         "reference_errors": difference.reference_errors,
@@ -163,9 +174,13 @@ def _verify_json(folder: str, reference: DigestSet, reports: list[CopyReport]) -
         "version": 1,
         "reference": {"folder": folder, "files": len(reference.files), "set": reference.digest},
         "copies": [
-            {"folder": report.folder, "files": report.files, "set": report.digest,
-             "in_sync": report.in_sync,
-             "differences": [_difference_json(d) for d in report.differences]}
+            {
+                "folder": report.folder,
+                "files": report.files,
+                "set": report.digest,
+                "in_sync": report.in_sync,
+                "differences": [_difference_json(d) for d in report.differences],
+            }
             for report in reports
         ],
         "summary": {

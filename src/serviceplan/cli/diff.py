@@ -12,20 +12,43 @@ from .options import COLOR_CHOICE, ByteSize, CategoryList, emit, use_color
 
 @cli.command("diff")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--git", "git_range", metavar="REV1..REV2",
-              help="Compare two git revisions (A..B, A...B from their merge base, or A against "
-              "the work tree), read from the object store; PATHS limit the files.")
-@click.option("--tenants", type=click.Path(), help="Tenant inventory (CSV or JSONL): what "
-              "reaches each tenant, mailboxes to update, usage over new limits.")
-@click.option("-f", "--format", "output_format", type=click.Choice(list(DIFF_REPORTERS)),
-              default="text", show_default=True)
+@click.option(
+    "--git",
+    "git_range",
+    metavar="REV1..REV2",
+    help="Compare two git revisions (A..B, A...B from their merge base, or A against "
+    "the work tree), read from the object store; PATHS limit the files.",
+)
+@click.option(
+    "--tenants",
+    type=click.Path(),
+    help="Tenant inventory (CSV or JSONL): what "
+    "reaches each tenant, mailboxes to update, usage over new limits.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(list(DIFF_REPORTERS)),
+    default="text",
+    show_default=True,
+)
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
-@click.option("--fail-on", "fail_on", type=CategoryList(), multiple=True,
-              help="Exit 1 when changes of these update categories exist, e.g. "
-              "--fail-on MailboxPlanConfiguration.")
-@click.option("--textual", is_flag=True, help="Also list changes that change no value "
-              "(a default written out, a value rewritten as 10240MB for 10GB).")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=CategoryList(),
+    multiple=True,
+    help="Exit 1 when changes of these update categories exist, e.g. "
+    "--fail-on MailboxPlanConfiguration.",
+)
+@click.option(
+    "--textual",
+    is_flag=True,
+    help="Also list changes that change no value "
+    "(a default written out, a value rewritten as 10240MB for 10GB).",
+)
 @click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
 @click.option("--color", type=COLOR_CHOICE, default="auto", show_default=True)
 def diff_command(
@@ -51,12 +74,15 @@ def diff_command(
     from ..pipeline import DiffOptions, diff_paths
 
     if git_range is None and len(paths) != 2:
-        raise UsageError("diff needs OLD and NEW (files or folders), or --git REV1..REV2",
-                         hint="serviceplan diff old/ new/   or   serviceplan diff --git "
-                         "origin/main..HEAD serviceplans/")
+        raise UsageError(
+            "diff needs OLD and NEW (files or folders), or --git REV1..REV2",
+            hint="serviceplan diff old/ new/   or   serviceplan diff --git "
+            "origin/main..HEAD serviceplans/",
+        )
     old, new = (None, None) if git_range is not None else paths
-    options = DiffOptions(old, new, git_range, paths if git_range is not None else (), tenants,
-                          textual, max_file_size)
+    options = DiffOptions(
+        old, new, git_range, paths if git_range is not None else (), tenants, textual, max_file_size
+    )
     outcome = diff_paths(options)
     colored = use_color(color) and output is None and output_format == "text"
     rendered = DIFF_REPORTERS[output_format](

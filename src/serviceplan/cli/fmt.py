@@ -28,11 +28,14 @@ class _Formatted:
 @cli.command("fmt")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
-    "--check", is_flag=True,
+    "--check",
+    is_flag=True,
     help="Write nothing; list the files that would change (exit 1 if any).",
 )
 @click.option(
-    "--diff", "show_diff", is_flag=True,
+    "--diff",
+    "show_diff",
+    is_flag=True,
     help="Write nothing; print a unified diff of the changes (exit 1 if any).",
 )
 @click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
@@ -97,8 +100,10 @@ def _diff(result: _Formatted) -> Iterator[str]:
     after = result.formatted.decode("utf-8")
     # after a tab, where diff puts a date: patch still reads the file name
     lines = difflib.unified_diff(
-        _lines(before), _lines(after),
-        fromfile=f"{result.display}\t(original)", tofile=f"{result.display}\t(formatted)",
+        _lines(before),
+        _lines(after),
+        fromfile=f"{result.display}\t(original)",
+        tofile=f"{result.display}\t(formatted)",
     )
     for line in lines:
         yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"

@@ -66,8 +66,9 @@ class CategoryList(click.ParamType[tuple[str, ...]]):
         chosen = []
         for item in filter(None, (part.strip() for part in str(value).split(","))):
             if item.casefold() not in known:
-                self.fail(f"unknown category {item!r}; choose from {', '.join(CATEGORIES)}",
-                          param, ctx)
+                self.fail(
+                    f"unknown category {item!r}; choose from {', '.join(CATEGORIES)}", param, ctx
+                )
             chosen.append(known[item.casefold()])
         return tuple(chosen)
 

@@ -70,32 +70,56 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     "--tenants", required=True, type=click.Path(), help="The tenant inventory: CSV or JSONL."
 )
 @click.option(
-    "--template", required=True, metavar="NAME|PATH",
+    "--template",
+    required=True,
+    metavar="NAME|PATH",
     help="A built-in template's name (listed below) or a Jinja2 template file.",
 )
 @click.option("--out", required=True, type=click.Path(), help="The output folder (DIR).")
 @click.option("--remap", type=click.Path(), help="A remap file besides any among PATHS.")
 @click.option(
-    "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
     help="Worker processes; 0 = one per CPU.",
 )
 @click.option(
-    "--shard", type=Shard(), default="1/1", show_default=True,
+    "--shard",
+    type=Shard(),
+    default="1/1",
+    show_default=True,
     help="Render only the I-th of N shards (stable split by tenant name), e.g. 2/4.",
 )
 @click.option("--dry-run", is_flag=True, help="Render and report, write nothing.")
 @click.option(
-    "--keep-going", is_flag=True,
+    "--keep-going",
+    is_flag=True,
     help="Write the tenants that rendered even when others failed (exit 1 still).",
 )
 @click.option(
-    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="Report format.",
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
 )
-@click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True,
-              help="Cap on each plan and remap file.")
-@click.option("--max-inventory-size", type=ByteSize(), default="256MB", show_default=True,
-              help="Cap on the inventory.")
+@click.option(
+    "--max-file-size",
+    type=ByteSize(),
+    default="1MB",
+    show_default=True,
+    help="Cap on each plan and remap file.",
+)
+@click.option(
+    "--max-inventory-size",
+    type=ByteSize(),
+    default="256MB",
+    show_default=True,
+    help="Cap on the inventory.",
+)
 def render_command(
     paths: tuple[str, ...],
     tenants: str,

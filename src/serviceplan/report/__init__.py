@@ -28,6 +28,7 @@ class ReportOptions:
 
 Reporter: TypeAlias = Callable[["ValidationReport", ReportOptions], str]
 
+
 class _Registry(Mapping[str, "Reporter"]):
     """Format name -> reporter; the module is imported on first use, so the CLI can offer
     every name (click.Choice) without loading every format at start-up."""

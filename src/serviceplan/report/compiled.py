@@ -33,16 +33,24 @@ def plan_json(plan: ResolvedPlan) -> dict[str, Any]:
         "name": plan.name,
         "file": plan.source,
         "selected_by": [
-            {"file": row.location.file, "line": row.location.line,
-             "program_id": row.program_id, "offer_id": row.offer_id}
+            {
+                "file": row.location.file,
+                "line": row.location.line,
+                "program_id": row.program_id,
+                "offer_id": row.offer_id,
+            }
             for row in plan.selected_by
         ],
         "organization": _json_settings(ORGANIZATION, plan.organization),
         "mailbox_plans": [
-            {"name": mailbox_plan.name, "index": mailbox_plan.index,
-             "provision_as_default": mailbox_plan.provision_as_default,
-             "is_pilot": mailbox_plan.is_pilot, "line": mailbox_plan.location.line,
-             "settings": _json_settings(MAILBOX_PLAN, mailbox_plan.settings)}
+            {
+                "name": mailbox_plan.name,
+                "index": mailbox_plan.index,
+                "provision_as_default": mailbox_plan.provision_as_default,
+                "is_pilot": mailbox_plan.is_pilot,
+                "line": mailbox_plan.location.line,
+                "settings": _json_settings(MAILBOX_PLAN, mailbox_plan.settings),
+            }
             for mailbox_plan in plan.mailbox_plans
         ],
     }

@@ -26,8 +26,17 @@ from ..model import Location, plural
 from ..pipeline import DiffOutcome
 from ..values import Value, format_value
 
-SYMBOLS = {ADDED: "+", REMOVED: "-", TEXTUAL: "=", PLAN_ADDED: "+", PLAN_REMOVED: "-",
-           MAILBOX_PLAN_ADDED: "+", MAILBOX_PLAN_REMOVED: "-", ROW_ADDED: "+", ROW_REMOVED: "-"}
+SYMBOLS = {
+    ADDED: "+",
+    REMOVED: "-",
+    TEXTUAL: "=",
+    PLAN_ADDED: "+",
+    PLAN_REMOVED: "-",
+    MAILBOX_PLAN_ADDED: "+",
+    MAILBOX_PLAN_REMOVED: "-",
+    ROW_ADDED: "+",
+    ROW_REMOVED: "-",
+}
 COST_ORDER = "Categories by rollout cost, cheapest first: " + ", ".join(CATEGORIES) + "."
 
 
@@ -57,13 +66,13 @@ def change_text(change: Change) -> str:
         return f"{change.feature}: {old} -> {new}"
     return {
         PLAN_ADDED: f"plan {change.plan} added (new tenants only until a remap row points "
-                    "existing ones at it)",
+        "existing ones at it)",
         PLAN_REMOVED: f"plan {change.plan} removed",
         MAILBOX_PLAN_ADDED: f"mailbox plan {change.scope} added",
         MAILBOX_PLAN_REMOVED: f"mailbox plan {change.scope} removed",
         MAILBOX_PLAN_RENAMED: f"mailbox plan {change.old} renamed to {change.new}",
         MAILBOX_PLAN_REINDEXED: f"mailbox plan {change.scope} re-indexed {change.old} -> "
-                                f"{change.new}",
+        f"{change.new}",
         DEFAULT_MOVED: f"default mailbox plan (ProvisionAsDefault) {change.old} -> {change.new}",
     }.get(change.kind, change.kind)
 
@@ -84,9 +93,11 @@ def remap_text(change: RemapChange) -> str:
         return f"remap {pair} -> {change.new_plan} added ({where(change.new_location)})"
     if change.kind == ROW_REMOVED:
         return f"remap {pair} -> {change.old_plan} removed ({where(change.old_location)})"
-    return (f"remap {pair} repointed {change.old_plan} -> {change.new_plan} "
-            f"({where(change.new_location)}): existing tenants on this pair keep "
-            f"{change.old_plan} until Update-ServicePlan runs for them")
+    return (
+        f"remap {pair} repointed {change.old_plan} -> {change.new_plan} "
+        f"({where(change.new_location)}): existing tenants on this pair keep "
+        f"{change.old_plan} until Update-ServicePlan runs for them"
+    )
 
 
 def category_counts(outcome: DiffOutcome) -> list[tuple[str, int]]:
@@ -119,7 +130,9 @@ def summary(outcome: DiffOutcome) -> str:
         text += f" ({approx}{impact.mailboxes:,} mailboxes to update in {plural(updated, 'tenant')}"
         if impact.skipped:
             held = sum(tenant.mailboxes for tenant in impact.skipped)
-            text += (f"; {plural(len(impact.skipped), 'tenant')} with {held:,} mailboxes on "
-                     "plans edited in place, which Update-ServicePlan skips")
+            text += (
+                f"; {plural(len(impact.skipped), 'tenant')} with {held:,} mailboxes on "
+                "plans edited in place, which Update-ServicePlan skips"
+            )
         text += ")"
     return text + "."

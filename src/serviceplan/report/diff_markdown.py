@@ -32,9 +32,21 @@ _CELL, _MESSAGE, _HINT, _LABEL = 160, 300, 200, 120  # characters kept of a valu
 _JSON_HINT = "run `serviceplan diff … --format json` for all of them"
 
 _ESCAPES = {
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "`": "&#96;", "*": "&#42;",
-    "_": "&#95;", "[": "&#91;", "]": "&#93;", "\\": "&#92;", "~": "&#126;", "#": "&#35;",
-    "!": "&#33;", "$": "&#36;", "@": "@&#8203;",  # a zero-width space: no @mention from a value
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "|": "&#124;",
+    "`": "&#96;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "\\": "&#92;",
+    "~": "&#126;",
+    "#": "&#35;",
+    "!": "&#33;",
+    "$": "&#36;",
+    "@": "@&#8203;",  # a zero-width space: no @mention from a value
 }
 _SPECIAL = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
@@ -79,8 +91,9 @@ def _finding_item(finding: Finding) -> str:
     return text
 
 
-def _finding_list(title: str, findings: Sequence[Finding], shown_at_most: int,
-                  room: int) -> tuple[list[str], int]:
+def _finding_list(
+    title: str, findings: Sequence[Finding], shown_at_most: int, room: int
+) -> tuple[list[str], int]:
     """The list, and how many findings it leaves out."""
     if not findings:
         return [], 0
@@ -120,11 +133,15 @@ def _summary_part(outcome: DiffOutcome) -> tuple[list[str], bool]:
 def _tenant_line(impact: ImpactReport) -> str:
     skipped = sum(1 for tenant in impact.tenants if tenant.skipped)
     approx = "~" if impact.estimated else ""
-    text = (f"Tenants: {len(impact.tenants):,} reached, {impact.unreached:,} not reached, "
-            f"{approx}{impact.mailboxes:,} mailboxes to update")
+    text = (
+        f"Tenants: {len(impact.tenants):,} reached, {impact.unreached:,} not reached, "
+        f"{approx}{impact.mailboxes:,} mailboxes to update"
+    )
     if skipped:
-        text += (f"; {plural(skipped, 'tenant')} on a plan edited in place, which "
-                 "Update-ServicePlan skips")
+        text += (
+            f"; {plural(skipped, 'tenant')} on a plan edited in place, which "
+            "Update-ServicePlan skips"
+        )
     return text + "."
 
 
@@ -183,8 +200,10 @@ class _Budget:
         return lines
 
 
-_CHANGE_HEADER = ("| Scope | Feature | Old → new | Category | Cost |",
-                  "| --- | --- | --- | --- | --- |")
+_CHANGE_HEADER = (
+    "| Scope | Feature | Old → new | Category | Cost |",
+    "| --- | --- | --- | --- | --- |",
+)
 
 
 def _side(value: object, text: str | None, location: Location | None, default: bool) -> str:
@@ -196,8 +215,10 @@ def _change_row(change: Change) -> str:
     if change.feature:
         feature = escape(change.feature)
         if change.kind == TEXTUAL:
-            moved = (f"{escape(shown(change.old, change.old_text))}, written "
-                     f"{escape(repr(change.old_text))} → {escape(repr(change.new_text))}")
+            moved = (
+                f"{escape(shown(change.old, change.old_text))}, written "
+                f"{escape(repr(change.old_text))} → {escape(repr(change.new_text))}"
+            )
         else:
             old = _side(change.old, change.old_text, change.old_location, change.kind == ADDED)
             new = _side(change.new, change.new_text, change.new_location, change.kind == REMOVED)
@@ -212,20 +233,28 @@ def _change_row(change: Change) -> str:
 def _plan_block(plan_diff: PlanDiff, title: str) -> _Block:
     costed = len(plan_diff.costed)
     rolled = f", costliest {plan_diff.category}" if plan_diff.category else ""
-    return _Block(f"{title}: {plural(len(plan_diff.changes), 'change')} ({costed:,} costed"
-                  f"{rolled})", "change", [_change_row(c) for c in plan_diff.changes],
-                  header=_CHANGE_HEADER)
+    return _Block(
+        f"{title}: {plural(len(plan_diff.changes), 'change')} ({costed:,} costed{rolled})",
+        "change",
+        [_change_row(c) for c in plan_diff.changes],
+        header=_CHANGE_HEADER,
+    )
 
 
 def _remap_block(remap: Sequence[RemapChange]) -> _Block:
     rows = []
     for change in remap:
         at = change.new_location or change.old_location
-        rows.append(f"| {escape(change.program_id)} | {escape(change.offer_id)} | {change.kind} "
-                    f"| {escape(change.old_plan or '—')} → {escape(change.new_plan or '—')} | "
-                    f"{escape(at.brief() if at else '—')} |")
-    intro = ["Existing tenants keep their plan until Update-ServicePlan runs for them; new "
-             "tenants get the new row's plan.", ""]
+        rows.append(
+            f"| {escape(change.program_id)} | {escape(change.offer_id)} | {change.kind} "
+            f"| {escape(change.old_plan or '—')} → {escape(change.new_plan or '—')} | "
+            f"{escape(at.brief() if at else '—')} |"
+        )
+    intro = [
+        "Existing tenants keep their plan until Update-ServicePlan runs for them; new "
+        "tenants get the new row's plan.",
+        "",
+    ]
     header = ("| ProgramId | OfferId | Change | Plan | Line |", "| --- | --- | --- | --- | --- |")
     return _Block(f"Remap changes ({len(remap):,})", "remap row", rows, intro, header)
 
@@ -237,28 +266,43 @@ def _move(tenant: TenantImpact) -> str:
 
 
 def _tenant_block(impact: ImpactReport) -> _Block:
-    ranked = sorted(impact.tenants,
-                    key=lambda t: (-t.mailboxes, t.tenant.key, t.tenant.row.line))
-    rows = [f"| {escape(t.tenant.name)} | {t.tenant.row.line} | {_move(t)} | "
-            f"{t.category or '—'} | {'~' if t.estimated else ''}{t.mailboxes:,} |"
-            for t in ranked[:TENANTS_SHOWN]]
+    ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key, t.tenant.row.line))
+    rows = [
+        f"| {escape(t.tenant.name)} | {t.tenant.row.line} | {_move(t)} | "
+        f"{t.category or '—'} | {'~' if t.estimated else ''}{t.mailboxes:,} |"
+        for t in ranked[:TENANTS_SHOWN]
+    ]
     more = len(ranked) - len(rows)
     return _Block(
-        f"Tenants reached ({len(ranked):,}), by mailboxes to update", "tenant", rows,
-        [f"Inventory {escape(impact.source, _LABEL)}; ~ marks an estimate (a mailbox count "
-         "per mailbox plan is missing, so the tenant's total stands in).", ""],
-        ("| Tenant | Line | Plan | Category | Mailboxes to update |",
-         "| --- | ---: | --- | --- | ---: |"),
+        f"Tenants reached ({len(ranked):,}), by mailboxes to update",
+        "tenant",
+        rows,
+        [
+            f"Inventory {escape(impact.source, _LABEL)}; ~ marks an estimate (a mailbox count "
+            "per mailbox plan is missing, so the tenant's total stands in).",
+            "",
+        ],
+        (
+            "| Tenant | Line | Plan | Category | Mailboxes to update |",
+            "| --- | ---: | --- | --- | ---: |",
+        ),
         f"\nand {more:,} more tenants ({_JSON_HINT})" if more else "",
         more,
     )
 
 
 def _findings_block(findings: Sequence[Finding]) -> _Block:
-    rows = [f"| {f.severity.value} | {escape(rule_label(f))} | {escape(str(f.location), _LABEL)}"
-            f" | {escape(f.message, _MESSAGE)} |" for f in findings]
-    return _Block(f"All findings ({len(findings):,})", "finding", rows,
-                  header=("| Severity | Rule | Where | Message |", "| --- | --- | --- | --- |"))
+    rows = [
+        f"| {f.severity.value} | {escape(rule_label(f))} | {escape(str(f.location), _LABEL)}"
+        f" | {escape(f.message, _MESSAGE)} |"
+        for f in findings
+    ]
+    return _Block(
+        f"All findings ({len(findings):,})",
+        "finding",
+        rows,
+        header=("| Severity | Rule | Where | Message |", "| --- | --- | --- | --- |"),
+    )
 
 
 def _blocks(outcome: DiffOutcome, findings: bool) -> list[_Block]:
@@ -269,8 +313,10 @@ def _blocks(outcome: DiffOutcome, findings: bool) -> list[_Block]:
         if diff.remap:
             blocks.append(_remap_block(diff.remap))
         for move in diff.transitions:
-            title = (f"Repointed tenants move {escape(move.old or '', _LABEL)} → "
-                     f"{escape(move.new or '', _LABEL)}")
+            title = (
+                f"Repointed tenants move {escape(move.old or '', _LABEL)} → "
+                f"{escape(move.new or '', _LABEL)}"
+            )
             blocks.append(_plan_block(move, title))
         if outcome.impact is not None and outcome.impact.tenants:
             blocks.append(_tenant_block(outcome.impact))
@@ -283,22 +329,26 @@ _UNITS = ("change", "remap row", "tenant", "finding")
 
 
 def _notice(hidden: dict[str, int]) -> str:
-    parts = [plural(hidden[unit], f"more {unit}") if i == 0 else plural(hidden[unit], unit)
-             for i, unit in enumerate(u for u in _UNITS if hidden.get(u))]
+    parts = [
+        plural(hidden[unit], f"more {unit}") if i == 0 else plural(hidden[unit], unit)
+        for i, unit in enumerate(u for u in _UNITS if hidden.get(u))
+    ]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (f"**… {listed} not shown** (the comment limit is {LIMIT:,} characters); "
-            f"{_JSON_HINT}.")
+    return f"**… {listed} not shown** (the comment limit is {LIMIT:,} characters); {_JSON_HINT}."
 
 
 def _how_to_read() -> list[str]:
     return [
-        "<details><summary>How to read this</summary>", "",
+        "<details><summary>How to read this</summary>",
+        "",
         f"{COST_ORDER} Each change counts under its costliest category, and a plan under its "
         "costliest change. Only MailboxPlanConfiguration costs per mailbox: it updates every "
         "mailbox provisioned from the mailbox plan; the other categories cost the same for "
         "every tenant whatever its size. (default) marks the catalogue default of a feature "
-        "the plan does not write.", "",
-        "</details>", "",
+        "the plan does not write.",
+        "",
+        "</details>",
+        "",
     ]
 
 
@@ -314,6 +364,11 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
         details += [_notice(budget.hidden), ""]
     text = "\n".join([*head, *details, *foot]).rstrip("\n") + "\n"
     if _size(text) >= LIMIT:  # cannot happen while the summary stays bounded; never post it
-        text = "\n".join([*head, f"**Details not shown** (the comment limit is {LIMIT:,} "
-                           f"characters); {_JSON_HINT}.", ""])
+        text = "\n".join(
+            [
+                *head,
+                f"**Details not shown** (the comment limit is {LIMIT:,} characters); {_JSON_HINT}.",
+                "",
+            ]
+        )
     return text

@@ -54,18 +54,22 @@ def _plan(out: _Out, plan_diff: PlanDiff, indent: int = 0) -> None:
 
 def _tenants(out: _Out, impact: ImpactReport) -> None:
     approx = "~" if impact.estimated else ""
-    out.add(f"Tenants ({impact.source}): {len(impact.tenants):,} reached "
-            f"({len(impact.skipped):,} skipped by Update-ServicePlan), {impact.unreached:,} not "
-            f"reached, {approx}{impact.mailboxes:,} mailboxes to update")
+    out.add(
+        f"Tenants ({impact.source}): {len(impact.tenants):,} reached "
+        f"({len(impact.skipped):,} skipped by Update-ServicePlan), {impact.unreached:,} not "
+        f"reached, {approx}{impact.mailboxes:,} mailboxes to update"
+    )
     ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key))
     for tenant in ranked[:TENANTS_SHOWN]:
-        move = (f"{tenant.new_plan} (edited in place: Update-ServicePlan skips it)"
-                if tenant.skipped else f"{tenant.old_plan} -> {tenant.new_plan}")
+        move = (
+            f"{tenant.new_plan} (edited in place: Update-ServicePlan skips it)"
+            if tenant.skipped
+            else f"{tenant.old_plan} -> {tenant.new_plan}"
+        )
         count = f"{'~' if tenant.estimated else ''}{tenant.mailboxes:,} mailboxes"
         out.add(f"{tenant.tenant.name}: {move}  [{tenant.category}, {count}]", "~", 2)
     if len(ranked) > TENANTS_SHOWN:
-        out.add(f"... and {len(ranked) - TENANTS_SHOWN:,} more (--format json lists all)",
-                indent=2)
+        out.add(f"... and {len(ranked) - TENANTS_SHOWN:,} more (--format json lists all)", indent=2)
 
 
 def render(outcome: DiffOutcome, options: ReportOptions) -> str:
@@ -76,8 +80,7 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
         for plan_diff in diff.plans:
             out.add()
             _plan(out, plan_diff)
-        moves = {((m.old or "").casefold(), (m.new or "").casefold()): m
-                 for m in diff.transitions}
+        moves = {((m.old or "").casefold(), (m.new or "").casefold()): m for m in diff.transitions}
         for change in diff.remap:
             out.add()
             out.add(remap_text(change), symbol(change.kind))

@@ -78,7 +78,8 @@ def applies(condition: Condition, feature: Feature, value: Value | None, written
         return False
     if kind == "ge":
         return isinstance(value, Unlimited) or (
-            isinstance(value, int) and not isinstance(value, bool)
+            isinstance(value, int)
+            and not isinstance(value, bool)
             and value >= int(condition.operand)
         )
     same = format_value(value).casefold() == condition.operand.casefold()

@@ -55,23 +55,33 @@ class FastPath:
         if not _attributes_clean(plan_elements):
             return None
         organization = self._section(
-            ORGANIZATION, organization_element, source, "the Organization", ORGANIZATION_PATH,
-            provenance)
+            ORGANIZATION,
+            organization_element,
+            source,
+            "the Organization",
+            ORGANIZATION_PATH,
+            provenance,
+        )
         if organization is None:
             return None
         plans: list[tuple[MailboxPlanElement, SectionValues]] = []
         for position, element in enumerate(plan_elements, start=1):
-            header = _ANONYMOUS if not provenance else MailboxPlanElement(
-                name=element.get("Name"),
-                index=element.get("MailboxPlanIndex"),
-                provision_as_default=element.get("ProvisionAsDefault"),
-                features=(),
-                location=Location(source, element.sourceline or 0),
-                path=f"/Configuration/MailboxPlans/MailboxPlan[{position}]",
-                is_pilot=element.get("IsPilotMailboxPlan"),
+            header = (
+                _ANONYMOUS
+                if not provenance
+                else MailboxPlanElement(
+                    name=element.get("Name"),
+                    index=element.get("MailboxPlanIndex"),
+                    provision_as_default=element.get("ProvisionAsDefault"),
+                    features=(),
+                    location=Location(source, element.sourceline or 0),
+                    path=f"/Configuration/MailboxPlans/MailboxPlan[{position}]",
+                    is_pilot=element.get("IsPilotMailboxPlan"),
+                )
             )
             section = self._section(
-                MAILBOX_PLAN, element, source, header.label, header.path, provenance)
+                MAILBOX_PLAN, element, source, header.label, header.path, provenance
+            )
             if section is None:
                 return None
             plans.append((header, section))
@@ -85,7 +95,12 @@ class FastPath:
         return PlanSections(organization, tuple(plans))
 
     def _section(
-        self, scope: str, element: etree._Element, source: str, label: str, path: str,
+        self,
+        scope: str,
+        element: etree._Element,
+        source: str,
+        label: str,
+        path: str,
         provenance: bool,
     ) -> SectionValues | None:
         """The section's values, or None when one needs the full rules to judge."""
@@ -106,8 +121,12 @@ class FastPath:
                 feature = features[name]
                 try:
                     values[name] = parse_value(
-                        feature.type, text, minimum=feature.minimum,
-                        maximum=feature.maximum, allowed=feature.values)
+                        feature.type,
+                        text,
+                        minimum=feature.minimum,
+                        maximum=feature.maximum,
+                        allowed=feature.values,
+                    )
                 except ValueProblem:
                     return None
         if not provenance:

@@ -73,42 +73,67 @@ def check_section(
             continue
         if name in lines:
             location, path = _where(section, element)
-            findings.append(_DUPLICATE.finding(
-                f"{name} appears twice in {section.label} (first at line {lines[name]})",
-                location, hint=f"keep one {name} element", path=path))
+            findings.append(
+                _DUPLICATE.finding(
+                    f"{name} appears twice in {section.label} (first at line {lines[name]})",
+                    location,
+                    hint=f"keep one {name} element",
+                    path=path,
+                )
+            )
             continue
         lines[name] = element.line
         positions.append(feature.position)
         ordered.append(element)
         if not feature.hosting:
             location, path = _where(section, element)
-            findings.append(_DATACENTER.finding(
-                f"{name} is a datacenter-only feature; hosting-mode Exchange rejects it",
-                location, path=path))
+            findings.append(
+                _DATACENTER.finding(
+                    f"{name} is a datacenter-only feature; hosting-mode Exchange rejects it",
+                    location,
+                    path=path,
+                )
+            )
         if element.has_children:
             location, path = _where(section, element)
-            findings.append(_CONTENT.finding(
-                f"{name} holds child elements; it takes a single value", location, path=path))
+            findings.append(
+                _CONTENT.finding(
+                    f"{name} holds child elements; it takes a single value", location, path=path
+                )
+            )
             continue
         text = element.text
         try:
             values[name] = parse_value(
-                feature.type, text, minimum=feature.minimum, maximum=feature.maximum,
-                allowed=feature.values)
+                feature.type,
+                text,
+                minimum=feature.minimum,
+                maximum=feature.maximum,
+                allowed=feature.values,
+            )
             section.rows.append((name, text, element.line))
         except ValueProblem as problem:
             location, path = _where(section, element)
-            findings.append(_INVALID.finding(
-                f"{name} has the value {text.strip()!r}: {problem}", location, path=path,
-                hint=f"{name} takes {EXPECTED[feature.type]}"))
+            findings.append(
+                _INVALID.finding(
+                    f"{name} has the value {text.strip()!r}: {problem}",
+                    location,
+                    path=path,
+                    hint=f"{name} takes {EXPECTED[feature.type]}",
+                )
+            )
     if any(a >= b for a, b in itertools.pairwise(positions)):
         findings.extend(_order_findings(section, positions, ordered))
     for feature in catalog.required(section.scope):
         if feature.name not in lines:
-            findings.append(_MISSING[section.scope].finding(
-                f"{section.label} does not set {feature.name}", section.location,
-                hint=f"add <{feature.name}> with the {feature.group} elements",
-                path=section.path))
+            findings.append(
+                _MISSING[section.scope].finding(
+                    f"{section.label} does not set {feature.name}",
+                    section.location,
+                    hint=f"add <{feature.name}> with the {feature.group} elements",
+                    path=section.path,
+                )
+            )
     return findings
 
 
@@ -127,10 +152,16 @@ def _misplaced_or_unknown(
         return _WRONG_SECTION.finding(
             f"{element.name} is {'an' if other == ORGANIZATION else 'a'} {other} feature, "
             f"not one of {section.label}",
-            location, hint=f"move it into {where}", path=path)
+            location,
+            hint=f"move it into {where}",
+            path=path,
+        )
     return _UNKNOWN.finding(
-        f"{element.name} is not a known {scope} feature", location,
-        hint=_suggestion(catalog, scope, element.name), path=path)
+        f"{element.name} is not a known {scope} feature",
+        location,
+        hint=_suggestion(catalog, scope, element.name),
+        path=path,
+    )
 
 
 def _suggestion(catalog: Catalog, scope: str, name: str) -> str:
@@ -164,9 +195,15 @@ def _order_findings(
         else:
             where = f"before {anchors[0].name} (line {anchors[0].line})"
         location, path = _where(section, element)
-        findings.append(_ORDER.finding(
-            f"{element.name} is out of the schema's order in {section.label}: it belongs {where}",
-            location, path=path, hint=f"move it {where}"))
+        findings.append(
+            _ORDER.finding(
+                f"{element.name} is out of the schema's order in {section.label}: "
+                f"it belongs {where}",
+                location,
+                path=path,
+                hint=f"move it {where}",
+            )
+        )
     return findings
 
 

@@ -13,9 +13,11 @@ MAX_FINDINGS_PER_FILE = 1000
 def stopped_finding(last: Finding, limit: int = MAX_FINDINGS_PER_FILE) -> Finding:
     """The finding that says checking stopped, at the first problem not listed."""
     return Finding(
-        last.rule, last.severity,
+        last.rule,
+        last.severity,
         f"checking this file stopped after {limit:,} findings; later problems are not listed",
-        last.location, hint="fix the problems listed and run again",
+        last.location,
+        hint="fix the problems listed and run again",
     )
 
 

@@ -19,54 +19,88 @@ _ATTRIBUTE = rule("invalid-mailbox-plan-attribute")
 def check_attributes(plan: MailboxPlanElement) -> list[Finding]:
     findings = []
     if not (plan.name or "").strip():
-        findings.append(_ATTRIBUTE.finding(
-            "a MailboxPlan without a Name", plan.location, path=plan.path,
-            hint="add Name=\"...\"; tenants see mailbox plans by name"))
+        findings.append(
+            _ATTRIBUTE.finding(
+                "a MailboxPlan without a Name",
+                plan.location,
+                path=plan.path,
+                hint='add Name="..."; tenants see mailbox plans by name',
+            )
+        )
     if plan.index is None:
-        findings.append(_ATTRIBUTE.finding(
-            f"{plan.label} has no MailboxPlanIndex", plan.location, path=plan.path))
+        findings.append(
+            _ATTRIBUTE.finding(
+                f"{plan.label} has no MailboxPlanIndex", plan.location, path=plan.path
+            )
+        )
     else:
         try:
             parse_value("integer", plan.index, minimum=-128, maximum=127)
         except ValueProblem as problem:
-            findings.append(_ATTRIBUTE.finding(
-                f"{plan.label} has MailboxPlanIndex {plan.index!r}: {problem}",
-                plan.location, path=plan.path, hint="use a small whole number such as 0, 1, 2"))
+            findings.append(
+                _ATTRIBUTE.finding(
+                    f"{plan.label} has MailboxPlanIndex {plan.index!r}: {problem}",
+                    plan.location,
+                    path=plan.path,
+                    hint="use a small whole number such as 0, 1, 2",
+                )
+            )
     for attribute, text in (
-        ("ProvisionAsDefault", plan.provision_as_default), ("IsPilotMailboxPlan", plan.is_pilot)
+        ("ProvisionAsDefault", plan.provision_as_default),
+        ("IsPilotMailboxPlan", plan.is_pilot),
     ):
         if parse_flag(text) is None:
-            findings.append(_ATTRIBUTE.finding(
-                f"{plan.label} has {attribute} {text!r}", plan.location, path=plan.path,
-                hint="write true or false"))
+            findings.append(
+                _ATTRIBUTE.finding(
+                    f"{plan.label} has {attribute} {text!r}",
+                    plan.location,
+                    path=plan.path,
+                    hint="write true or false",
+                )
+            )
     return findings
 
 
 def check_mailbox_plans(
-    document: PlanDocument, catalog: Catalog, sections: Sequence[SectionValues],
+    document: PlanDocument,
+    catalog: Catalog,
+    sections: Sequence[SectionValues],
     organization: SectionValues,
 ) -> list[Finding]:
     plans = document.mailbox_plans
     findings: list[Finding] = []
     if document.mailbox_plans_location is not None and not plans:
-        findings.append(rule("no-mailbox-plan").finding(
-            "MailboxPlans holds no MailboxPlan", document.mailbox_plans_location,
-            path="/Configuration/MailboxPlans"))
+        findings.append(
+            rule("no-mailbox-plan").finding(
+                "MailboxPlans holds no MailboxPlan",
+                document.mailbox_plans_location,
+                path="/Configuration/MailboxPlans",
+            )
+        )
         return findings
     for plan in plans:
         findings.extend(check_attributes(plan))
     defaults = [plan for plan in plans if parse_flag(plan.provision_as_default)]
     if plans and len(defaults) != 1:
         where = document.mailbox_plans_location or document.location
-        detail = "none has" if not defaults else (
-            f"{len(defaults)} have ({', '.join(repr(p.name) for p in defaults)})")
-        findings.append(rule("default-mailbox-plan").finding(
-            f"exactly one mailbox plan must have ProvisionAsDefault=\"true\"; {detail}",
-            defaults[1].location if len(defaults) > 1 else where))
+        detail = (
+            "none has"
+            if not defaults
+            else (f"{len(defaults)} have ({', '.join(repr(p.name) for p in defaults)})")
+        )
+        findings.append(
+            rule("default-mailbox-plan").finding(
+                f'exactly one mailbox plan must have ProvisionAsDefault="true"; {detail}',
+                defaults[1].location if len(defaults) > 1 else where,
+            )
+        )
     findings += _duplicates(plans, "Name", lambda p: p.name, "duplicate-mailbox-plan-name")
     findings += _duplicates(
-        plans, "MailboxPlanIndex", lambda p: (p.index or "").strip().casefold() or None,
-        "duplicate-mailbox-plan-index")
+        plans,
+        "MailboxPlanIndex",
+        lambda p: (p.index or "").strip().casefold() or None,
+        "duplicate-mailbox-plan-index",
+    )
     if organization.values.get(PER_PLAN_ROLE_ASSIGNMENT) is not True:
         findings += permissions_in_several_plans(catalog, sections)
     return findings
@@ -85,9 +119,14 @@ def _duplicates(
         if value is None:
             continue
         if value in seen:
-            findings.append(rule(rule_name).finding(
-                f"{plan.label} has the same {attribute} as the mailbox plan at line "
-                f"{seen[value].location.line}", plan.location, path=plan.path))
+            findings.append(
+                rule(rule_name).finding(
+                    f"{plan.label} has the same {attribute} as the mailbox plan at line "
+                    f"{seen[value].location.line}",
+                    plan.location,
+                    path=plan.path,
+                )
+            )
         else:
             seen[value] = plan
     return findings
@@ -112,6 +151,7 @@ def permissions_in_several_plans(
             f"MailboxPlanPermissions features, and {PER_PLAN_ROLE_ASSIGNMENT} is off",
             section.location,
             hint=f"enable them in one mailbox plan only, or set {PER_PLAN_ROLE_ASSIGNMENT} "
-            "to true in the Organization")
+            "to true in the Organization",
+        )
         for section, names in enabling[1:]
     ]

@@ -25,7 +25,9 @@ def read_plan(document: PlanDocument, catalog: Catalog) -> tuple[list[Finding], 
     """Every domain finding for one parsed plan, in Exchange's order of checks, and its values."""
     findings: list[Finding] = []
     organization = SectionValues(
-        ORGANIZATION, "the Organization", document.organization_location or document.location,
+        ORGANIZATION,
+        "the Organization",
+        document.organization_location or document.location,
         ORGANIZATION_PATH,
     )
     if document.organization is not None:
@@ -48,4 +50,3 @@ def read_plan(document: PlanDocument, catalog: Catalog) -> tuple[list[Finding], 
 
 def check_plan(document: PlanDocument, catalog: Catalog) -> list[Finding]:
     return read_plan(document, catalog)[0]
-

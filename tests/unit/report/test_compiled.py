@@ -49,8 +49,7 @@ def with_setting(plan: ResolvedPlan, setting: Setting) -> ResolvedPlan:
     in hosting mode: timespans, enumerations)."""
     first = plan.mailbox_plans[0]
     settings = tuple(setting if s.feature == setting.feature else s for s in first.settings)
-    return replace(plan, mailbox_plans=(replace(first, settings=settings),
-                                        *plan.mailbox_plans[1:]))
+    return replace(plan, mailbox_plans=(replace(first, settings=settings), *plan.mailbox_plans[1:]))
 
 
 def test_bundled_json_matches_the_schema(bundled: tuple[ResolvedPlan, ...]) -> None:
@@ -71,8 +70,12 @@ def test_every_value_type_matches_the_schema(bundled: tuple[ResolvedPlan, ...]) 
     assert errors(document) == []
     settings = document["plans"][0]["mailbox_plans"][0]["settings"]
     assert settings["SyncAccountsPollingInterval"] == {
-        "value": 3600.5, "type": "timespan", "text": "01:00:00.5", "source": "explicit",
-        "line": 99}
+        "value": 3600.5,
+        "type": "timespan",
+        "text": "01:00:00.5",
+        "source": "explicit",
+        "line": 99,
+    }
     assert settings["UMEnabled"]["value"] == "Enabled"
 
 
@@ -99,8 +102,11 @@ def test_schema_rejects_what_render_json_never_prints(
     assert broken(lambda p: p["organization"]["AcceptedDomains"].update(value="Unlimited"))
     assert broken(lambda p: p["organization"]["MailboxCountQuota"].update(value="250"))
     assert broken(lambda p: p["organization"]["MailboxCountQuota"].update(value=True))
-    assert broken(lambda p: p["mailbox_plans"][0]["settings"]["ProhibitSendReceiveMaiboxQuota"]
-                  .update(value="2GB"))
+    assert broken(
+        lambda p: p["mailbox_plans"][0]["settings"]["ProhibitSendReceiveMaiboxQuota"].update(
+            value="2GB"
+        )
+    )
     assert broken(lambda p: p["organization"][explicit].update(extra=1))
     assert broken(lambda p: p.update(extra=1))
     assert broken(lambda p: p["selected_by"].append({"file": "x", "line": 1}))
@@ -127,8 +133,9 @@ def test_text_tables_and_provenance(samples_folder: Path) -> None:
     assert "Value" in lines[lines.index("  Organization") + 1]
     assert lines[lines.index("  Organization") + 1].rstrip().endswith("From")
     assert "  Mailbox plan 'Premium' (index 1, default, line 83)" in lines
-    premium = next(line for line in lines if "ProhibitSendReceiveMaiboxQuota" in line
-                   and "10GB" in line)
+    premium = next(
+        line for line in lines if "ProhibitSendReceiveMaiboxQuota" in line and "10GB" in line
+    )
     assert "10GB = 10,737,418,240 bytes" in premium
     assert premium.endswith("LargeBusiness.serviceplan:104")
     accepted = next(line for line in lines if line.strip().startswith("AcceptedDomains"))

@@ -25,7 +25,8 @@ from serviceplan.values import UNLIMITED, Value
 
 OPTIONS = ReportOptions(tool_version="1.2.3")
 SCHEMA: dict[str, Any] = json.loads(
-    files("serviceplan.schemas").joinpath("diff-report.schema.json").read_text("utf-8"))
+    files("serviceplan.schemas").joinpath("diff-report.schema.json").read_text("utf-8")
+)
 VALIDATOR = Draft202012Validator(SCHEMA)
 INVENTORY = (
     "name,domain,program_id,offer_id,plan,mailboxes,mailboxes.Standard,used.MailboxCountQuota\n"
@@ -68,13 +69,15 @@ def rewrite(path: Path, old: str, new: str) -> None:
 
 
 def repoint(side: Path) -> None:
-    rewrite(side / "ServicePlanHostingRemap.csv", "SmallOrg,SmallBusiness",
-            "SmallOrg,MediumBusiness")
+    rewrite(
+        side / "ServicePlanHostingRemap.csv", "SmallOrg,SmallBusiness", "SmallOrg,MediumBusiness"
+    )
 
 
 def shrink_medium(side: Path) -> None:
-    rewrite(side / "MediumBusiness.serviceplan", "<MailboxCountQuota>1000<",
-            "<MailboxCountQuota>250<")
+    rewrite(
+        side / "MediumBusiness.serviceplan", "<MailboxCountQuota>1000<", "<MailboxCountQuota>250<"
+    )
 
 
 def test_no_changes(sides: tuple[Path, Path]) -> None:
@@ -94,7 +97,8 @@ def test_an_edit_in_place(sides: tuple[Path, Path]) -> None:
     doc = report(diff_paths(DiffOptions(str(old), str(new))))
     assert [(p["new"], p["in_place"], p["category"]) for p in doc["plans"]] == [
         ("LargeBusiness", True, "MailboxPlanConfiguration"),
-        ("MediumBusiness", True, "OrgWideConfiguration")]
+        ("MediumBusiness", True, "OrgWideConfiguration"),
+    ]
     kinds = {c["kind"] for p in doc["plans"] for c in p["changes"]}
     assert kinds == {"modified", "mailbox-plan-renamed"}
     assert {f["rule"] for f in doc["findings"]} == {"SP601", "SP605"}
@@ -107,8 +111,9 @@ def test_a_repoint_with_tenants(sides: tuple[Path, Path]) -> None:
     tenants = str(old.parent / "tenants.csv")
     doc = report(diff_paths(DiffOptions(str(old), str(new), tenants=tenants)))
     assert [r["kind"] for r in doc["remap"]] == ["repointed"]
-    assert [(t["old"], t["new"]) for t in doc["transitions"]] == [("SmallBusiness",
-                                                                   "MediumBusiness")]
+    assert [(t["old"], t["new"]) for t in doc["transitions"]] == [
+        ("SmallBusiness", "MediumBusiness")
+    ]
     impact = doc["tenants"]
     assert impact["file"] == tenants and impact["unreached"] == 2  # Alpine, Hosted
     assert [t["name"] for t in impact["reached"]] == ["Contoso", "Fabrikam"]
@@ -131,8 +136,11 @@ def test_textual_changes(sides: tuple[Path, Path]) -> None:
     old, new = sides
     small = new / "SmallBusiness.serviceplan"
     rewrite(small, ">2GB<", ">2048MB<")
-    rewrite(small, "    <AddressListsEnabled>",
-            "    <AcceptedDomains>false</AcceptedDomains>\n    <AddressListsEnabled>")
+    rewrite(
+        small,
+        "    <AddressListsEnabled>",
+        "    <AcceptedDomains>false</AcceptedDomains>\n    <AddressListsEnabled>",
+    )
     doc = report(diff_paths(DiffOptions(str(old), str(new), textual=True)))
     (plan,) = doc["plans"]
     assert {(c["kind"], c["cost"]) for c in plan["changes"]} == {("textual", "none")}
@@ -143,13 +151,22 @@ def test_plans_and_rows_added_and_removed(sides: tuple[Path, Path]) -> None:
     old, new = sides
     (new / "SmallBusiness.serviceplan").rename(new / "TinyBusiness.serviceplan")
     shutil.copy(new / "MediumBusiness.serviceplan", new / "MediumBusiness2.serviceplan")
-    rewrite(new / "ServicePlanHostingRemap.csv", "Business,SmallOrg,SmallBusiness",
-            "Business,TinyOrg,TinyBusiness\nBusiness,MedOrg2,MediumBusiness2")
-    rewrite(new / "ServicePlanHostingRemap.csv", "Business,MedOrg,MediumBusiness",
-            "Business,MedOrg,MediumBusiness2")
+    rewrite(
+        new / "ServicePlanHostingRemap.csv",
+        "Business,SmallOrg,SmallBusiness",
+        "Business,TinyOrg,TinyBusiness\nBusiness,MedOrg2,MediumBusiness2",
+    )
+    rewrite(
+        new / "ServicePlanHostingRemap.csv",
+        "Business,MedOrg,MediumBusiness",
+        "Business,MedOrg,MediumBusiness2",
+    )
     doc = report(diff_paths(DiffOptions(str(old), str(new))))
     assert {(p["old"], p["new"]) for p in doc["plans"]} == {
-        (None, "MediumBusiness2"), (None, "TinyBusiness"), ("SmallBusiness", None)}
+        (None, "MediumBusiness2"),
+        (None, "TinyBusiness"),
+        ("SmallBusiness", None),
+    }
     assert sorted(r["kind"] for r in doc["remap"]) == ["added", "added", "removed", "repointed"]
     (move,) = doc["transitions"]  # to an identical copy: a move that changes nothing
     assert move["changes"] == [] and move["category"] is None
@@ -157,8 +174,9 @@ def test_plans_and_rows_added_and_removed(sides: tuple[Path, Path]) -> None:
 
 def _with(plan: ResolvedPlan, feature: str, value: Value) -> ResolvedPlan:
     setting = Setting(feature, value, str(value), Location(plan.source, 7))
-    return replace(plan, organization=tuple(setting if s.feature == feature else s
-                                            for s in plan.organization))
+    return replace(
+        plan, organization=tuple(setting if s.feature == feature else s for s in plan.organization)
+    )
 
 
 def test_every_value_type() -> None:
@@ -170,17 +188,31 @@ def test_every_value_type() -> None:
     new = _with(new, "PrivacyLink", 'https://example.com/"<privacy>"')
     large = next(p for p in compiled.plans if p.name == "LargeBusiness")
     mailbox_plans = list(large.mailbox_plans)
-    mailbox_plans[0] = replace(mailbox_plans[0], settings=tuple(
-        Setting(s.feature, timedelta(hours=1, seconds=0.5), "01:00:00.5", Location("x", 3))
-        if s.feature == "SyncAccountsPollingInterval" else s for s in mailbox_plans[0].settings))
-    result = diff_revisions([old, large], [new, replace(large, mailbox_plans=tuple(
-        mailbox_plans))], compiled.remaps, compiled.remaps, catalog)
+    mailbox_plans[0] = replace(
+        mailbox_plans[0],
+        settings=tuple(
+            Setting(s.feature, timedelta(hours=1, seconds=0.5), "01:00:00.5", Location("x", 3))
+            if s.feature == "SyncAccountsPollingInterval"
+            else s
+            for s in mailbox_plans[0].settings
+        ),
+    )
+    result = diff_revisions(
+        [old, large],
+        [new, replace(large, mailbox_plans=tuple(mailbox_plans))],
+        compiled.remaps,
+        compiled.remaps,
+        catalog,
+    )
     outcome = DiffOutcome("a", "b", result, None, ValidationReport(("a", "b"), result.findings))
     doc = report(outcome)
     values = {c["feature"]: c["new"] for p in doc["plans"] for c in p["changes"]}
-    assert values == {"MailboxCountQuota": 3000, "MailUserCountQuota": "Unlimited",
-                      "PrivacyLink": 'https://example.com/"<privacy>"',
-                      "SyncAccountsPollingInterval": 3600.5}
+    assert values == {
+        "MailboxCountQuota": 3000,
+        "MailUserCountQuota": "Unlimited",
+        "PrivacyLink": 'https://example.com/"<privacy>"',
+        "SyncAccountsPollingInterval": 3600.5,
+    }
     assert ORGANIZATION in {c["scope"] for p in doc["plans"] for c in p["changes"]}
 
 
@@ -191,25 +223,34 @@ def test_every_value_type() -> None:
 def sample(sides: tuple[Path, Path]) -> dict[str, Any]:
     old, new = sides
     repoint(new)
-    return report(diff_paths(DiffOptions(str(old), str(new),
-                                         tenants=str(old.parent / "tenants.csv"))))
+    return report(
+        diff_paths(DiffOptions(str(old), str(new), tenants=str(old.parent / "tenants.csv")))
+    )
 
 
-@pytest.mark.parametrize(("where", "mutate"), [
-    ("an unknown top-level key", lambda d: d.update(extra=1)),
-    ("an unknown summary key", lambda d: d["summary"].update(extra=1)),
-    ("a category that does not exist", lambda d: d["summary"]["categories"].update(Cheap=1)),
-    ("a change kind that does not exist",
-     lambda d: d["transitions"][0]["changes"][0].update(kind="moved")),
-    ("a per-mailbox category at constant cost", lambda d: d["transitions"][0]["changes"][-1]
-     .update(category="MailboxPlanConfiguration", cost="constant")),
-    ("a repointed row without its old plan", lambda d: d["remap"][0].update(old_plan=None)),
-    ("a tenant without a line", lambda d: d["tenants"]["reached"][0].pop("line")),
-    ("a finding with a bad rule id", lambda d: d["findings"][0].update(rule="X1")),
-    ("a location with a column", lambda d: d["remap"][0]["new_location"].update(column=1)),
-])
-def test_the_schema_catches_drift(sample: dict[str, Any], where: str,
-                                  mutate: Any) -> None:
+@pytest.mark.parametrize(
+    ("where", "mutate"),
+    [
+        ("an unknown top-level key", lambda d: d.update(extra=1)),
+        ("an unknown summary key", lambda d: d["summary"].update(extra=1)),
+        ("a category that does not exist", lambda d: d["summary"]["categories"].update(Cheap=1)),
+        (
+            "a change kind that does not exist",
+            lambda d: d["transitions"][0]["changes"][0].update(kind="moved"),
+        ),
+        (
+            "a per-mailbox category at constant cost",
+            lambda d: d["transitions"][0]["changes"][-1].update(
+                category="MailboxPlanConfiguration", cost="constant"
+            ),
+        ),
+        ("a repointed row without its old plan", lambda d: d["remap"][0].update(old_plan=None)),
+        ("a tenant without a line", lambda d: d["tenants"]["reached"][0].pop("line")),
+        ("a finding with a bad rule id", lambda d: d["findings"][0].update(rule="X1")),
+        ("a location with a column", lambda d: d["remap"][0]["new_location"].update(column=1)),
+    ],
+)
+def test_the_schema_catches_drift(sample: dict[str, Any], where: str, mutate: Any) -> None:
     broken = copy.deepcopy(sample)
     mutate(broken)
     assert errors(broken), where

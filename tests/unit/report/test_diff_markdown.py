@@ -36,9 +36,12 @@ def md(outcome: DiffOutcome) -> str:
     return text
 
 
-def outcome_of(old: list[ResolvedPlan], new: list[ResolvedPlan],
-               impact: ImpactReport | None = None, extra: tuple[Finding, ...] = ()
-               ) -> DiffOutcome:
+def outcome_of(
+    old: list[ResolvedPlan],
+    new: list[ResolvedPlan],
+    impact: ImpactReport | None = None,
+    extra: tuple[Finding, ...] = (),
+) -> DiffOutcome:
     result = diff_revisions(old, new, COMPILED.remaps, COMPILED.remaps, CATALOG)
     findings = tuple(sorted((*result.findings, *extra), key=Finding.sort_key))
     return DiffOutcome("old", "new", result, impact, ValidationReport(("old", "new"), findings))
@@ -46,8 +49,9 @@ def outcome_of(old: list[ResolvedPlan], new: list[ResolvedPlan],
 
 def set_org(plan: ResolvedPlan, feature: str, value: Value) -> ResolvedPlan:
     setting = Setting(feature, value, str(value), Location(plan.source, 5))
-    return replace(plan, organization=tuple(setting if s.feature == feature else s
-                                            for s in plan.organization))
+    return replace(
+        plan, organization=tuple(setting if s.feature == feature else s for s in plan.organization)
+    )
 
 
 def details_depth(lines: list[str]) -> list[int]:
@@ -72,8 +76,10 @@ def repoint(tmp_path: Path) -> DiffOutcome:
     large = new / "LargeBusiness.serviceplan"
     large.write_text(large.read_text().replace('Name="Basic"', 'Name="Light"'))
     tenants = tmp_path / "tenants.csv"
-    tenants.write_text("name,domain,program_id,offer_id,mailboxes,mailboxes.Standard\n"
-                       "Contoso,contoso.example,Business,SmallOrg,200,200\n")
+    tenants.write_text(
+        "name,domain,program_id,offer_id,mailboxes,mailboxes.Standard\n"
+        "Contoso,contoso.example,Business,SmallOrg,200,200\n"
+    )
     return diff_paths(DiffOptions(str(old), str(new), tenants=str(tenants)))
 
 
@@ -101,9 +107,12 @@ def test_every_detail_row_is_collapsed(repoint: DiffOutcome) -> None:
     summary_table = [lines[i] for i in sorted(summary_rows)]
     assert summary_table[0] == "| Update category | Changes | Cost |"  # only that table
     assert len(summary_table) == 2 + len(repoint.diff.categories())  # type: ignore[union-attr]
-    for needle in ("| Organization | AcceptedDomains |", "| Business | SmallOrg | repointed",
-                   "| Contoso | 2 | SmallBusiness → MediumBusiness |",
-                   "*mailbox-plan-renamed*"):
+    for needle in (
+        "| Organization | AcceptedDomains |",
+        "| Business | SmallOrg | repointed",
+        "| Contoso | 2 | SmallBusiness → MediumBusiness |",
+        "*mailbox-plan-renamed*",
+    ):
         (i,) = [i for i, line in enumerate(lines) if needle in line]
         assert depths[i] == 1, needle
     assert "All findings" not in text  # the summary lists every one of them already
@@ -114,8 +123,13 @@ def test_every_detail_row_is_collapsed(repoint: DiffOutcome) -> None:
 def test_no_changes_and_no_diff() -> None:
     same = outcome_of(list(PLANS.values()), list(PLANS.values()))
     assert md(same) == "### serviceplan diff: old → new\n\n**No changes.**\n"
-    error = Finding("SP101", Severity.ERROR, "Unknown feature <Foo>.", Location("a.serviceplan", 3),
-                    "Check the spelling.")
+    error = Finding(
+        "SP101",
+        Severity.ERROR,
+        "Unknown feature <Foo>.",
+        Location("a.serviceplan", 3),
+        "Check the spelling.",
+    )
     failed = DiffOutcome("old", "new", None, None, ValidationReport(("a",), (error,)))
     text = md(failed)
     assert text.index("**Blockers** (1):") < text.index("**No diff: fix the errors above first.**")
@@ -123,12 +137,24 @@ def test_no_changes_and_no_diff() -> None:
     assert "How to read this" not in text
 
 
-@pytest.mark.parametrize(("raw", "escaped"), [
-    ("a|b", "a&#124;b"), ("<script>", "&lt;script&gt;"), ("&amp;", "&amp;amp;"),
-    ("`c`", "&#96;c&#96;"), ("*b*", "&#42;b&#42;"), ("_i_", "&#95;i&#95;"),
-    ("[l](u)", "&#91;l&#93;(u)"), ("a\nb", "a↵b"), ("a\r\nb", "a↵b"), ("\\|", "&#92;&#124;"),
-    ("@team", "@&#8203;team"), ("a\x00b", "a\ufffdb"), ("Größe 10GB", "Größe 10GB"),
-])
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("a|b", "a&#124;b"),
+        ("<script>", "&lt;script&gt;"),
+        ("&amp;", "&amp;amp;"),
+        ("`c`", "&#96;c&#96;"),
+        ("*b*", "&#42;b&#42;"),
+        ("_i_", "&#95;i&#95;"),
+        ("[l](u)", "&#91;l&#93;(u)"),
+        ("a\nb", "a↵b"),
+        ("a\r\nb", "a↵b"),
+        ("\\|", "&#92;&#124;"),
+        ("@team", "@&#8203;team"),
+        ("a\x00b", "a\ufffdb"),
+        ("Größe 10GB", "Größe 10GB"),
+    ],
+)
 def test_escape(raw: str, escaped: str) -> None:
     assert escape(raw) == escaped
 
@@ -141,17 +167,23 @@ def test_hostile_values_cannot_break_a_table_or_inject_html() -> None:
     old = PLANS["LargeBusiness"]
     new = set_org(old, "PrivacyLink", HOSTILE)
     evil_name = "Basic|<b>bold</b>\n# heading"
-    mailbox_plans = tuple(replace(m, name=evil_name) if m.name == "Basic" else m
-                          for m in new.mailbox_plans)
+    mailbox_plans = tuple(
+        replace(m, name=evil_name) if m.name == "Basic" else m for m in new.mailbox_plans
+    )
     new = replace(new, mailbox_plans=mailbox_plans)
     tenant = Tenant(HOSTILE, "evil.example", "Business", "LargeOrg", Location(HOSTILE, 2))
     base = outcome_of([old], [new])
     assert base.diff is not None
-    impact = ImpactReport(HOSTILE, (TenantImpact(tenant, "LargeBusiness", "LargeBusiness",
-                                                 base.diff.plans[0], 7, False),), 0, ())
+    impact = ImpactReport(
+        HOSTILE,
+        (TenantImpact(tenant, "LargeBusiness", "LargeBusiness", base.diff.plans[0], 7, False),),
+        0,
+        (),
+    )
     evil = Finding("SP606", Severity.ERROR, HOSTILE, Location(HOSTILE, 2), HOSTILE)
-    outcome = replace(outcome_of([old], [new], impact, (evil,)), old_label=HOSTILE,
-                      new_label=HOSTILE)
+    outcome = replace(
+        outcome_of([old], [new], impact, (evil,)), old_label=HOSTILE, new_label=HOSTILE
+    )
     text = md(outcome)
     assert set(re.findall(r"</?([A-Za-z][\w-]*)", text)) <= {"details", "summary", "br"}
     for raw in ("a|b", "<script", "*x*", "_y_", "[l]", "@team", "`c`", "~~s~~", "<b>"):
@@ -175,15 +207,26 @@ def _changed(value: Value | None, feature_type: str) -> Value:
 
 def _everything_changed(plan: ResolvedPlan) -> ResolvedPlan:
     features = CATALOG.scope(ORGANIZATION)
-    return replace(plan, organization=tuple(
-        Setting(s.feature, _changed(s.value, features[s.feature].type), "x",
-                Location(plan.source, 9)) for s in plan.organization))
+    return replace(
+        plan,
+        organization=tuple(
+            Setting(
+                s.feature,
+                _changed(s.value, features[s.feature].type),
+                "x",
+                Location(plan.source, 9),
+            )
+            for s in plan.organization
+        ),
+    )
 
 
 def test_a_huge_diff_stays_under_the_limit_and_says_what_it_left_out() -> None:
     base = PLANS["SmallBusiness"]
-    old = [replace(base, name=f"Plan{n:03d}", source=f"plans/Plan{n:03d}.serviceplan")
-           for n in range(300)]
+    old = [
+        replace(base, name=f"Plan{n:03d}", source=f"plans/Plan{n:03d}.serviceplan")
+        for n in range(300)
+    ]
     outcome = outcome_of(old, [_everything_changed(plan) for plan in old])
     assert outcome.diff is not None
     total = sum(len(d.changes) for d in outcome.diff.plans)
@@ -205,19 +248,42 @@ def test_a_huge_diff_stays_under_the_limit_and_says_what_it_left_out() -> None:
 
 def test_a_hundred_thousand_tenants_are_bounded() -> None:
     old = PLANS["LargeBusiness"]
-    new = replace(old, mailbox_plans=(replace(old.mailbox_plans[0], settings=tuple(
-        s._replace(value=3 << 30, text="3GB", location=Location(old.source, 9))
-        if s.feature == "ProhibitSendReceiveMaiboxQuota" else s
-        for s in old.mailbox_plans[0].settings)), *old.mailbox_plans[1:]))
+    new = replace(
+        old,
+        mailbox_plans=(
+            replace(
+                old.mailbox_plans[0],
+                settings=tuple(
+                    s._replace(value=3 << 30, text="3GB", location=Location(old.source, 9))
+                    if s.feature == "ProhibitSendReceiveMaiboxQuota"
+                    else s
+                    for s in old.mailbox_plans[0].settings
+                ),
+            ),
+            *old.mailbox_plans[1:],
+        ),
+    )
     base = outcome_of([old], [new])
     assert base.diff is not None
     move = base.diff.plans[0]
     count = 100_000
     tenants = tuple(
-        TenantImpact(Tenant(f"Tenant{n:06d}", "t.example", "Business", "LargeOrg",
-                            Location("tenants.csv", n + 2)), "LargeBusiness", "LargeBusiness",
-                     move, (n * 7919) % count, n % 3 == 0)
-        for n in range(count))
+        TenantImpact(
+            Tenant(
+                f"Tenant{n:06d}",
+                "t.example",
+                "Business",
+                "LargeOrg",
+                Location("tenants.csv", n + 2),
+            ),
+            "LargeBusiness",
+            "LargeBusiness",
+            move,
+            (n * 7919) % count,
+            n % 3 == 0,
+        )
+        for n in range(count)
+    )
     impact = ImpactReport("tenants.csv", tenants, 5, ())
     text = md(outcome_of([old], [new], impact))
     rows = [line for line in text.splitlines() if line.startswith("| Tenant")]
@@ -229,9 +295,12 @@ def test_a_hundred_thousand_tenants_are_bounded() -> None:
 
 
 def _blocker_outcome(message: str, hint: str, where: str) -> DiffOutcome:
-    findings = tuple(Finding("SP606", Severity.ERROR, f"{n} {message}",
-                             Location(f"t{n:05d}.csv{where}", n + 1), hint)
-                     for n in range(5_000))
+    findings = tuple(
+        Finding(
+            "SP606", Severity.ERROR, f"{n} {message}", Location(f"t{n:05d}.csv{where}", n + 1), hint
+        )
+        for n in range(5_000)
+    )
     old = PLANS["MediumBusiness"]
     return outcome_of([old], [set_org(old, "MailboxCountQuota", 250)], None, findings)
 
@@ -244,7 +313,7 @@ def test_thousands_of_blockers_keep_the_summary_bounded() -> None:
     assert "- and 4,980 more (in the details below, or run `serviceplan diff" in head
     assert f"**{summary(outcome)}**" in head
     assert "<details><summary>All findings (5,001)</summary>" in text  # and SP605
-    assert "finding" in text[text.index("**…"):]  # the findings table ran out of room
+    assert "finding" in text[text.index("**…") :]  # the findings table ran out of room
 
 
 def test_long_hostile_blockers_keep_the_summary_bounded() -> None:
@@ -261,7 +330,10 @@ def test_long_hostile_blockers_keep_the_summary_bounded() -> None:
 def test_huge_labels_and_names_stay_bounded() -> None:
     old = PLANS["SmallBusiness"]
     name = "<" * 100_000
-    outcome = replace(outcome_of([old], [set_org(old, "MailboxCountQuota", UNLIMITED)]),
-                      old_label="|" * 100_000, new_label=name)
+    outcome = replace(
+        outcome_of([old], [set_org(old, "MailboxCountQuota", UNLIMITED)]),
+        old_label="|" * 100_000,
+        new_label=name,
+    )
     text = md(outcome)
     assert "Unlimited" in text and "250 → Unlimited" in text

@@ -28,6 +28,7 @@ def test_hostile_tenant_names_are_escaped(tmp_path: Path) -> None:
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     lines = out.splitlines()
     for shown in ("x\\x1b]0;title\\x07", "new\\nline", "\\u202eevil"):
-        assert any(line.startswith(f"  ~ {shown}: SmallBusiness -> MediumBusiness")
-                   for line in lines), (shown, out)
+        assert any(
+            line.startswith(f"  ~ {shown}: SmallBusiness -> MediumBusiness") for line in lines
+        ), (shown, out)
     assert "line: SmallBusiness" not in out.replace("new\\nline", "")  # no line of its own

@@ -23,23 +23,32 @@ def _render(tmp_path: Path, inventory: str, template: str) -> None:
 
 
 def test_inventory_findings_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _render(tmp_path, 'name,domain,program_id,offer_id\n"a\x1b]0;t\x07\u202e",d,Business,Nope\n',
-            "{{ tenant.name }}\n")
+    _render(
+        tmp_path,
+        'name,domain,program_id,offer_id\n"a\x1b]0;t\x07\u202e",d,Business,Nope\n',
+        "{{ tenant.name }}\n",
+    )
     out = capsys.readouterr().out
     assert "SP505" in out and not any(char in out for char in RAW), out
 
 
 def test_failure_messages_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _render(tmp_path, "name,domain,program_id,offer_id,\x1b]0;pwned\x07\nC,d,Business,SmallOrg,x\n",
-            "{{ tenant.regoin }}\n")
+    _render(
+        tmp_path,
+        "name,domain,program_id,offer_id,\x1b]0;pwned\x07\nC,d,Business,SmallOrg,x\n",
+        "{{ tenant.regoin }}\n",
+    )
     out = capsys.readouterr().out
     assert "no attribute 'regoin'" in out
     assert not any(char in out for char in RAW), out
 
 
 def test_skip_reasons_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _render(tmp_path, 'name,domain,program_id,offer_id\n"a\x1b]0;t\x07b",d,Business,SmallOrg\n',
-            "{{ skip(tenant.name) }}\n")
+    _render(
+        tmp_path,
+        'name,domain,program_id,offer_id\n"a\x1b]0;t\x07b",d,Business,SmallOrg\n',
+        "{{ skip(tenant.name) }}\n",
+    )
     out = capsys.readouterr().out
     assert "skipped 1 tenant" in out
     assert not any(char in out for char in RAW), out

@@ -21,8 +21,25 @@ SAMPLES = sorted(
     for p in resources.files("serviceplan.serviceplans").iterdir()
     if p.name.endswith(".serviceplan")
 )
-VALUES = ["true", "false", "1", "0", " true ", "0", "5000", "1001", "Unlimited", "10GB",
-          "100MB", "bogus", "", "1.00:00:00", "25:00:00", "3000000000", "EhfAC"]
+VALUES = [
+    "true",
+    "false",
+    "1",
+    "0",
+    " true ",
+    "0",
+    "5000",
+    "1001",
+    "Unlimited",
+    "10GB",
+    "100MB",
+    "bogus",
+    "",
+    "1.00:00:00",
+    "25:00:00",
+    "3000000000",
+    "EhfAC",
+]
 
 
 def _sections(root: etree._Element) -> list[etree._Element]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 
 def test_same_scope_requirement_in_the_organization(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <SearchMessageEnabled>true</SearchMessageEnabled>
@@ -24,7 +25,9 @@ def test_same_scope_requirement_in_the_organization(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 3))
+    """,
+        ("SP201", 3),
+    )
     assert finding.message.startswith("SearchMessageEnabled is on")
     assert "needs SearchMessagePermissions on" in finding.message
     assert finding.path == "/Configuration/Organization/SearchMessageEnabled"
@@ -55,7 +58,8 @@ def test_requirement_met_or_feature_off_is_silent(check) -> None:
 
 
 def test_negated_requirement(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OpenDomainProfileUpdatePermissions>true</OpenDomainProfileUpdatePermissions>
@@ -73,13 +77,16 @@ def test_negated_requirement(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 3))
+    """,
+        ("SP201", 3),
+    )
     assert "OpenDomainProfileUpdatePermissions is on" in finding.message
     assert "needs ProfileUpdatePermissions off" in finding.message
 
 
 def test_same_mailbox_plan_requirement(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -101,14 +108,17 @@ def test_same_mailbox_plan_requirement(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 17))
+    """,
+        ("SP201", 17),
+    )
     assert "OutlookAnywhereEnabled is on in mailbox plan 'Bad'" in finding.message
     assert "ShowInAddressListsEnabled on in the same mailbox plan" in finding.message
     assert finding.path == "/Configuration/MailboxPlans/MailboxPlan[2]/OutlookAnywhereEnabled"
 
 
 def test_organization_requirement_of_a_mailbox_plan_feature(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -125,13 +135,16 @@ def test_organization_requirement_of_a_mailbox_plan_feature(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 12))
+    """,
+        ("SP201", 12),
+    )
     assert "MailTipsPermissions is on in mailbox plan 'Standard'" in finding.message
     assert "MailTipsEnabled on in the Organization" in finding.message
 
 
 def test_non_boolean_set_requires_an_organization_feature(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -148,13 +161,16 @@ def test_non_boolean_set_requires_an_organization_feature(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 13))
+    """,
+        ("SP201", 13),
+    )
     assert finding.message.startswith("ArchiveQuota is ")
     assert "ArchivePermissions on in the Organization" in finding.message
 
 
 def test_any_plan_requirement(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OfflineAddressBookEnabled>true</OfflineAddressBookEnabled>
@@ -174,7 +190,9 @@ def test_any_plan_requirement(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 3))
+    """,
+        ("SP201", 3),
+    )
     assert "OfflineAddressBookEnabled is on" in finding.message
     assert "OutlookAnywhereEnabled on in at least one mailbox plan" in finding.message
 
@@ -206,7 +224,8 @@ def test_any_plan_requirement_met_by_one_plan(check) -> None:
 
 
 def test_every_plan_requirement_lists_the_failing_plans(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -231,7 +250,9 @@ def test_every_plan_requirement_lists_the_failing_plans(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 4))
+    """,
+        ("SP201", 4),
+    )
     assert "ShowInAddressListsEnabled on in every mailbox plan" in finding.message
     failing = finding.message.split("not in:")[1]
     assert "'Basic'" in failing
@@ -284,7 +305,8 @@ def test_derived_privacy_features_hiding_the_warning_alone_is_fine(check) -> Non
 
 
 def test_derived_privacy_features_not_allowed(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <ApplicationImpersonationEnabled>true</ApplicationImpersonationEnabled>
@@ -302,7 +324,9 @@ def test_derived_privacy_features_not_allowed(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 3))
+    """,
+        ("SP201", 3),
+    )
     assert finding.message.startswith("ApplicationImpersonationEnabled is on")
     assert "PrivacyFeaturesAllowed on" in finding.message
     assert "SkipToUAndParentalControlCheckEnabled" in finding.message
@@ -333,7 +357,8 @@ def test_derived_privacy_features_allowed_again_by_skipping_the_check(check) -> 
 
 
 def test_derived_value_required_from_a_mailbox_plan(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <HideAdminAccessWarningEnabled>true</HideAdminAccessWarningEnabled>
@@ -351,7 +376,9 @@ def test_derived_value_required_from_a_mailbox_plan(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 13))
+    """,
+        ("SP201", 13),
+    )
     assert "SkipResetPasswordOnFirstLogonEnabled is on in mailbox plan 'Standard'" in (
         finding.message
     )
@@ -359,7 +386,8 @@ def test_derived_value_required_from_a_mailbox_plan(check) -> None:
 
 
 def test_on_clause(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <PermissionManagementEnabled>true</PermissionManagementEnabled>
@@ -376,14 +404,17 @@ def test_on_clause(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 3))
+    """,
+        ("SP201", 3),
+    )
     assert "PermissionManagementEnabled is on" in finding.message
     assert "RBACManagementPermissions on" in finding.message
     assert "on: RBACManagementPermissions" in finding.message
 
 
 def test_off_clause_for_an_absent_feature_points_at_the_organization(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -400,7 +431,9 @@ def test_off_clause_for_an_absent_feature_points_at_the_organization(check) -> N
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 2))
+    """,
+        ("SP201", 2),
+    )
     assert "PermissionManagementEnabled is off" in finding.message
     assert "RBACManagementPermissions off" in finding.message
     assert finding.path == ""
@@ -429,7 +462,8 @@ def test_on_and_off_clauses_satisfied(check) -> None:
 
 
 def test_owa_permissions_absent(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <ContactCountQuota>10</ContactCountQuota>
@@ -444,13 +478,16 @@ def test_owa_permissions_absent(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 2))
+    """,
+        ("SP201", 2),
+    )
     assert "OWAPermissions is off" in finding.message
     assert "PerMBXPlanOWAPolicyEnabled on" in finding.message
 
 
 def test_owa_permissions_written_false(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>false</OWAPermissions>
@@ -466,12 +503,15 @@ def test_owa_permissions_written_false(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 3))
+    """,
+        ("SP201", 3),
+    )
     assert finding.path == "/Configuration/Organization/OWAPermissions"
 
 
 def test_value_at_least_1001_counts_unlimited(check) -> None:
-    findings = check("""
+    findings = check(
+        """
         <Configuration>
           <Organization>
             <FastRecipientCountingDisabled>true</FastRecipientCountingDisabled>
@@ -488,7 +528,11 @@ def test_value_at_least_1001_counts_unlimited(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP106", 3), ("SP201", 5), ("SP201", 7))
+    """,
+        ("SP106", 3),
+        ("SP201", 5),
+        ("SP201", 7),
+    )
     broken = {f.location.line: f.message for f in findings if f.rule == "SP201"}
     assert broken[5].startswith("ContactCountQuota is 1001")
     assert broken[7].startswith("MailboxCountQuota is Unlimited")
@@ -497,7 +541,8 @@ def test_value_at_least_1001_counts_unlimited(check) -> None:
 
 
 def test_value_not_zero(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -514,7 +559,9 @@ def test_value_not_zero(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP201", 9))
+    """,
+        ("SP201", 9),
+    )
     assert finding.message.startswith("TeamMailboxCountQuota is 5")
     assert "TeamMailboxPermissions on" in finding.message
 
@@ -541,7 +588,8 @@ def test_value_zero_needs_nothing(check) -> None:
 
 
 def test_value_equals_ignores_case(check) -> None:
-    findings = check("""
+    findings = check(
+        """
         <Configuration>
           <Organization>
             <PerimeterSafelistingUIMode>ehfac</PerimeterSafelistingUIMode>
@@ -558,13 +606,17 @@ def test_value_equals_ignores_case(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP106", 3), ("SP201", 3))
+    """,
+        ("SP106", 3),
+        ("SP201", 3),
+    )
     (broken,) = [f for f in findings if f.rule == "SP201"]
     assert "ExchangeHostedFilteringAdminCenterAvailabilityEnabled on" in broken.message
 
 
 def test_value_equals_other_value_needs_nothing(check) -> None:
-    check("""
+    check(
+        """
         <Configuration>
           <Organization>
             <PerimeterSafelistingUIMode>Other</PerimeterSafelistingUIMode>
@@ -581,11 +633,14 @@ def test_value_equals_other_value_needs_nothing(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP106", 3))
+    """,
+        ("SP106", 3),
+    )
 
 
 def test_invalid_value_does_not_trigger_dependencies(check) -> None:
-    check("""
+    check(
+        """
         <Configuration>
           <Organization>
             <SearchMessageEnabled>maybe</SearchMessageEnabled>
@@ -602,4 +657,6 @@ def test_invalid_value_does_not_trigger_dependencies(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP107", 3))
+    """,
+        ("SP107", 3),
+    )

@@ -32,7 +32,8 @@ def test_valid_plan_has_no_findings(check) -> None:
 
 
 def test_out_of_order_names_the_neighbour_it_belongs_after(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <MailTipsEnabled>true</MailTipsEnabled>
@@ -51,7 +52,9 @@ def test_out_of_order_names_the_neighbour_it_belongs_after(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP103", 3))
+    """,
+        ("SP103", 3),
+    )
     assert finding.message.startswith("MailTipsEnabled is out of the schema's order")
     assert "after AutoReplyEnabled (line 5)" in finding.message
     assert finding.path == "/Configuration/Organization/MailTipsEnabled"
@@ -59,7 +62,8 @@ def test_out_of_order_names_the_neighbour_it_belongs_after(check) -> None:
 
 def test_out_of_order_flags_the_fewest_moves(check) -> None:
     # C A B: moving C alone restores the order, so A and B are not flagged
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <CommonConfiguration>true</CommonConfiguration>
@@ -78,14 +82,17 @@ def test_out_of_order_flags_the_fewest_moves(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP103", 3))
+    """,
+        ("SP103", 3),
+    )
     assert finding.message.startswith("CommonConfiguration")
     assert "after AutoReplyEnabled (line 5)" in finding.message
 
 
 def test_out_of_order_first_element_belongs_before(check) -> None:
     # B C A: A is the one to move, and it goes before the first kept element
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <AutoReplyEnabled>true</AutoReplyEnabled>
@@ -104,13 +111,16 @@ def test_out_of_order_first_element_belongs_before(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP103", 5))
+    """,
+        ("SP103", 5),
+    )
     assert finding.message.startswith("AddressListsEnabled")
     assert "before AutoReplyEnabled (line 3)" in finding.message
 
 
 def test_out_of_order_groups_quota_before_permission(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <ContactCountQuota>10</ContactCountQuota>
@@ -126,14 +136,17 @@ def test_out_of_order_groups_quota_before_permission(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP103", 5))
+    """,
+        ("SP103", 5),
+    )
     assert finding.message.startswith("OWAPermissions")
     assert "before ContactCountQuota (line 3)" in finding.message
 
 
 def test_schema_order_is_not_a_plain_sort(check) -> None:
     # the schema puts MSOSyncEnabled before LicenseEnforcementEnabled; following it is fine
-    check("""
+    check(
+        """
         <Configuration>
           <Organization>
             <MSOSyncEnabled>false</MSOSyncEnabled>
@@ -151,11 +164,15 @@ def test_schema_order_is_not_a_plain_sort(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP106", 3), ("SP106", 4))
+    """,
+        ("SP106", 3),
+        ("SP106", 4),
+    )
 
 
 def test_out_of_order_in_a_mailbox_plan(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -173,7 +190,9 @@ def test_out_of_order_in_a_mailbox_plan(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP103", 14))
+    """,
+        ("SP103", 14),
+    )
     assert finding.message.startswith("PopEnabled")
     assert "in mailbox plan 'Standard'" in finding.message
     assert "before MaxReceiveTransportQuota (line 12)" in finding.message
@@ -184,7 +203,8 @@ def test_out_of_order_in_a_mailbox_plan(check) -> None:
 
 
 def test_duplicate_names_the_first_line(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <MailTipsEnabled>true</MailTipsEnabled>
@@ -202,13 +222,16 @@ def test_duplicate_names_the_first_line(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP104", 4))
+    """,
+        ("SP104", 4),
+    )
     assert "MailTipsEnabled appears twice" in finding.message
     assert "first at line 3" in finding.message
 
 
 def test_duplicate_in_a_mailbox_plan(check) -> None:
-    check("""
+    check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -225,14 +248,17 @@ def test_duplicate_in_a_mailbox_plan(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP104", 13))
+    """,
+        ("SP104", 13),
+    )
 
 
 # SP102 wrong-section
 
 
 def test_wrong_section_in_both_directions(check) -> None:
-    org, plan = check("""
+    org, plan = check(
+        """
         <Configuration>
           <Organization>
             <PopEnabled>true</PopEnabled>
@@ -250,7 +276,10 @@ def test_wrong_section_in_both_directions(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP102", 3), ("SP102", 14))
+    """,
+        ("SP102", 3),
+        ("SP102", 14),
+    )
     assert "PopEnabled is a MailboxPlan feature" in org.message
     assert "MailboxPlan" in org.hint
     assert "MailboxCountQuota" in plan.message
@@ -263,7 +292,8 @@ def test_wrong_section_in_both_directions(check) -> None:
 
 
 def test_unknown_features_with_did_you_mean(check) -> None:
-    alias, case, close, nothing = check("""
+    alias, case, close, nothing = check(
+        """
         <Configuration>
           <Organization>
             <AddressListEnabled>true</AddressListEnabled>
@@ -283,7 +313,12 @@ def test_unknown_features_with_did_you_mean(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP101", 3), ("SP101", 4), ("SP101", 5), ("SP101", 6))
+    """,
+        ("SP101", 3),
+        ("SP101", 4),
+        ("SP101", 5),
+        ("SP101", 6),
+    )
     assert "AddressListEnabled is not a known Organization feature" in alias.message
     assert "did you mean AddressListsEnabled?" in alias.hint
     assert "documentation" in alias.hint
@@ -296,7 +331,8 @@ def test_unknown_features_with_did_you_mean(check) -> None:
 
 
 def test_documented_spelling_mailtips(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <MailtipsEnabled>true</MailtipsEnabled>
@@ -313,13 +349,16 @@ def test_documented_spelling_mailtips(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP101", 3))
+    """,
+        ("SP101", 3),
+    )
     assert "did you mean MailTipsEnabled?" in finding.hint
 
 
 def test_mailbox_size_spelled_with_the_l(check) -> None:
     # the correct-looking spelling is unknown, and the plan then lacks its mailbox size
-    unknown, missing = check("""
+    unknown, missing = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -335,7 +374,10 @@ def test_mailbox_size_spelled_with_the_l(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP101", 12), ("SP305", 11))
+    """,
+        ("SP101", 12),
+        ("SP305", 11),
+    )
     assert "did you mean ProhibitSendReceiveMaiboxQuota?" in unknown.hint
     assert "MailboxPlan" in unknown.message
     assert missing.rule == "SP305"
@@ -345,7 +387,8 @@ def test_mailbox_size_spelled_with_the_l(check) -> None:
 
 
 def test_datacenter_only_feature(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <PilotEnabled>true</PilotEnabled>
@@ -363,7 +406,10 @@ def test_datacenter_only_feature(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP106", 3), ("SP106", 13))[:1]
+    """,
+        ("SP106", 3),
+        ("SP106", 13),
+    )[:1]
     assert "PilotEnabled is a datacenter-only feature" in finding.message
     assert finding.severity is Severity.ERROR
 
@@ -372,7 +418,8 @@ def test_datacenter_only_feature(check) -> None:
 
 
 def test_invalid_values_of_each_type(check) -> None:
-    findings = check("""
+    findings = check(
+        """
         <Configuration>
           <Organization>
             <MailTipsEnabled>yes</MailTipsEnabled>
@@ -391,7 +438,13 @@ def test_invalid_values_of_each_type(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP107", 3), ("SP107", 5), ("SP107", 7), ("SP107", 13), ("SP107", 14))
+    """,
+        ("SP107", 3),
+        ("SP107", 5),
+        ("SP107", 7),
+        ("SP107", 13),
+        ("SP107", 14),
+    )
     messages = {f.location.line: f.message for f in findings}
     assert messages[3].startswith("MailTipsEnabled has the value 'yes'")
     assert "true or false" in messages[3]
@@ -405,7 +458,8 @@ def test_invalid_values_of_each_type(check) -> None:
 
 
 def test_an_invalid_required_quota_is_not_also_missing(check) -> None:
-    check("""
+    check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -421,14 +475,17 @@ def test_an_invalid_required_quota_is_not_also_missing(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP107", 4))
+    """,
+        ("SP107", 4),
+    )
 
 
 # SP108 unexpected-content
 
 
 def test_child_elements(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <MailTipsEnabled><value>true</value></MailTipsEnabled>
@@ -445,7 +502,9 @@ def test_child_elements(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP108", 3))
+    """,
+        ("SP108", 3),
+    )
     assert "MailTipsEnabled holds child elements" in finding.message
 
 
@@ -474,7 +533,8 @@ def test_a_comment_inside_a_feature_is_not_a_child(check) -> None:
 
 
 def test_required_quota_missing_at_the_organization(check) -> None:
-    findings = check("""
+    findings = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -487,7 +547,11 @@ def test_required_quota_missing_at_the_organization(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP105", 2), ("SP105", 2), ("SP105", 2))
+    """,
+        ("SP105", 2),
+        ("SP105", 2),
+        ("SP105", 2),
+    )
     missing = sorted(f.message.split()[-1] for f in findings)
     assert missing == [
         "DistributionListCountQuota",
@@ -498,7 +562,8 @@ def test_required_quota_missing_at_the_organization(check) -> None:
 
 
 def test_mailbox_size_missing(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -514,5 +579,7 @@ def test_mailbox_size_missing(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP305", 11))
+    """,
+        ("SP305", 11),
+    )
     assert "mailbox plan 'Standard' does not set ProhibitSendReceiveMaiboxQuota" in finding.message

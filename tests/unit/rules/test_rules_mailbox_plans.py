@@ -5,7 +5,8 @@ from __future__ import annotations
 
 
 def test_empty_mailbox_plans(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -18,12 +19,15 @@ def test_empty_mailbox_plans(check) -> None:
           <MailboxPlans>
           </MailboxPlans>
         </Configuration>
-    """, ("SP301", 10))
+    """,
+        ("SP301", 10),
+    )
     assert "no MailboxPlan" in finding.message
 
 
 def test_mailbox_plans_holding_only_other_elements_is_empty(check) -> None:
-    check("""
+    check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -35,11 +39,14 @@ def test_mailbox_plans_holding_only_other_elements_is_empty(check) -> None:
           </Organization>
           <MailboxPlans><Plan Name="x"/></MailboxPlans>
         </Configuration>
-    """, ("SP301", 10))
+    """,
+        ("SP301", 10),
+    )
 
 
 def test_no_default_mailbox_plan(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -58,12 +65,15 @@ def test_no_default_mailbox_plan(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP302", 10))
+    """,
+        ("SP302", 10),
+    )
     assert "none has" in finding.message
 
 
 def test_two_default_mailbox_plans_point_at_the_second(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -82,12 +92,15 @@ def test_two_default_mailbox_plans_point_at_the_second(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP302", 14))
+    """,
+        ("SP302", 14),
+    )
     assert "2 have ('A', 'B')" in finding.message
 
 
 def test_duplicate_name_and_index(check) -> None:
-    name, index = check("""
+    name, index = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -106,7 +119,10 @@ def test_duplicate_name_and_index(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP303", 14), ("SP304", 14))
+    """,
+        ("SP303", 14),
+        ("SP304", 14),
+    )
     assert name.rule == "SP303"
     assert "same Name as the mailbox plan at line 11" in name.message
     assert "same MailboxPlanIndex as the mailbox plan at line 11" in index.message
@@ -137,7 +153,8 @@ def test_names_differing_in_case_are_distinct(check) -> None:
 
 
 def test_third_duplicate_points_at_the_first(check) -> None:
-    findings = check("""
+    findings = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -159,13 +176,16 @@ def test_third_duplicate_points_at_the_first(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP304", 17))
+    """,
+        ("SP304", 17),
+    )
     assert "mailbox plan 'C'" in findings[0].message
     assert "at line 11" in findings[0].message
 
 
 def test_bad_attributes(check) -> None:
-    findings = check("""
+    findings = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -187,7 +207,13 @@ def test_bad_attributes(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP307", 11), ("SP307", 11), ("SP307", 11), ("SP307", 14), ("SP307", 17))
+    """,
+        ("SP307", 11),
+        ("SP307", 11),
+        ("SP307", 11),
+        ("SP307", 14),
+        ("SP307", 17),
+    )
     first = " | ".join(f.message for f in findings if f.location.line == 11)
     assert "without a Name" in first
     assert "has no MailboxPlanIndex" in first
@@ -200,7 +226,8 @@ def test_bad_attributes(check) -> None:
 
 
 def test_blank_name_is_no_name(check) -> None:
-    (finding,) = check("""
+    (finding,) = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -216,12 +243,15 @@ def test_blank_name_is_no_name(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP307", 11))
+    """,
+        ("SP307", 11),
+    )
     assert "without a Name" in finding.message
 
 
 def test_permissions_in_several_plans(check) -> None:
-    second, third = check("""
+    second, third = check(
+        """
         <Configuration>
           <Organization>
             <OWAPermissions>true</OWAPermissions>
@@ -251,7 +281,10 @@ def test_permissions_in_several_plans(check) -> None:
             </MailboxPlan>
           </MailboxPlans>
         </Configuration>
-    """, ("SP306", 15), ("SP306", 24))
+    """,
+        ("SP306", 15),
+        ("SP306", 24),
+    )
     assert "mailbox plan 'B' enables ImapPermissions, PopPermissions" in second.message
     assert "mailbox plan 'A'" in second.message
     assert "PerMBXPlanRoleAssignmentPolicyEnabled" in second.message

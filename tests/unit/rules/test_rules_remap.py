@@ -31,7 +31,8 @@ def test_valid_remap() -> None:
 def test_field_count() -> None:
     short, long_ = remap(
         "Business,SmallOrg\nA,B,SmallBusiness,4,5,6,7,8\n",
-        ("SP401", 1), ("SP401", 2),
+        ("SP401", 1),
+        ("SP401", 2),
     )
     assert short.message.startswith("2 fields")
     assert "3 to 7" in short.message
@@ -46,7 +47,9 @@ def test_single_field_is_singular() -> None:
 def test_empty_fields() -> None:
     program, offer, plan = remap(
         ",SmallOrg,SmallBusiness\nBusiness,,SmallBusiness\nBusiness,X, \n",
-        ("SP402", 1), ("SP402", 2), ("SP402", 3),
+        ("SP402", 1),
+        ("SP402", 2),
+        ("SP402", 3),
     )
     assert program.message == "ProgramId is empty"
     assert offer.message == "OfferId is empty"
@@ -55,9 +58,7 @@ def test_empty_fields() -> None:
 
 def test_duplicate_key_ignores_case() -> None:
     (finding,) = remap(
-        "Business,SmallOrg,SmallBusiness\n"
-        "# comment\n"
-        "BUSINESS , smallorg,SmallBusiness\n",
+        "Business,SmallOrg,SmallBusiness\n# comment\nBUSINESS , smallorg,SmallBusiness\n",
         ("SP403", 3),
     )
     assert "already mapped at line 1" in finding.message
@@ -73,7 +74,9 @@ def test_plan_missing() -> None:
 def test_quote_in_field() -> None:
     findings = remap(
         '"Business",SmallOrg,SmallBusiness\nBusiness,MedOrg,"SmallBusiness"\n',
-        ("SP406", 1), ("SP406", 2), ("SP404", 2),
+        ("SP406", 1),
+        ("SP406", 2),
+        ("SP404", 2),
     )
     quoted_program, quoted_plan = [f for f in findings if f.rule == "SP406"]
     assert quoted_program.message.startswith('field 1 ("Business")')
@@ -83,7 +86,8 @@ def test_quote_in_field() -> None:
 def test_header_row_is_a_warning() -> None:
     header, missing = remap(
         "ProgramId,OfferId,ServicePlanName\nBusiness,SmallOrg,SmallBusiness\n",
-        ("SP407", 1), ("SP404", 1),
+        ("SP407", 1),
+        ("SP404", 1),
     )
     assert header.severity is Severity.WARNING
     assert "header" in header.message
@@ -129,6 +133,4 @@ def test_unreferenced_plans_counts_every_table() -> None:
     second = parse_remap("A,C,Medium\n", "two.csv")
     beside = {"smallbusiness": "SmallBusiness.serviceplan", "medium": "Medium.serviceplan"}
     assert unreferenced_plans([first, second], beside) == []
-    assert [f.location.file for f in unreferenced_plans([first], beside)] == [
-        "Medium.serviceplan"
-    ]
+    assert [f.location.file for f in unreferenced_plans([first], beside)] == ["Medium.serviceplan"]

@@ -44,10 +44,11 @@ def compile_command(
 ) -> int:
     """Resolve every Organization and mailbox-plan setting, with where each value came from.
 
-    With no PATHS it compiles the sample plans shipped in the package. Every plan without an
-    error is compiled; a plan with an error finding (or a remap line with one) is left out, the
-    output says so and the findings are printed on stderr (exit 1). Datacenter-only features
-    left at their default are not listed unless --all-features.
+    With no PATHS it compiles the sample plans shipped in the package.
+
+    Every plan without an error is compiled; a plan with an error finding (or a remap line
+    with one) is left out, the output says so and the findings are printed on stderr (exit 1).
+    Datacenter-only features left at their default are not listed unless --all-features.
     """
     from ..output import write_atomic
     from ..pipeline import CompileOptions, compile_plans

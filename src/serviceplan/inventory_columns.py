@@ -69,8 +69,7 @@ class Columns:
         choices = ", ".join(close[:-1]) + " or " * (len(close) > 1) + "".join(close[-1:])
         self.findings.append(
             rule("inventory-unknown-usage").finding(
-                f"column {column}: {name} is not a count or byte quota of the catalogue; the "
-                "column is ignored",
+                f"column {column} names no count or byte quota of the catalogue; it is ignored",
                 at,
                 hint=f"did you mean {choices}?" if close else "",
             )

@@ -19,7 +19,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .errors import CatalogError
@@ -134,6 +134,14 @@ class Feature:
         return parse_value(self.type, self.default)
 
 
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The catalogue entries a name stands for, and how it matched."""
+
+    features: tuple[Feature, ...]  # one per scope the name exists in
+    how: str  # exact | case | alias
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: loaded once
 class Catalog:
     name: str
@@ -141,17 +149,21 @@ class Catalog:
     derived: Mapping[str, Derived]
     _by_scope: dict[str, dict[str, Feature]] = field(init=False, repr=False)
     _aliases: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
+    _folded: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
     _required: dict[str, tuple[Feature, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_scope: dict[str, dict[str, Feature]] = {scope: {} for scope in SCOPES}
         aliases: dict[str, list[Feature]] = {}
+        folded: dict[str, list[Feature]] = {}
         for feature in self.features:
             by_scope[feature.scope][feature.name] = feature
+            folded.setdefault(feature.name.casefold(), []).append(feature)
             for alias in feature.aliases:
                 aliases.setdefault(alias.casefold(), []).append(feature)
         object.__setattr__(self, "_by_scope", by_scope)
         object.__setattr__(self, "_aliases", {k: tuple(v) for k, v in aliases.items()})
+        object.__setattr__(self, "_folded", {k: tuple(v) for k, v in folded.items()})
         required = {
             scope: tuple(f for f in by_scope[scope].values() if f.required) for scope in SCOPES
         }
@@ -174,6 +186,40 @@ class Catalog:
     def by_alias(self, name: str) -> tuple[Feature, ...]:
         """Features whose documented spelling (e.g. TechNet's MailtipsEnabled) is `name`."""
         return self._aliases.get(name.casefold(), ())
+
+    def match(self, name: str) -> Match | None:
+        """Every spelling a user may write for a feature (`explain`, an inventory's `used.`
+        columns): exactly, else ignoring case, else a documented spelling. None: unknown."""
+        exact = tuple(self.find(name))
+        if exact:
+            return Match(exact, "exact")
+        by_case = self._folded.get(name.casefold(), ())
+        if by_case:
+            return Match(by_case, "case")
+        aliased = self.by_alias(name)
+        return Match(aliased, "alias") if aliased else None
+
+    def close_names(self, name: str, wanted: Callable[[Feature], bool] | None = None) -> list[str]:
+        """Up to three feature names `name` may be a misspelling of (documented spellings
+        count), among the features `wanted` (None: all)."""
+        import difflib  # only an unknown name needs it
+
+        spellings: dict[str, str] = {}
+        for feature in filter(wanted, self.features):
+            spellings.setdefault(feature.name.casefold(), feature.name)
+            for alias in feature.aliases:
+                spellings.setdefault(alias.casefold(), feature.name)
+        close = difflib.get_close_matches(name.casefold(), list(spellings), n=3, cutoff=0.6)
+        return list(dict.fromkeys(spellings[c] for c in close))
+
+    def suggest(self, name: str) -> str:
+        """A did-you-mean over every feature name and documented spelling."""
+        names = self.close_names(name)
+        listing = "`serviceplan features` lists them all"
+        if not names:
+            return f"no feature name is close; {listing}"
+        choices = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        return f"did you mean {choices}? ({listing})"
 
     @functools.cache  # noqa: B019  (one catalogue per process, never freed)
     def in_category(self, scope: str, category: str) -> frozenset[str]:

@@ -6,7 +6,6 @@ render_* functions at the bottom turn them into text or JSON for the CLI.
 
 from __future__ import annotations
 
-import difflib
 import json
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +18,7 @@ from .catalog import (
     PER_MAILBOX_CATEGORY,
     Catalog,
     Feature,
+    Match,
     Requirement,
     Target,
     load_catalog,
@@ -34,45 +34,19 @@ PER_TENANT_COST = "constant per tenant"
 # --- looking features up -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """The catalogue entries a name given on the command line stands for, and how it matched."""
-
-    features: tuple[Feature, ...]
-    how: str  # exact | case | alias
-
-
 def lookup(catalog: Catalog, name: str) -> Match:
     """Exactly, else ignoring case, else by a documented spelling; UsageError when unknown."""
-    exact = tuple(catalog.find(name))
-    if exact:
-        return Match(exact, "exact")
-    folded = name.casefold()
-    by_case = tuple(f for f in catalog.features if f.name.casefold() == folded)
-    if by_case:
-        return Match(by_case, "case")
-    aliased = catalog.by_alias(name)
-    if aliased:
-        return Match(aliased, "alias")
-    raise UsageError(
-        f"no feature named {name!r} in catalogue {catalog.name}", hint=suggest(catalog, name)
-    )
+    match = catalog.match(name)
+    if match is None:
+        raise UsageError(
+            f"no feature named {name!r} in catalogue {catalog.name}", hint=suggest(catalog, name)
+        )
+    return match
 
 
 def suggest(catalog: Catalog, name: str) -> str:
     """A did-you-mean over every feature name and documented spelling."""
-    spellings: dict[str, str] = {}
-    for feature in catalog.features:
-        spellings.setdefault(feature.name.casefold(), feature.name)
-        for alias in feature.aliases:
-            spellings.setdefault(alias.casefold(), feature.name)
-    close = difflib.get_close_matches(name.casefold(), list(spellings), n=3, cutoff=0.6)
-    names = list(dict.fromkeys(spellings[c] for c in close))
-    listing = "`serviceplan features` lists them all"
-    if not names:
-        return f"no feature name is close; {listing}"
-    choices = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f"did you mean {choices}? ({listing})"
+    return catalog.suggest(name)
 
 
 # --- catalogue facts -----------------------------------------------------------------------

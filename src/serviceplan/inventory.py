@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog
+from .catalog import Catalog, Feature
+from .inventory_columns import MAILBOXES_PREFIX, USED_PREFIX, Columns
 from .load import decode_text, read_input
 from .model import Finding, Location, RemapRow, RemapTable
 from .resolve import remap_lines
@@ -21,9 +22,10 @@ from .values import UNLIMITED, ValueProblem, parse_value
 
 REQUIRED = ("name", "domain", "program_id", "offer_id")
 DEFAULT_MAX_INVENTORY_SIZE = 256 << 20  # 100,000 tenants are about 15 MB
-MAILBOXES_PREFIX, USED_PREFIX = "mailboxes.", "used."
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Windows PowerShell's Export-Csv starts with the type of the objects exported
+_TYPE_LINE = re.compile(r"#TYPE\b[^\r\n]*", re.IGNORECASE)
 
 Cell = str | int | float | bool | None
 
@@ -41,7 +43,7 @@ class Tenant:
     plan: str = ""  # the plan it was last provisioned or updated with, when known
     mailboxes: int | None = None
     mailboxes_by_plan: Mapping[str, int] = field(default_factory=dict)
-    used: Mapping[str, int] = field(default_factory=dict)  # feature -> usage (count or bytes)
+    used: Mapping[str, int] = field(default_factory=dict)  # quota's name -> usage (count, bytes)
     fields: Mapping[str, Cell] = field(default_factory=dict)
 
     @property
@@ -84,15 +86,18 @@ def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
     the findings kept, not a million row dicts."""
     jsonl = _is_jsonl(text, source)
     columns: set[str] = set()
+    reader = _RowReader(source, catalog)
     if jsonl:
         rows = _jsonl_rows(text, source, columns)  # adds the keys of each line it reads
     else:
-        header, rows = _csv_rows(text, source)
+        text, notes = _without_type_line(text, source)
+        header_line, header, rows = _csv_rows(text, source)
         columns.update(header)
         if _missing(columns):
             bad = (cells for _, cells in rows if isinstance(cells, Finding))
-            return _missing_columns(source, columns, "in the header row", bad)
-    reader = _RowReader(source, catalog)
+            return _missing_columns(source, columns, "in the header row", [*notes, *bad])
+        reader.columns.findings += notes
+        reader.columns.header(header, header_line)
     tenants = []
     bad_rows: list[Finding] = []  # at most 1,001: a JSONL file may lack a column in every line
     for line, cells in rows:
@@ -107,8 +112,8 @@ def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
             tenants.append(tenant)
     if jsonl and columns and _missing(columns):  # no line has it: every row lacked it too
         return _missing_columns(source, columns, "in any JSON line", bad_rows)
-    findings = limited(sorted(reader.findings, key=Finding.sort_key))
-    return Inventory(source, tuple(tenants), tuple(findings))
+    findings = [*reader.findings, *reader.columns.findings]
+    return Inventory(source, tuple(tenants), tuple(limited(sorted(findings, key=Finding.sort_key))))
 
 
 def _missing(columns: set[str]) -> list[str]:
@@ -137,17 +142,31 @@ def _is_jsonl(text: str, source: str) -> bool:
 Row = tuple[int, dict[str, Cell] | Finding]
 
 
-def _csv_rows(text: str, source: str) -> tuple[list[str], Iterator[Row]]:
-    """The header's columns (the first row that is not blank), and the rows after it, read as
-    they are consumed: column -> cell with the line each row starts on (quoted cells may span
-    lines)."""
+def _without_type_line(text: str, source: str) -> tuple[str, list[Finding]]:
+    """The text with Export-Csv's `#TYPE ...` first line blanked (its line break kept, so every
+    later line keeps its number), and the note that says so."""
+    found = _TYPE_LINE.match(text)
+    if found is None:
+        return text, []
+    note = rule("inventory-type-line").finding(
+        f"the first line ({found.group()[:80]}) is the type line Windows PowerShell's Export-Csv "
+        "writes; it is skipped",
+        Location(source, 1),
+    )
+    return text[found.end() :], [note]
+
+
+def _csv_rows(text: str, source: str) -> tuple[int, list[str], Iterator[Row]]:
+    """The header's line and columns (the first row that is not blank), and the rows after it,
+    read as they are consumed: column -> cell with the line each row starts on (quoted cells
+    may span lines)."""
     lines = _csv_lines(text, source)
     for start, cells in lines:
         if isinstance(cells, Finding):  # unreadable before any header
-            return [], iter([(start, cells)])
+            return start, [], iter([(start, cells)])
         header = [cell.strip() for cell in cells]
-        return header, _csv_cells(lines, header, source)
-    return [], iter(())
+        return start, header, _csv_cells(lines, header, source)
+    return 1, [], iter(())
 
 
 def _csv_lines(text: str, source: str) -> Iterator[tuple[int, list[str] | Finding]]:
@@ -174,6 +193,12 @@ def _csv_cells(
     lines: Iterator[tuple[int, list[str] | Finding]], header: list[str], source: str
 ) -> Iterator[Row]:
     bad = 0
+    # a column the header repeats: its first cell counts (a finding says so, see Columns)
+    first: dict[str, int] = {}
+    for number, column in enumerate(header):
+        first.setdefault(column, number)
+    firsts = sorted(first.values())
+    names = [header[i] for i in firsts] if len(firsts) < len(header) else None
     for start, cells in lines:
         if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
             return
@@ -183,8 +208,10 @@ def _csv_cells(
             message = f"{len(cells)} cells but the header has {len(header)} columns"
             yield start, _bad_row(message, source, start)
             bad += 1
-        else:
+        elif names is None:
             yield start, dict(zip(header, cells, strict=False))
+        else:
+            yield start, {names[k]: cells[i] for k, i in enumerate(firsts) if i < len(cells)}
 
 
 def _jsonl_rows(text: str, source: str, columns: set[str]) -> Iterator[Row]:
@@ -251,7 +278,8 @@ class _RowReader:
     def __init__(self, source: str, catalog: Catalog) -> None:
         self.source = source
         self.catalog = catalog
-        self.findings: list[Finding] = []
+        self.findings: list[Finding] = []  # the rows' problems (a row with one is left out)
+        self.columns = Columns(source, catalog)  # the columns' (judged once; rows are kept)
         self._seen: dict[str, int] = {}
 
     def tenant(self, line: int, cells: dict[str, Cell] | Finding) -> Tenant | None:
@@ -270,14 +298,17 @@ class _RowReader:
         by_plan: dict[str, int] = {}
         used: dict[str, int] = {}
         for column, value in cells.items():
+            if column in self.columns.ignored:
+                continue
             if column.startswith(MAILBOXES_PREFIX) and _present(value):
                 count = self._count(value, column, at)
                 if count is not None:
                     by_plan[column[len(MAILBOXES_PREFIX) :]] = count
-            elif column.startswith(USED_PREFIX) and _present(value):
-                figure = self._usage(column[len(USED_PREFIX) :], value, at)
-                if figure is not None:
-                    used[column[len(USED_PREFIX) :]] = figure
+            elif column.startswith(USED_PREFIX):  # judged even when empty: once, not per row
+                quota = self.columns.quota(column, at)
+                figure = self._usage(quota, column, value, at) if quota else None
+                if quota and figure is not None:
+                    used.setdefault(quota.name, figure)  # JSON may spell it twice: first counts
         if len(self.findings) > problems:
             return None
         name = required["name"]
@@ -306,26 +337,18 @@ class _RowReader:
             return None
         return int(text)
 
-    def _usage(self, name: str, value: Cell, at: Location) -> int | None:
-        feature = next(self.catalog.find(name), None)
-        if feature is None or feature.type not in ("count", "bytes"):
-            self.findings.append(
-                rule("inventory-unknown-usage").finding(
-                    f"used.{name}: {name} is not a count or byte quota", at
-                )
-            )
+    def _usage(self, quota: Feature, column: str, value: Cell, at: Location) -> int | None:
+        if not _present(value):
             return None
-        if feature.type == "count":
-            return self._count(value, f"used.{name}", at)
+        if quota.type == "count":
+            return self._count(value, column, at)
         text = _text(value).strip()
         try:
             size = parse_value("bytes", text) if not isinstance(value, bool) else None
         except ValueProblem:
             size = None
         if size is None or size is UNLIMITED or not isinstance(size, int):
-            self.findings.append(
-                rule("inventory-bad-number").finding(f"used.{name} is {text!r}", at)
-            )
+            self.findings.append(rule("inventory-bad-number").finding(f"{column} is {text!r}", at))
             return None
         return size
 

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .catalog import Catalog, load_catalog
-from .errors import ResolveError, UsageError
+from .compile_scope import LeftOut, compile_scope, plan_left_out, refuse_ambiguous
+from .errors import UsageError
 from .inputs import Input, discover, plans_beside, read_item, read_remap
 from .load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
-from .model import Finding, RemapRow, RemapTable, ResolvedPlan, Severity, ValidationReport
-from .resolve import resolve_plan, select_row
+from .model import Finding, RemapTable, ResolvedPlan, Severity, ValidationReport
+from .resolve import resolve_plan
 from .rules.fastpath import fast_path
 
 if TYPE_CHECKING:
@@ -157,9 +158,10 @@ class CompileOptions:
 
 @dataclass(frozen=True, slots=True)
 class CompileResult:
-    plans: tuple[ResolvedPlan, ...]  # empty when an error finding stopped the compile
+    plans: tuple[ResolvedPlan, ...]  # every plan asked for whose file has no error
     report: ValidationReport  # the findings of what was compiled (warnings included)
     remaps: tuple[RemapTable, ...] = ()  # the remap files read, in input order
+    left_out: tuple[LeftOut, ...] = ()  # what an error kept out of `plans`, and why
 
 
 def bundled_plans() -> str:
@@ -203,77 +205,42 @@ def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResu
     catalog = load_catalog()
     findings: list[Finding] = []
     remaps: list[tuple[Input, RemapTable]] = []
+    unread: list[Input] = []
     for item in (i for i in inputs if i.is_remap):
         data = read_item(item, options.max_file_size, findings)
         table = None if data is None else read_remap(item, data, findings)
-        if table is not None:
+        if table is None:
+            unread.append(item)
+        else:
             remaps.append((item, table))
     plans: dict[str, Input] = {}
     for item in (i for i in inputs if not i.is_remap):
         plans.setdefault(plan_name_of(item.display).casefold(), item)
     tables = [table for _, table in remaps]
-    wanted, rows = _selection(options, tables, plans)
-    _refuse_ambiguous(wanted, inputs)
     # a file keeps the name it was given, so --remap names its input exactly
     findings += _remap_findings(remaps, inputs, options.remap)
-    rows_by_plan: dict[str, list[RemapRow]] = {}
-    for table in tables:
-        for row in table.rows:
-            rows_by_plan.setdefault(row.plan_name.casefold(), []).append(row)
-    resolved = []
-    for key in sorted(wanted):
+    scope = compile_scope(
+        options.program_id, options.offer_id, options.plan, tables, unread, plans, findings
+    )
+    refuse_ambiguous(scope.wanted, inputs)
+    resolved, left_out = [], list(scope.left_out)
+    for key in sorted(scope.wanted):
         item = plans[key]
+        before = len(findings)
         data = read_item(item, options.max_file_size, findings)
-        if data is None:
-            continue
-        problems, sections = load_plan(data, item.display, catalog)
+        problems, sections = ([], None) if data is None else load_plan(data, item.display, catalog)
         findings += problems
         # a plan with an error is reported, never resolved (its values may not parse)
-        if sections is not None and not any(p.severity is Severity.ERROR for p in problems):
-            selected_by = rows or rows_by_plan.get(key, [])
-            name = plan_name_of(item.display)
-            resolved.append(resolve_plan(catalog, name, item.display, sections, selected_by))
+        if sections is None or any(p.severity is Severity.ERROR for p in problems):
+            left_out.append(plan_left_out(item, findings[before:]))
+            continue
+        name = plan_name_of(item.display)
+        selected_by = scope.selected_by.get(key, ())
+        resolved.append(resolve_plan(catalog, name, item.display, sections, selected_by))
     findings.sort(key=Finding.sort_key)
+    left_out.sort(key=lambda entry: (entry.location, entry.kind.value))
     report = ValidationReport(tuple(i.display for i in inputs), tuple(findings))
-    return CompileResult(() if report.errors else tuple(resolved), report, tuple(tables))
-
-
-def _refuse_ambiguous(wanted: set[str], inputs: list[Input]) -> None:
-    """Exchange reads one folder, so a plan name stands for one file; two is a mistake."""
-    files: dict[str, list[str]] = {}
-    for item in inputs:
-        if not item.is_remap:
-            files.setdefault(plan_name_of(item.display).casefold(), []).append(item.display)
-    for key in sorted(wanted):
-        if len(files.get(key, [])) > 1:
-            raise ResolveError(
-                f"{len(files[key])} files define the plan {plan_name_of(files[key][0])}: "
-                f"{', '.join(files[key])}",
-                hint="compile one folder at a time (Exchange reads a single ServicePlans folder)",
-            )
-
-
-def _selection(
-    options: CompileOptions, tables: list[RemapTable], plans: dict[str, Input]
-) -> tuple[set[str], list[RemapRow]]:
-    """Which plans to compile, and the remap line that chose them when a pair was asked for."""
-    if (options.program_id is None) != (options.offer_id is None):
-        raise UsageError("--program and --offer go together")
-    if options.program_id is not None and options.offer_id is not None:
-        row = select_row(tables, options.program_id, options.offer_id)
-        if row.plan_name.casefold() not in plans:
-            raise ResolveError(
-                f"({options.program_id}, {options.offer_id}) is mapped at {row.location} to "
-                f"{row.plan_name}, but there is no {row.plan_name}.serviceplan among the plans",
-                hint="add the plan file, or correct the plan name in the remap",
-            )
-        return {row.plan_name.casefold()}, [row]
-    if options.plan is not None:
-        if options.plan.casefold() not in plans:
-            known = ", ".join(sorted(plan_name_of(i.display) for i in plans.values()))
-            raise ResolveError(f"no plan named {options.plan}", hint=f"plans found: {known}")
-        return {options.plan.casefold()}, []
-    return set(plans), []
+    return CompileResult(tuple(resolved), report, tuple(tables), tuple(left_out))
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,6 +357,8 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
     compiled = compile_plans(
         paths, CompileOptions(remap=options.remap, max_file_size=options.max_file_size)
     )
+    if compiled.report.errors:  # render stands behind every plan or none: nothing to render
+        compiled = replace(compiled, plans=())
     with _acyclic_work():  # 100,000 tenants; rendering itself collects (render_work)
         inventory = read_inventory(options.tenants, load_catalog(), options.max_inventory_size)
         return render_inventory(prepared, compiled, inventory, options)

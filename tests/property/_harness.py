@@ -449,6 +449,8 @@ _COLUMNS = [
     "mailboxes.Premium",
     "used.MailboxCountQuota",
     "used.ProhibitSendReceiveMaiboxQuota",
+    "used.ProhibitSendReceiveMailboxQuota",  # the documented spelling: the same quota
+    "mailboxes.premium",
     "used.Nope",
     "used.AddressListsEnabled",
     "Name",
@@ -545,6 +547,8 @@ def inventory_csv(draw: st.DrawFn) -> str:
     text = end.join(",".join(_csv_cell(c, draw(st.booleans())) for c in row) for row in rows)
     if draw(st.integers(0, 9)) == 0:
         text += '"unterminated'
+    if draw(st.integers(0, 5)) == 0:  # Windows PowerShell's Export-Csv starts with its #TYPE
+        text = draw(st.sampled_from(["#TYPE System.Object", '#TYPE a,"b'])) + end + text
     return text + draw(st.sampled_from(["", end]))
 
 

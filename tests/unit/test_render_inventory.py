@@ -10,8 +10,9 @@ import pytest
 
 from serviceplan.catalog import load_catalog
 from serviceplan.errors import InputError
+from serviceplan.explain import lookup
 from serviceplan.inventory import Inventory, match_pairs, parse_inventory, read_inventory
-from serviceplan.model import Location, RemapRow, RemapTable
+from serviceplan.model import Location, RemapRow, RemapTable, Severity
 
 HEADER = "name,domain,program_id,offer_id"
 
@@ -131,8 +132,11 @@ class TestCsv:
 
     @pytest.mark.parametrize("column", ["used.Nope", "used.MailTipsEnabled"])
     def test_usage_of_something_that_is_not_a_quota(self, column: str) -> None:
-        inventory = parse(f"{HEADER},{column}\nA,a,B,C,5\n")
-        assert rules(inventory) == [("SP507", 2)]
+        """Once, on the header; the rows are read without the column (they were dropped)."""
+        inventory = parse(f"{HEADER},{column}\nA,a,B,C,5\nD,d,B,C,6\n")
+        assert rules(inventory) == [("SP507", 1)]
+        assert tenants(inventory) == [("A", 2), ("D", 3)]
+        assert inventory.tenants[0].used == {}
 
     def test_empty_optional_figures_are_not_reported(self) -> None:
         inventory = parse(f"{HEADER},mailboxes,used.MailboxCountQuota\nA,a,B,C,,\n")
@@ -153,6 +157,114 @@ class TestCsv:
     def test_unterminated_quote(self) -> None:
         inventory = parse(f'{HEADER}\nA,a,B,C\n"E,e,B,C\nF,f,B,C\n')
         assert rules(inventory) == [("SP506", 3)]
+
+
+class TestColumnSpellings:
+    """A used. column accepts every spelling `explain` does; one it cannot place is reported
+    once, on the header, with a did-you-mean (issue 12, item 13)."""
+
+    @pytest.mark.parametrize(
+        "column",
+        [
+            "used.ProhibitSendReceiveMailboxQuota",  # the documented spelling explain accepts
+            "used.prohibitsendreceivemaiboxquota",  # any case
+            "used.ProhibitSendReceiveMaiboxQuota",
+        ],
+    )
+    def test_every_spelling_explain_accepts(self, column: str) -> None:
+        inventory = parse(f"{HEADER},{column}\nA,a,B,C,3GB\n")
+        assert inventory.findings == ()
+        (tenant,) = inventory.tenants
+        assert tenant.used == {"ProhibitSendReceiveMaiboxQuota": 3 * 2**30}  # the real name
+        assert tenant.fields[column] == "3GB"  # the cell passes through as written
+
+    def test_the_spelling_resolution_is_explains(self) -> None:
+        catalog = load_catalog()
+        for name in ("ProhibitSendReceiveMailboxQuota", "mailboxcountquota", "MailboxCountQuota"):
+            assert catalog.match(name) == lookup(catalog, name)
+
+    def test_unknown_column_once_on_the_header_even_when_empty(self) -> None:
+        inventory = parse(f"{HEADER},used.MailboxCount\nA,a,B,C,\nD,d,B,C,\n")
+        assert rules(inventory) == [("SP507", 1)]
+        assert tenants(inventory) == [("A", 2), ("D", 3)]
+        (finding,) = inventory.findings
+        assert "column used.MailboxCount" in finding.message
+        assert finding.hint.startswith("did you mean used.MailboxCountQuota")
+
+    def test_unknown_key_in_jsonl_once_on_the_first_line_that_has_it(self) -> None:
+        text = jsonl(row("A"), row("B", used={"Mailboxes": 5}), row("C", used={"Mailboxes": 6}))
+        inventory = parse(text, "t.jsonl")
+        assert rules(inventory) == [("SP507", 2)]
+        assert tenants(inventory) == [("A", 1), ("B", 2), ("C", 3)]
+
+    def test_two_spellings_of_one_quota(self) -> None:
+        header = (
+            f"{HEADER},used.ProhibitSendReceiveMaiboxQuota,used.ProhibitSendReceiveMailboxQuota"
+        )
+        inventory = parse(f"{header}\nA,a,B,C,1GB,2GB\n")
+        assert rules(inventory) == [("SP509", 1)]
+        assert "column 6 (used.ProhibitSendReceiveMailboxQuota) names the same field as " in (
+            inventory.findings[0].message
+        )
+        assert inventory.tenants[0].used == {"ProhibitSendReceiveMaiboxQuota": 2**30}
+
+    def test_a_mailbox_plan_in_two_cases(self) -> None:
+        inventory = parse(f"{HEADER},mailboxes.Premium,mailboxes.premium\nA,a,B,C,3,4\n")
+        assert rules(inventory) == [("SP509", 1)]
+        assert inventory.tenants[0].mailboxes_by_plan == {"Premium": 3}
+
+    def test_a_column_repeated_keeps_its_first_cell(self) -> None:
+        inventory = parse(f"{HEADER},mailboxes,region,mailboxes\nA,a,B,C,3,emea,4\nD,d,B,C\n")
+        assert rules(inventory) == [("SP509", 1)]
+        assert "column 7 (mailboxes) repeats column 5 (mailboxes)" in inventory.findings[0].message
+        assert [t.mailboxes for t in inventory.tenants] == [3, None]
+        assert inventory.tenants[0].fields == {
+            "name": "A", "domain": "a", "program_id": "B", "offer_id": "C",
+            "mailboxes": "3", "region": "emea",
+        }  # fmt: skip
+
+    def test_a_hostile_header_is_bounded(self) -> None:
+        header = HEADER + "".join(f",used.x{n}" for n in range(3000))
+        inventory = parse(f"{header}\nA,a,B,C\n")
+        assert len(inventory.findings) == 1001
+        assert "stopped after 1,000 findings" in inventory.findings[-1].message
+        assert tenants(inventory) == [("A", 2)]
+
+
+class TestExportCsv:
+    """Windows PowerShell's Export-Csv: a #TYPE first line, every field quoted, a BOM (issue
+    12, item 12). The line is skipped with a warning; later line numbers stay right."""
+
+    TYPE = "#TYPE System.Management.Automation.PSCustomObject"
+    QUOTED = '"name","domain","program_id","offer_id","mailboxes"'
+
+    def text(self) -> str:
+        rows = [self.TYPE, self.QUOTED, '"A","a","B","C","1"', '"D","d","B","C","lots"']
+        return "\r\n".join([*rows, '"E","e","B","C",""']) + "\r\n"
+
+    @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])  # utf-16: LE with a BOM here
+    def test_type_line_is_skipped_and_lines_stay_right(self, tmp_path: Path, encoding: str) -> None:
+        path = tmp_path / "tenants.csv"
+        path.write_bytes(self.text().encode(encoding))
+        inventory = read_inventory(str(path), load_catalog())
+        assert rules(inventory) == [("SP508", 1), ("SP504", 4)]
+        assert inventory.findings[0].severity is Severity.WARNING
+        assert "Export-Csv" in inventory.findings[0].message
+        assert "-NoTypeInformation" in inventory.findings[0].hint
+        assert tenants(inventory) == [("A", 3), ("E", 5)]
+
+    def test_a_type_name_with_commas_and_quotes(self) -> None:
+        text = '#TYPE System.Collections.Generic.List`1[[System.String, "mscorlib"]]\n'
+        inventory = parse(text + f"{HEADER}\nA,a,B,C\n")
+        assert rules(inventory) == [("SP508", 1)]
+        assert tenants(inventory) == [("A", 3)]
+
+    def test_only_a_type_line_misses_every_column(self) -> None:
+        assert rules(parse(self.TYPE + "\n")) == [("SP501", 1), ("SP508", 1)]
+
+    def test_a_type_line_later_is_data(self) -> None:
+        inventory = parse(f"{HEADER}\n#TYPE x,a,B,C\n")
+        assert rules(inventory) == [] and tenants(inventory) == [("#TYPE x", 2)]
 
 
 class TestJsonl:

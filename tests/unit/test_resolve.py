@@ -282,17 +282,19 @@ def test_pair_that_maps_nowhere(samples: Path) -> None:
 
 
 def test_row_whose_plan_file_is_missing(tmp_path: Path, small_business: str) -> None:
+    """The line has an error (SP404), so the pair is left out: a finding, not a tool error."""
     (tmp_path / "SmallBusiness.serviceplan").write_text(small_business, encoding="utf-8")
     (tmp_path / REMAP_NAME).write_text(
         "Business,SmallOrg,SmallBusiness\nBusiness,MedOrg,MediumBusiness\n", encoding="utf-8"
     )
     options = CompileOptions(program_id="Business", offer_id="MedOrg")
-    with pytest.raises(ResolveError) as raised:
-        compile_plans([str(tmp_path)], options)
-    message = raised.value.message
-    assert "(Business, MedOrg)" in message
-    assert f"{tmp_path / REMAP_NAME}:2" in message
-    assert "MediumBusiness.serviceplan" in message
+    result = compile_plans([str(tmp_path)], options)
+    assert result.plans == ()
+    (left,) = result.left_out
+    assert (left.kind.value, left.name, left.rules) == ("selection", "MediumBusiness", ("SP404",))
+    assert left.location == Location(str(tmp_path / REMAP_NAME), 2)
+    assert "(Business, MedOrg)" in left.reason
+    assert [f.rule for f in result.report.findings] == ["SP404"]
 
 
 def test_unknown_plan_name(samples: Path) -> None:
@@ -306,13 +308,19 @@ def test_program_without_offer_is_a_usage_error(samples: Path) -> None:
         compile_plans([str(samples)], CompileOptions(program_id="Business"))
 
 
-def test_plan_with_an_error_finding_compiles_nothing(tiny: Path) -> None:
+def test_plan_with_an_error_finding_is_left_out_and_the_others_compile(tiny: Path) -> None:
     broken = TINY.replace("<MailTipsEnabled>true<", "<MailTipsEnabled>yes<")
     (tiny / "Broken.serviceplan").write_text(broken, encoding="utf-8")
     result = compile_plans([str(tiny)])
-    assert result.plans == ()
+    assert [plan.name for plan in result.plans] == ["Tiny"]
     assert result.report.errors > 0
     assert {f.location.file for f in result.report.findings} >= {str(tiny / "Broken.serviceplan")}
+    (left,) = result.left_out
+    assert (left.kind.value, left.name, left.location.file) == (
+        "plan",
+        "Broken",
+        str(tiny / "Broken.serviceplan"),
+    )
 
 
 def test_warnings_do_not_stop_the_compile(tmp_path: Path) -> None:

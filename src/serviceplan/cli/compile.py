@@ -25,6 +25,11 @@ from .options import ByteSize
     show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically), not stdout.")
+@click.option(
+    "--all-features",
+    is_flag=True,
+    help="Also list the datacenter-only features left at their default.",
+)
 @click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
 def compile_command(
     paths: tuple[str, ...],
@@ -34,12 +39,16 @@ def compile_command(
     plan: str | None,
     output_format: str,
     output: str | None,
+    all_features: bool,
     max_file_size: int,
 ) -> int:
     """Resolve every Organization and mailbox-plan setting, with where each value came from.
 
-    With no PATHS it compiles the sample plans shipped in the package. A plan with an error
-    finding is not compiled: the findings are printed instead (exit 1).
+    With no PATHS it compiles the sample plans shipped in the package.
+
+    Every plan without an error is compiled; a plan with an error finding (or a remap line
+    with one) is left out, the output says so and the findings are printed on stderr (exit 1).
+    Datacenter-only features left at their default are not listed unless --all-features.
     """
     from ..output import write_atomic
     from ..pipeline import CompileOptions, compile_plans
@@ -50,12 +59,14 @@ def compile_command(
     if result.report.errors:
         text = REPORTERS["text"](result.report, ReportOptions(tool_version=__version__))
         click.echo(text, nl=False, err=True)
-        return EXIT_FINDINGS
     rendered = COMPILE_REPORTERS[output_format](
-        result.plans, ReportOptions(tool_version=__version__)
+        result.plans,
+        ReportOptions(tool_version=__version__),
+        left_out=result.left_out,
+        all_features=all_features,
     )
     if output:
         write_atomic(output, rendered)
     else:
         click.echo(rendered, nl=False)
-    return EXIT_OK
+    return EXIT_FINDINGS if result.report.errors else EXIT_OK

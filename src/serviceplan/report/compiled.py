@@ -1,21 +1,36 @@
-"""Output of `serviceplan compile`: a table per scope (text) or a documented JSON document."""
+"""Output of `serviceplan compile`: a table per scope (text) or a documented JSON document.
+
+A hosting plan's compile hides the datacenter-only features it leaves at their default (hosting
+mode never applies them); `all_features` shows them. One the plan writes always shows."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
-from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting
+from ..compile_scope import LeftOut, LeftOutKind
+from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, plural
 from ..values import collapse, format_bytes, format_value, json_value
 from . import ReportOptions
+from .text import printable
 
 
-def _json_settings(scope: str, settings: tuple[Setting, ...]) -> dict[str, Any]:
+def shown(scope: str, settings: Iterable[Setting], all_features: bool) -> list[Setting]:
+    """The settings to print: without `all_features`, datacenter-only defaults are left out."""
+    if all_features:
+        return list(settings)
+    features = load_catalog().scope(scope)
+    return [s for s in settings if features[s.feature].hosting or not s.is_default]
+
+
+def _json_settings(
+    scope: str, settings: tuple[Setting, ...], all_features: bool = True
+) -> dict[str, Any]:
     features = load_catalog().scope(scope)
     out: dict[str, Any] = {}
-    for setting in settings:
+    for setting in shown(scope, settings, all_features):
         entry: dict[str, Any] = {
             "value": json_value(setting.value),
             "type": features[setting.feature].type,
@@ -28,7 +43,7 @@ def _json_settings(scope: str, settings: tuple[Setting, ...]) -> dict[str, Any]:
     return out
 
 
-def plan_json(plan: ResolvedPlan) -> dict[str, Any]:
+def plan_json(plan: ResolvedPlan, all_features: bool = True) -> dict[str, Any]:
     return {
         "name": plan.name,
         "file": plan.source,
@@ -41,7 +56,7 @@ def plan_json(plan: ResolvedPlan) -> dict[str, Any]:
             }
             for row in plan.selected_by
         ],
-        "organization": _json_settings(ORGANIZATION, plan.organization),
+        "organization": _json_settings(ORGANIZATION, plan.organization, all_features),
         "mailbox_plans": [
             {
                 "name": mailbox_plan.name,
@@ -49,19 +64,38 @@ def plan_json(plan: ResolvedPlan) -> dict[str, Any]:
                 "provision_as_default": mailbox_plan.provision_as_default,
                 "is_pilot": mailbox_plan.is_pilot,
                 "line": mailbox_plan.location.line,
-                "settings": _json_settings(MAILBOX_PLAN, mailbox_plan.settings),
+                "settings": _json_settings(MAILBOX_PLAN, mailbox_plan.settings, all_features),
             }
             for mailbox_plan in plan.mailbox_plans
         ],
     }
 
 
-def render_json(plans: tuple[ResolvedPlan, ...], options: ReportOptions) -> str:
+def left_out_json(entry: LeftOut) -> dict[str, Any]:
+    return {
+        "kind": entry.kind.value,
+        "name": entry.name,
+        "file": entry.location.file,
+        "line": entry.location.line or None,
+        "reason": entry.reason,
+        "rules": list(entry.rules),
+    }
+
+
+def render_json(
+    plans: tuple[ResolvedPlan, ...],
+    options: ReportOptions,
+    *,
+    left_out: Sequence[LeftOut] = (),
+    all_features: bool = False,
+) -> str:
     document = {
         "version": 1,
         "tool": {"name": "serviceplan", "version": options.tool_version},
         "catalog": load_catalog().name,
-        "plans": [plan_json(plan) for plan in plans],
+        "all_features": all_features,
+        "plans": [plan_json(plan, all_features) for plan in plans],
+        "left_out": [left_out_json(entry) for entry in left_out],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -75,14 +109,17 @@ def _text_value(setting: Setting, kind: str) -> str:
     return collapse(format_value(value))  # a value written over several lines: one row
 
 
-def _text_table(scope: str, settings: tuple[Setting, ...], indent: str) -> list[str]:
+def _text_table(
+    scope: str, settings: tuple[Setting, ...], indent: str, all_features: bool
+) -> list[str]:
     features = load_catalog().scope(scope)
-    width = max(len(name) for name in features)
+    rows = shown(scope, settings, all_features)
+    width = max((len(setting.feature) for setting in rows), default=len("Feature"))
     lines = [f"{indent}{'Feature':<{width}} {'Value':<36} From"]
-    for setting in settings:
-        value = _text_value(setting, features[setting.feature].type)
+    for setting in rows:
+        value = printable(_text_value(setting, features[setting.feature].type))
         # the file's own name: the plan's heading gives its path
-        where = "default" if setting.location is None else setting.location.brief()
+        where = "default" if setting.location is None else printable(setting.location.brief())
         lines.append(f"{indent}{setting.feature:<{width}} {value:<36} {where}")
     return lines
 
@@ -90,27 +127,74 @@ def _text_table(scope: str, settings: tuple[Setting, ...], indent: str) -> list[
 def _mailbox_heading(plan: ResolvedMailboxPlan) -> str:
     flags = ", default" if plan.provision_as_default else ""
     flags += ", pilot" if plan.is_pilot else ""
-    return f"  Mailbox plan {plan.name!r} (index {plan.index}{flags}, line {plan.location.line})"
+    name = printable(repr(plan.name))
+    return f"  Mailbox plan {name} (index {plan.index}{flags}, line {plan.location.line})"
 
 
-def render_text(plans: tuple[ResolvedPlan, ...], options: ReportOptions) -> str:
+def _left_out_line(entry: LeftOut) -> str:
+    where = str(entry.location)
+    what = {
+        LeftOutKind.PLAN: f"plan {entry.name}  ({where})",
+        LeftOutKind.REMAP: f"remap {where}",
+        LeftOutKind.REMAP_LINE: f"remap line {where}",
+        LeftOutKind.SELECTION: "the pair asked for",
+    }[entry.kind]
+    rules = f" [{', '.join(entry.rules)}]" if entry.rules else ""
+    return f"  {printable(what)}: {printable(entry.reason)}{rules}"
+
+
+def _names(entry: LeftOut, plan: ResolvedPlan) -> bool:
+    return (entry.name or "").casefold() == plan.name.casefold()
+
+
+def render_text(
+    plans: tuple[ResolvedPlan, ...],
+    options: ReportOptions,
+    *,
+    left_out: Sequence[LeftOut] = (),
+    all_features: bool = False,
+) -> str:
     lines: list[str] = []
+    unread = ", ".join(e.location.file for e in left_out if e.kind is LeftOutKind.REMAP)
     for plan in plans:
-        lines.append(f"{plan.name}  ({plan.source})")
+        lines.append(f"{printable(plan.name)}  ({printable(plan.source)})")
         for row in plan.selected_by:
-            lines.append(f"  selected by {row.location} ({row.program_id}, {row.offer_id})")
-        if not plan.selected_by:
+            pair = printable(f"{row.location} ({row.program_id}, {row.offer_id})")
+            lines.append(f"  selected by {pair}")
+        if not plan.selected_by and unread:
+            lines.append(f"  selected by: not known ({printable(unread)} could not be read)")
+        elif not plan.selected_by:
             lines.append("  selected by no remap line")
-        lines += ["", "  Organization", *_text_table(ORGANIZATION, plan.organization, "    ")]
+        for entry in left_out:
+            if entry.kind is LeftOutKind.REMAP_LINE and _names(entry, plan):
+                lines.append(
+                    f"  not counted: {printable(str(entry.location))}, a line with an error"
+                )
+        lines += ["", "  Organization"]
+        lines += _text_table(ORGANIZATION, plan.organization, "    ", all_features)
         for mailbox_plan in plan.mailbox_plans:
             lines += ["", _mailbox_heading(mailbox_plan)]
-            lines += _text_table(MAILBOX_PLAN, mailbox_plan.settings, "    ")
+            lines += _text_table(MAILBOX_PLAN, mailbox_plan.settings, "    ", all_features)
         lines.append("")
-    lines.append(f"{len(plans)} plan{'s' if len(plans) != 1 else ''} compiled")
+    if left_out:
+        lines += ["Left out (the findings on standard error say why):"]
+        lines += [_left_out_line(entry) for entry in left_out]
+        lines.append("")
+    if plans and not all_features:
+        lines.append(
+            "Datacenter-only features left at their default are not shown (--all-features)."
+        )
+    summary = f"{plural(len(plans), 'plan')} compiled"
+    skipped = sum(1 for entry in left_out if entry.kind is LeftOutKind.PLAN)
+    if skipped:
+        summary += f", {plural(skipped, 'plan')} left out"
+    if any(entry.kind is LeftOutKind.SELECTION for entry in left_out):
+        summary += ", the pair asked for not resolved"
+    lines.append(summary)
     return "\n".join(lines) + "\n"
 
 
-COMPILE_REPORTERS: dict[str, Callable[[tuple[ResolvedPlan, ...], ReportOptions], str]] = {
+COMPILE_REPORTERS: dict[str, Callable[..., str]] = {
     "text": render_text,
     "json": render_json,
 }

@@ -282,9 +282,26 @@ RULES: dict[str, Rule] = {
             "SP507",
             "inventory-unknown-usage",
             E,
-            "A used.<Feature> column naming no count or byte quota of the catalogue.",
-            "Name a quota feature exactly, e.g. used.MailboxCountQuota; "
-            "`serviceplan features` lists them.",
+            "A used.<Feature> column naming no count or byte quota of the catalogue (reported "
+            "once, on the header; the column is ignored).",
+            "Name a quota feature, e.g. used.MailboxCountQuota (any spelling `serviceplan "
+            "explain` accepts); `serviceplan features` lists them.",
+        ),
+        Rule(
+            "SP508",
+            "inventory-type-line",
+            W,
+            "A CSV inventory starting with the #TYPE line of Windows PowerShell's Export-Csv; "
+            "the line is skipped.",
+            "Export with Export-Csv -NoTypeInformation (the default from PowerShell 6 on).",
+        ),
+        Rule(
+            "SP509",
+            "inventory-duplicate-column",
+            E,
+            "A CSV header naming one field twice (the same column, two spellings of one "
+            "quota, or one mailbox plan in two cases); the later column is ignored.",
+            "Keep one column per field.",
         ),
         # Update-ServicePlan blockers and tenant safety (diff)
         Rule(

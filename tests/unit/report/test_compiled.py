@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from serviceplan.catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from serviceplan.model import Location, ResolvedPlan, Setting
 from serviceplan.pipeline import CompileOptions, compile_plans
 from serviceplan.report import ReportOptions
@@ -55,7 +56,7 @@ def with_setting(plan: ResolvedPlan, setting: Setting) -> ResolvedPlan:
 def test_bundled_json_matches_the_schema(bundled: tuple[ResolvedPlan, ...]) -> None:
     document = json.loads(render_json(bundled, OPTIONS))
     assert errors(document) == []
-    assert list(document) == ["version", "tool", "catalog", "plans"]
+    assert list(document) == ["version", "tool", "catalog", "all_features", "plans", "left_out"]
     assert document["tool"] == {"name": "serviceplan", "version": "1.2.3"}
     assert document["catalog"] == "exchange2013"
 
@@ -140,5 +141,100 @@ def test_text_tables_and_provenance(samples_folder: Path) -> None:
     assert premium.endswith("LargeBusiness.serviceplan:104")
     accepted = next(line for line in lines if line.strip().startswith("AcceptedDomains"))
     assert accepted.endswith("LargeBusiness.serviceplan:13")
-    assert any(line.strip().startswith("PrivacyLink") and "(unset)" in line for line in lines)
+    assert not any(line.strip().startswith("PrivacyLink") for line in lines)  # datacenter-only
+    assert lines[-2].startswith("Datacenter-only features left at their default are not shown")
     assert lines[-1] == "1 plan compiled"
+    every = render_text((plan,), OPTIONS, all_features=True).splitlines()
+    assert any(line.strip().startswith("PrivacyLink") and "(unset)" in line for line in every)
+    assert every[-1] == "1 plan compiled"
+
+
+# datacenter-only defaults (issue 12, item 17) and what an error left out (item 7)
+
+
+def _datacenter_only(scope: str) -> list[str]:
+    return [name for name, f in load_catalog().scope(scope).items() if not f.hosting]
+
+
+def test_datacenter_only_defaults_are_hidden_unless_all_features(
+    bundled: tuple[ResolvedPlan, ...],
+) -> None:
+    hidden = json.loads(render_json(bundled, OPTIONS))
+    assert errors(hidden) == [] and hidden["all_features"] is False
+    org = hidden["plans"][0]["organization"]
+    assert not set(_datacenter_only(ORGANIZATION)) & set(org)
+    assert "PrivacyLink" not in org and "AcceptedDomains" in org  # a hosting default stays
+    settings = hidden["plans"][0]["mailbox_plans"][0]["settings"]
+    assert not set(_datacenter_only(MAILBOX_PLAN)) & set(settings)
+    every = json.loads(render_json(bundled, OPTIONS, all_features=True))
+    assert errors(every) == [] and every["all_features"] is True
+    assert list(every["plans"][0]["organization"]) == list(load_catalog().scope(ORGANIZATION))
+
+
+def test_a_datacenter_only_feature_the_plan_writes_still_shows(
+    bundled: tuple[ResolvedPlan, ...],
+) -> None:
+    name = _datacenter_only(MAILBOX_PLAN)[0]
+    written = Setting(name, True, "true", Location(bundled[0].source, 77))
+    plan = with_setting(bundled[0], written)
+    settings = json.loads(render_json((plan,), OPTIONS))["plans"][0]["mailbox_plans"][0]
+    assert settings["settings"][name]["line"] == 77
+    row = next(line for line in render_text((plan,), OPTIONS).splitlines() if name in line)
+    assert row.rstrip().endswith(":77")
+
+
+def test_left_out_in_json_and_text(tmp_path: Path, small_business: str) -> None:
+    (tmp_path / "Good.serviceplan").write_text(small_business, encoding="utf-8")
+    (tmp_path / "Bad.serviceplan").write_text(small_business.replace(">true<", ">maybe<", 1))
+    (tmp_path / "ServicePlanHostingRemap.csv").write_text(
+        "Business,Good,Good\nBusiness,Bad,Bad\nbusiness,good,Good\n", encoding="utf-8"
+    )
+    result = compile_plans([str(tmp_path)])
+    document = json.loads(render_json(result.plans, OPTIONS, left_out=result.left_out))
+    assert errors(document) == []
+    assert [plan["name"] for plan in document["plans"]] == ["Good"]
+    assert document["left_out"] == [
+        {
+            "kind": "plan",
+            "name": "Bad",
+            "file": str(tmp_path / "Bad.serviceplan"),
+            "line": None,
+            "reason": "1 error in its file",
+            "rules": ["SP107"],
+        },
+        {
+            "kind": "remap_line",
+            "name": "Good",
+            "file": str(tmp_path / "ServicePlanHostingRemap.csv"),
+            "line": 3,
+            "reason": "maps (business, good) to Good but has an error, so it is not counted "
+            "as selecting the plan",
+            "rules": ["SP403"],
+        },
+    ]
+    lines = render_text(result.plans, OPTIONS, left_out=result.left_out).splitlines()
+    remap = tmp_path / "ServicePlanHostingRemap.csv"
+    assert lines[1:3] == [
+        f"  selected by {remap}:1 (Business, Good)",
+        f"  not counted: {remap}:3, a line with an error",
+    ]
+    start = lines.index("Left out (the findings on standard error say why):")
+    assert lines[start + 1 : start + 3] == [
+        f"  plan Bad  ({tmp_path / 'Bad.serviceplan'}): 1 error in its file [SP107]",
+        f"  remap line {remap}:3: maps (business, good) to Good but has an error, so it is not "
+        "counted as selecting the plan [SP403]",
+    ]
+    assert lines[-1] == "1 plan compiled, 1 plan left out"
+
+
+def test_text_escapes_what_came_from_files(tmp_path: Path, small_business: str) -> None:
+    """A remap field or a value cannot drive the terminal (names are escaped as elsewhere)."""
+    plan = small_business.replace('Name="Standard"', 'Name="Std\u202e"')
+    (tmp_path / "SmallBusiness.serviceplan").write_text(plan, encoding="utf-8")
+    (tmp_path / "ServicePlanHostingRemap.csv").write_text(
+        "Business,Small\x1b[2JOrg,SmallBusiness\n", encoding="utf-8"
+    )
+    result = compile_plans([str(tmp_path)])
+    text = render_text(result.plans, OPTIONS, left_out=result.left_out)
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "Small\\x1b[2JOrg" in text and "Std\\u202e" in text

@@ -20,11 +20,12 @@ def test_annotations_then_summary() -> None:
     out = render(ValidationReport((A, B), tuple(findings)), OPTIONS)
     assert out == (
         "::error file=plans/a.serviceplan,line=12,col=5,title=SP101 unknown-feature"
-        "::Unknown feature.\n"
+        f"::Unknown feature.%0Ahint: {RULES['SP101'].hint}%0Aat /Configuration/X\n"
+        # a carriage return is escaped as the text format escapes it; a line feed is a new line
         "::error file=plans/a.serviceplan,line=30,title=SP107 invalid-value"
-        '::Value "10,5:GB" is 100%25 <&"\'> wrong%0D%0Afor Größe\n'
+        '::Value "10,5:GB" is 100%25 <&"\'> wrong\\r%0Afor Größe\n'
         "::warning file=plans/b.serviceplan,title=SP405 plan-never-referenced"
-        "::Never referenced.\n"
+        f"::Never referenced.%0Ahint: {RULES['SP405'].hint}\n"
         "2 files: 2 errors, 1 warning\n"
     )
 

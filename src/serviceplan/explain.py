@@ -235,48 +235,6 @@ def explain(name: str, paths: Sequence[str] = (), catalog: Catalog | None = None
 # --- rendering -----------------------------------------------------------------------------
 
 
-def render_features_json(features: Sequence[Feature]) -> str:
-    return json.dumps([feature_row(f) for f in features], indent=2) + "\n"
-
-
-def render_features_text(features: Sequence[Feature]) -> str:
-    header = (
-        "Scope",
-        "Group",
-        "Name",
-        "Type",
-        "Default",
-        "Categories",
-        "Mode",
-        "Required",
-        "Requires",
-    )
-    rows = [header, *(_text_row(feature_row(f)) for f in features)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
-    lines = [
-        "  ".join(
-            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
-        ).rstrip()
-        for row in rows
-    ]
-    lines.append(f"{len(features)} feature{'' if len(features) == 1 else 's'}")
-    return "\n".join(lines) + "\n"
-
-
-def _text_row(row: dict[str, Any]) -> tuple[str, ...]:
-    return (
-        row["scope"],
-        row["group"],
-        row["name"],
-        row["type"],
-        row["default"] or "-",
-        ",".join(row["categories"]),
-        "hosting" if row["hosting"] else "datacenter",
-        "yes" if row["required"] else "no",
-        "; ".join(row["requires"]) or "-",
-    )
-
-
 def _text_value(setting: Setting, kind: str) -> str:
     value = setting.value
     if value is None:

@@ -24,12 +24,11 @@ from serviceplan.explain import (
     lookup,
     render_explain_json,
     render_explain_text,
-    render_features_json,
-    render_features_text,
     select_features,
     suggest,
     uses,
 )
+from serviceplan.features_table import render_features_json, render_features_text
 from serviceplan.pipeline import compile_plans
 
 

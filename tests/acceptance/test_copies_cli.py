@@ -133,17 +133,44 @@ def test_verify_copies_json(servers: Path) -> None:
     result = _run("verify-copies", "reference", "server1", "server2", "-f", "json", cwd=servers)
     assert result.returncode == 1
     document = json.loads(result.stdout)
-    assert document["summary"] == {"copies": 2, "in_sync": 1, "drifted": 1, "differences": 1}
+    assert document["summary"] == {
+        "copies": 2,
+        "in_sync": 1,
+        "drifted": 1,
+        "unchecked": 0,
+        "differences": 1,
+    }
     server1, server2 = document["copies"]
     assert server1["in_sync"] is True
     assert server1["set"] == document["reference"]["set"]
     assert [(d["path"], d["kind"]) for d in server2["differences"]] == [(SMALL, "missing")]
 
 
-def test_missing_copy_folder_exits_2(servers: Path) -> None:
-    result = _run("verify-copies", "reference", "server9", cwd=servers)
+def test_a_missing_copy_folder_is_reported_and_the_others_checked(servers: Path) -> None:
+    (servers / "server2" / SMALL).unlink()
+    args = ("verify-copies", "reference", "server9", "server1", "server2")
+    result = _run(*args, cwd=servers)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "server9/: cannot be checked: no such folder",
+        "server1/: in sync (7 files)",
+        f"server2/: missing {SMALL}",
+        "3 copies checked: 1 in sync, 1 drifted (1 difference), 1 could not be checked",
+    ]
+    document = json.loads(_run(*args, "-f", "json", cwd=servers).stdout)
+    server9 = document["copies"][0]
+    assert (server9["folder"], server9["in_sync"], server9["error"]) == (
+        "server9",
+        False,
+        "no such folder",
+    )
+    assert document["summary"]["unchecked"] == 1
+
+
+def test_a_missing_reference_folder_exits_2(servers: Path) -> None:
+    result = _run("verify-copies", "reference9", "server1", cwd=servers)
     assert result.returncode == 2
-    assert "server9: no such folder" in result.stderr
+    assert "reference9: no such folder" in result.stderr
     assert result.stdout == ""
 
 

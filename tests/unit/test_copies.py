@@ -250,10 +250,23 @@ def test_several_copies_each_reported_in_the_order_given(
     assert [(r.folder, r.in_sync) for r in reports] == [(str(copy), False), (str(server1), True)]
 
 
-def test_missing_folder_is_a_usage_error(reference: Path, tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no such folder"):
-        verify_copies(str(reference), [str(tmp_path / "nope")])
+def test_a_missing_reference_is_a_usage_error(reference: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such folder"):
         verify_copies(str(tmp_path / "nope"), [str(reference)])
     with pytest.raises(UsageError, match="not a folder"):
-        verify_copies(str(reference), [str(reference / SMALL)])
+        verify_copies(str(reference / SMALL), [str(reference)])
+
+
+def test_a_copy_that_cannot_be_checked_is_reported_and_the_others_are_checked(
+    reference: Path, copy: Path, tmp_path: Path
+) -> None:
+    (copy / SMALL).unlink()
+    given = [str(tmp_path / "nope"), str(copy), str(reference / SMALL)]
+    reports = verify_copies(str(reference), given)
+    assert [(r.folder, r.in_sync, r.error) for r in reports] == [
+        (str(tmp_path / "nope"), False, "no such folder"),
+        (str(copy), False, ""),
+        (str(reference / SMALL), False, "not a folder"),
+    ]
+    assert [d.path for d in reports[1].differences] == [SMALL]
+    assert reports[0].differences == () and reports[0].files == 0

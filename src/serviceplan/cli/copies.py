@@ -119,12 +119,14 @@ def _describe(difference: Difference) -> list[str]:
 
 
 def _summary(reports: list[CopyReport]) -> str:
-    drifted = [report for report in reports if not report.in_sync]
+    drifted = [report for report in reports if report.differences]
+    unchecked = sum(1 for report in reports if report.error)
     count = sum(len(report.differences) for report in drifted)
+    in_sync = sum(1 for report in reports if report.in_sync)
     return (
         f"{len(reports)} {'copy' if len(reports) == 1 else 'copies'} checked: "
-        f"{len(reports) - len(drifted)} in sync, {len(drifted)} drifted "
-        f"({plural(count, 'difference')})"
+        f"{in_sync} in sync, {len(drifted)} drifted ({plural(count, 'difference')})"
+        + (f", {unchecked} could not be checked" if unchecked else "")
     )
 
 
@@ -137,6 +139,9 @@ def _verify_text(folder: str, reference: DigestSet, reports: list[CopyReport]) -
     ]
     for report in reports:
         prefix = f"{display_folder(report.folder)}: "
+        if report.error:
+            lines.append(f"{prefix}cannot be checked: {report.error}")
+            continue
         if report.in_sync:
             lines.append(f"{prefix}in sync ({plural(report.files, 'file')})")
             continue
@@ -169,7 +174,7 @@ def _difference_json(difference: Difference) -> dict[str, Any]:
 
 
 def _verify_json(folder: str, reference: DigestSet, reports: list[CopyReport]) -> str:
-    drifted = [report for report in reports if not report.in_sync]
+    drifted = [report for report in reports if report.differences]
     document = {
         "version": 1,
         "reference": {"folder": folder, "files": len(reference.files), "set": reference.digest},
@@ -177,16 +182,18 @@ def _verify_json(folder: str, reference: DigestSet, reports: list[CopyReport]) -
             {
                 "folder": report.folder,
                 "files": report.files,
-                "set": report.digest,
+                "set": report.digest or None,
                 "in_sync": report.in_sync,
+                "error": report.error or None,
                 "differences": [_difference_json(d) for d in report.differences],
             }
             for report in reports
         ],
         "summary": {
             "copies": len(reports),
-            "in_sync": len(reports) - len(drifted),
+            "in_sync": sum(1 for report in reports if report.in_sync),
             "drifted": len(drifted),
+            "unchecked": sum(1 for report in reports if report.error),
             "differences": sum(len(report.differences) for report in drifted),
         },
     }

@@ -41,8 +41,13 @@ class FileDigest:
     sha256: str  # hex digest of the raw bytes
 
     def line(self) -> str:
-        """The sha256sum line: two spaces between digest and name."""
-        return f"{self.sha256}  {self.path}\n"
+        """The sha256sum line: two spaces between digest and name; a name holding a backslash,
+        a line feed or a carriage return is escaped, and the line starts with `\\`, as
+        coreutils writes it (else `sha256sum -c` reads another name)."""
+        if not any(char in self.path for char in "\\\n\r"):
+            return f"{self.sha256}  {self.path}\n"
+        name = self.path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        return f"\\{self.sha256}  {name}\n"
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,28 @@ def test_digest_prints_sha256sum_lines_and_the_set(servers: Path) -> None:
         line.split("  ", 1)[1] for line in lines
     )
     body = "".join(f"{line}\n" for line in lines).encode()
-    assert last == f"set  {hashlib.sha256(body).hexdigest()}"
+    assert last == f"# set  {hashlib.sha256(body).hexdigest()}"
+
+
+def test_digest_output_passes_sha256sum_check_strict(servers: Path) -> None:
+    """The set digest is a comment line, which coreutils skips: no 'improperly formatted'."""
+    if shutil.which("sha256sum") is None:
+        pytest.skip("sha256sum (GNU coreutils) is not installed")
+    odd = servers / "reference" / "back\\slash\nnew line.serviceplan"
+    odd.write_bytes(b"<a/>")
+    sums = servers / "SHA256SUMS"
+    sums.write_text(_run("digest", "reference", cwd=servers).stdout, encoding="utf-8")
+    check = subprocess.run(
+        ["sha256sum", "-c", "--strict", "--warn", str(sums)],
+        cwd=servers / "reference",
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stderr == ""
+    assert check.stdout.count(": OK\n") == 8
 
 
 def test_digest_json_and_equal_sets_for_identical_copies(servers: Path) -> None:

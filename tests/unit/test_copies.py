@@ -11,6 +11,7 @@ import pytest
 
 from serviceplan.copies import (
     Difference,
+    FileDigest,
     Kind,
     RowChange,
     SettingChange,
@@ -104,6 +105,19 @@ def test_digest_refuses_two_different_files_with_one_relative_path(
     with pytest.raises(UsageError, match=re.escape(f"two files are both {ALL}")):
         digest_set([str(reference), str(copy)])
     assert digest_set([str(reference), str(reference)]) == digest_set([str(reference)])
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("a.serviceplan", "abc  a.serviceplan\n"),
+        ("back\\slash.serviceplan", "\\abc  back\\\\slash.serviceplan\n"),
+        ("new\nline.serviceplan", "\\abc  new\\nline.serviceplan\n"),
+        ("cr\rret.serviceplan", "\\abc  cr\\rret.serviceplan\n"),
+    ],
+)
+def test_sha256sum_lines_escape_names_as_coreutils_does(name: str, line: str) -> None:
+    assert FileDigest(name, "abc").line() == line
 
 
 def test_digest_of_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:

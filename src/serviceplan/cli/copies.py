@@ -39,8 +39,9 @@ def digest_command(paths: tuple[str, ...], output_format: str, max_file_size: in
     """Print the SHA-256 of every plan file and the remap, and one digest for the set.
 
     Paths inside a folder are relative to it; the lines are in sha256sum's format, sorted by
-    path, and the set digest is the SHA-256 of those lines. Equal set digests on two servers
-    mean byte-identical copies.
+    path, and the set digest, the SHA-256 of those lines, is the last line as a `# set` comment,
+    which `sha256sum -c --strict` skips. Equal set digests on two servers mean byte-identical
+    copies.
     """
     from ..copies import digest_set
 
@@ -52,7 +53,8 @@ def digest_command(paths: tuple[str, ...], output_format: str, max_file_size: in
 
 
 def _digest_text(digests: DigestSet) -> str:
-    return "".join(f.line() for f in digests.files) + f"set  {digests.digest}\n"
+    # a comment line: `sha256sum -c` (even --strict) skips it, where `set  X` was a warning
+    return "".join(f.line() for f in digests.files) + f"# set  {digests.digest}\n"
 
 
 def _digest_json(digests: DigestSet) -> str:

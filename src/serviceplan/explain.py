@@ -25,7 +25,8 @@ from .catalog import (
 )
 from .errors import UsageError
 from .model import ResolvedPlan, Setting, ValidationReport, plural
-from .values import EXPECTED, format_bytes, format_value, json_value
+from .report.text import printable
+from .values import EXPECTED, collapse, format_bytes, format_value, json_value
 
 PER_MAILBOX_COST = "touches every mailbox on the plan"
 PER_TENANT_COST = "constant per tenant"
@@ -236,12 +237,15 @@ def explain(name: str, paths: Sequence[str] = (), catalog: Catalog | None = None
 
 
 def _text_value(setting: Setting, kind: str) -> str:
+    """The value as the plan writes it (`10 GB`), else the default's canonical text; a byte
+    quantity with what it means, as compile shows it (`10 GB = 10,737,418,240 bytes`)."""
     value = setting.value
     if value is None:
         return "(unset)"
+    written = printable(collapse(setting.text or ""))
     if kind == "bytes" and isinstance(value, int) and not isinstance(value, bool):
-        return format_bytes(value)
-    return format_value(value)
+        return f"{written or format_bytes(value)} = {value:,} bytes"
+    return written or printable(format_value(value))
 
 
 def _where(setting: Setting) -> str:

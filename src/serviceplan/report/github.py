@@ -31,7 +31,9 @@ def annotation(finding: Finding) -> str:
     `at /Configuration/...` on lines of their own, escaped as the text format escapes them."""
     loc = finding.location
     props = {"file": loc.file, "line": loc.line, "col": loc.column, "title": rule_label(finding)}
-    fields = ",".join(f"{key}={escape_property(str(val))}" for key, val in props.items() if val)
+    fields = ",".join(
+        f"{key}={escape_property(printable(str(val)))}" for key, val in props.items() if val
+    )
     lines = [finding.message]
     if finding.hint:
         lines.append(f"hint: {finding.hint}")

@@ -43,3 +43,13 @@ def test_escaping_order_does_not_double_escape() -> None:
 
 def test_empty_report_is_just_the_summary() -> None:
     assert render(ValidationReport((), ()), OPTIONS) == "0 files: 0 errors, 0 warnings\n"
+
+
+def test_control_characters_are_escaped_as_in_the_text_format() -> None:
+    """A hostile remap field or file name cannot drive the log viewer (it renders ANSI)."""
+    finding = Finding("SP406", Severity.ERROR, "field \x1b]0;t\x07x", Location("a\x1bb.csv", 2))
+    out = render(ValidationReport(("x",), (finding,)), OPTIONS)
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.splitlines()[0] == (
+        "::error file=a\\x1bb.csv,line=2,title=SP406 remap-quote-in-field::field \\x1b]0;t\\x07x"
+    )

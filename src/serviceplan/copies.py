@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from .catalog import Catalog, load_catalog
-from .errors import InputError, UsageError
+from .errors import InputError, ServicePlanError, UsageError
 from .inputs import STDIN, discover
 from .load import (
     DEFAULT_MAX_FILE_SIZE,
@@ -41,8 +41,13 @@ class FileDigest:
     sha256: str  # hex digest of the raw bytes
 
     def line(self) -> str:
-        """The sha256sum line: two spaces between digest and name."""
-        return f"{self.sha256}  {self.path}\n"
+        """The sha256sum line: two spaces between digest and name; a name holding a backslash,
+        a line feed or a carriage return is escaped, and the line starts with `\\`, as
+        coreutils writes it (else `sha256sum -c` reads another name)."""
+        if not any(char in self.path for char in "\\\n\r"):
+            return f"{self.sha256}  {self.path}\n"
+        name = self.path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        return f"\\{self.sha256}  {name}\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +177,13 @@ class Difference:
 class CopyReport:
     folder: str  # as given
     files: int  # plan files and remaps found in the copy
-    digest: str  # the copy's set digest (equal to the reference's when in sync)
+    digest: str  # the copy's set digest (equal to the reference's when in sync; "" unchecked)
     differences: tuple[Difference, ...]  # sorted by path
+    error: str = ""  # why the copy could not be checked at all ("no such folder")
 
     @property
     def in_sync(self) -> bool:
-        return not self.differences
+        return not self.differences and not self.error
 
 
 def _folder(path: str, role: str) -> dict[str, _Found]:
@@ -197,25 +203,38 @@ def verify_copies(
             f"{reference_dir}: no plan files or remap to compare",
             hint="the reference is the folder holding the .serviceplan files",
         )
-    copies = [(folder, _folder(folder, "copy")) for folder in copy_dirs]
     reference_sums = {key: _sha256(found.path, max_file_size) for key, found in reference.items()}
     catalog = load_catalog()
     reports = []
-    for folder, found in copies:
-        sums = {key: _sha256(found[key].path, max_file_size) for key in sorted(found)}
-        differences = []
-        for key in sorted(reference.keys() | found.keys()):
-            if key not in found:
-                differences.append(Difference(key, Kind.MISSING))
-            elif key not in reference:
-                differences.append(Difference(key, Kind.EXTRA))
-            elif sums[key] != reference_sums[key]:
-                differences.append(
-                    _compare(key, reference[key], found[key], catalog, max_file_size)
-                )
-        digest = _set_digest([FileDigest(key, sha) for key, sha in sums.items()])
-        reports.append(CopyReport(folder, len(found), digest, tuple(differences)))
+    for folder in copy_dirs:
+        # one server's missing or unreadable copy is a finding; the other copies are checked
+        try:
+            reports.append(_check(folder, reference, reference_sums, catalog, max_file_size))
+        except ServicePlanError as error:
+            reason = error.message.removeprefix(f"{folder}: ")
+            reports.append(CopyReport(folder, 0, "", (), error=reason))
     return reports
+
+
+def _check(
+    folder: str,
+    reference: dict[str, _Found],
+    reference_sums: dict[str, str],
+    catalog: Catalog,
+    max_file_size: int,
+) -> CopyReport:
+    found = _folder(folder, "copy")
+    sums = {key: _sha256(found[key].path, max_file_size) for key in sorted(found)}
+    differences = []
+    for key in sorted(reference.keys() | found.keys()):
+        if key not in found:
+            differences.append(Difference(key, Kind.MISSING))
+        elif key not in reference:
+            differences.append(Difference(key, Kind.EXTRA))
+        elif sums[key] != reference_sums[key]:
+            differences.append(_compare(key, reference[key], found[key], catalog, max_file_size))
+    digest = _set_digest([FileDigest(key, sha) for key, sha in sums.items()])
+    return CopyReport(folder, len(found), digest, tuple(differences))
 
 
 _LINE_END = re.compile(rb"\r\n?")

@@ -22,6 +22,7 @@ from .model import (
     ResolvedMailboxPlan,
     ResolvedPlan,
     Setting,
+    next_plan_name,
 )
 from .resolve import remap_lines
 from .rules.registry import rule
@@ -221,8 +222,8 @@ def diff_plans(
                 f"tenants on {new.name}, so only new tenants get these changes",
                 Location(new.source, 1),
                 hint=f"To reach existing tenants, save the edit as a new plan (e.g. "
-                f"{new.name}2), repoint the remap rows to it, then run Update-ServicePlan "
-                "for those tenants.",
+                f"{next_plan_name(new.name)}), repoint the remap rows to it, then run "
+                "Update-ServicePlan for those tenants.",
             )
         )
     findings.sort(key=Finding.sort_key)

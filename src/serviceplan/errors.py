@@ -13,6 +13,11 @@ class ServicePlanError(Exception):
         self.message = message
         self.hint = hint
 
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """One line each for the CLI to print (several when several things failed)."""
+        return (self.message,)
+
 
 class UsageError(ServicePlanError):
     """The command line asks for something impossible (missing path, bad option value)."""
@@ -32,3 +37,16 @@ class ResolveError(ServicePlanError):
 
 class OutputError(ServicePlanError):
     """A report or output file could not be written."""
+
+
+class OutputErrors(OutputError):
+    """Several outputs could not be written (each --report that failed), reported together
+    after everything else was written and printed."""
+
+    def __init__(self, errors: tuple[OutputError, ...]) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return tuple(error.message for error in self.errors)

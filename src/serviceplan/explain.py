@@ -25,7 +25,8 @@ from .catalog import (
 )
 from .errors import UsageError
 from .model import ResolvedPlan, Setting, ValidationReport, plural
-from .values import EXPECTED, format_bytes, format_value, json_value
+from .report.text import printable
+from .values import EXPECTED, collapse, format_bytes, format_value, json_value
 
 PER_MAILBOX_COST = "touches every mailbox on the plan"
 PER_TENANT_COST = "constant per tenant"
@@ -209,55 +210,16 @@ def explain(name: str, paths: Sequence[str] = (), catalog: Catalog | None = None
 # --- rendering -----------------------------------------------------------------------------
 
 
-def render_features_json(features: Sequence[Feature]) -> str:
-    return json.dumps([feature_row(f) for f in features], indent=2) + "\n"
-
-
-def render_features_text(features: Sequence[Feature]) -> str:
-    header = (
-        "Scope",
-        "Group",
-        "Name",
-        "Type",
-        "Default",
-        "Categories",
-        "Mode",
-        "Required",
-        "Requires",
-    )
-    rows = [header, *(_text_row(feature_row(f)) for f in features)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
-    lines = [
-        "  ".join(
-            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
-        ).rstrip()
-        for row in rows
-    ]
-    lines.append(f"{len(features)} feature{'' if len(features) == 1 else 's'}")
-    return "\n".join(lines) + "\n"
-
-
-def _text_row(row: dict[str, Any]) -> tuple[str, ...]:
-    return (
-        row["scope"],
-        row["group"],
-        row["name"],
-        row["type"],
-        row["default"] or "-",
-        ",".join(row["categories"]),
-        "hosting" if row["hosting"] else "datacenter",
-        "yes" if row["required"] else "no",
-        "; ".join(row["requires"]) or "-",
-    )
-
-
 def _text_value(setting: Setting, kind: str) -> str:
+    """The value as the plan writes it (`10 GB`), else the default's canonical text; a byte
+    quantity with what it means, as compile shows it (`10 GB = 10,737,418,240 bytes`)."""
     value = setting.value
     if value is None:
         return "(unset)"
+    written = printable(collapse(setting.text or ""))
     if kind == "bytes" and isinstance(value, int) and not isinstance(value, bool):
-        return format_bytes(value)
-    return format_value(value)
+        return f"{written or format_bytes(value)} = {value:,} bytes"
+    return written or printable(format_value(value))
 
 
 def _where(setting: Setting) -> str:

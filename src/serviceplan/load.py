@@ -41,6 +41,8 @@ _LONE_CR = re.compile(rb"\r(?!\n)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _PARSER = safe_parser(keep_comments=False)
+# lxml appends the error's own position to libxml2's message: the location carries it
+_LXML_POSITION = re.compile(r", line [0-9]+, column [0-9]+$")
 
 
 def read_input(path: Path | None, display: str, max_size: int, stdin: bytes = b"") -> bytes:
@@ -158,8 +160,11 @@ def _doctype_finding(data: bytes, offset: int, source: str) -> Finding:
 
 def _syntax_findings(error: etree.XMLSyntaxError, source: str) -> list[Finding]:
     # the exception carries this file's first fatal error; the shared parser's log does not
-    message = error.msg or str(error)
-    line, column = error.lineno or 0, error.offset or 0
+    message = _LXML_POSITION.sub("", error.msg or str(error))
+    # lxml's `offset` is libxml2's 1-based column less one (0 for column 1): one convention,
+    # 1-based, 0 for unknown, in every output (README "Lines and columns")
+    line = error.lineno or 0
+    column = error.offset + 1 if error.offset is not None and error.offset >= 0 else 0
     encoding = any(text in message for text in _BAD_ENCODING_MESSAGES)
     name = "bad-encoding" if encoding else "not-well-formed"
     hint = (

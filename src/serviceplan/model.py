@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -13,6 +14,20 @@ def file_name(path: str) -> str:
     """The last part of a path, either separator, and after a git revision's `REV:` (plain
     string work, as it runs per file; Windows file names cannot hold a colon)."""
     return path.replace("\\", "/").rpartition("/")[2].rpartition(":")[2]
+
+
+_TRAILING_NUMBER = re.compile(r"[0-9]+$")
+
+
+def next_plan_name(name: str) -> str:
+    """The name to save an edited plan under: its trailing number plus one, keeping the
+    digits' width (SmallBusiness2 -> SmallBusiness3, Plan09 -> Plan10), else `2` appended
+    (SmallBusiness -> SmallBusiness2)."""
+    number = _TRAILING_NUMBER.search(name)
+    if number is None:
+        return f"{name}2"
+    digits = number.group()
+    return name[: number.start()] + str(int(digits) + 1).zfill(len(digits))
 
 
 class Location(NamedTuple):

@@ -40,10 +40,20 @@ def test_features_by_category() -> None:
     assert "AcceptedDomains" not in result.stdout
 
 
-def test_features_category_is_a_choice() -> None:
-    result = run("features", "--category", "mailboxplanconfiguration")
+def test_features_category_and_scope_any_case() -> None:
+    """As --fail-on takes categories: any case in, the catalogue's spelling out."""
+    exact = run("features", "--category", "MailboxPlanConfiguration", "--scope", "MailboxPlan")
+    result = run("features", "--category", "mailboxplanconfiguration", "--scope", "MAILBOXPLAN")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == exact.stdout
+    assert "MailboxPlanConfiguration" in result.stdout
+
+
+def test_features_unknown_category_lists_the_choices() -> None:
+    result = run("features", "--category", "Everything")
     assert result.returncode == 2
-    assert "MailboxPlanConfiguration" in result.stderr
+    assert "unknown category 'Everything'; choose from AdminPermissions, " in result.stderr
+    assert result.stdout == ""
 
 
 def test_features_json_is_the_whole_catalogue() -> None:

@@ -53,7 +53,28 @@ def test_digest_prints_sha256sum_lines_and_the_set(servers: Path) -> None:
         line.split("  ", 1)[1] for line in lines
     )
     body = "".join(f"{line}\n" for line in lines).encode()
-    assert last == f"set  {hashlib.sha256(body).hexdigest()}"
+    assert last == f"# set  {hashlib.sha256(body).hexdigest()}"
+
+
+def test_digest_output_passes_sha256sum_check_strict(servers: Path) -> None:
+    """The set digest is a comment line, which coreutils skips: no 'improperly formatted'."""
+    if shutil.which("sha256sum") is None:
+        pytest.skip("sha256sum (GNU coreutils) is not installed")
+    odd = servers / "reference" / "back\\slash\nnew line.serviceplan"
+    odd.write_bytes(b"<a/>")
+    sums = servers / "SHA256SUMS"
+    sums.write_text(_run("digest", "reference", cwd=servers).stdout, encoding="utf-8")
+    check = subprocess.run(
+        ["sha256sum", "-c", "--strict", "--warn", str(sums)],
+        cwd=servers / "reference",
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stderr == ""
+    assert check.stdout.count(": OK\n") == 8
 
 
 def test_digest_json_and_equal_sets_for_identical_copies(servers: Path) -> None:
@@ -133,17 +154,44 @@ def test_verify_copies_json(servers: Path) -> None:
     result = _run("verify-copies", "reference", "server1", "server2", "-f", "json", cwd=servers)
     assert result.returncode == 1
     document = json.loads(result.stdout)
-    assert document["summary"] == {"copies": 2, "in_sync": 1, "drifted": 1, "differences": 1}
+    assert document["summary"] == {
+        "copies": 2,
+        "in_sync": 1,
+        "drifted": 1,
+        "unchecked": 0,
+        "differences": 1,
+    }
     server1, server2 = document["copies"]
     assert server1["in_sync"] is True
     assert server1["set"] == document["reference"]["set"]
     assert [(d["path"], d["kind"]) for d in server2["differences"]] == [(SMALL, "missing")]
 
 
-def test_missing_copy_folder_exits_2(servers: Path) -> None:
-    result = _run("verify-copies", "reference", "server9", cwd=servers)
+def test_a_missing_copy_folder_is_reported_and_the_others_checked(servers: Path) -> None:
+    (servers / "server2" / SMALL).unlink()
+    args = ("verify-copies", "reference", "server9", "server1", "server2")
+    result = _run(*args, cwd=servers)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "server9/: cannot be checked: no such folder",
+        "server1/: in sync (7 files)",
+        f"server2/: missing {SMALL}",
+        "3 copies checked: 1 in sync, 1 drifted (1 difference), 1 could not be checked",
+    ]
+    document = json.loads(_run(*args, "-f", "json", cwd=servers).stdout)
+    server9 = document["copies"][0]
+    assert (server9["folder"], server9["in_sync"], server9["error"]) == (
+        "server9",
+        False,
+        "no such folder",
+    )
+    assert document["summary"]["unchecked"] == 1
+
+
+def test_a_missing_reference_folder_exits_2(servers: Path) -> None:
+    result = _run("verify-copies", "reference9", "server1", cwd=servers)
     assert result.returncode == 2
-    assert "server9: no such folder" in result.stderr
+    assert "reference9: no such folder" in result.stderr
     assert result.stdout == ""
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from serviceplan.copies import (
     Difference,
+    FileDigest,
     Kind,
     RowChange,
     SettingChange,
@@ -104,6 +105,19 @@ def test_digest_refuses_two_different_files_with_one_relative_path(
     with pytest.raises(UsageError, match=re.escape(f"two files are both {ALL}")):
         digest_set([str(reference), str(copy)])
     assert digest_set([str(reference), str(reference)]) == digest_set([str(reference)])
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("a.serviceplan", "abc  a.serviceplan\n"),
+        ("back\\slash.serviceplan", "\\abc  back\\\\slash.serviceplan\n"),
+        ("new\nline.serviceplan", "\\abc  new\\nline.serviceplan\n"),
+        ("cr\rret.serviceplan", "\\abc  cr\\rret.serviceplan\n"),
+    ],
+)
+def test_sha256sum_lines_escape_names_as_coreutils_does(name: str, line: str) -> None:
+    assert FileDigest(name, "abc").line() == line
 
 
 def test_digest_of_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
@@ -250,10 +264,23 @@ def test_several_copies_each_reported_in_the_order_given(
     assert [(r.folder, r.in_sync) for r in reports] == [(str(copy), False), (str(server1), True)]
 
 
-def test_missing_folder_is_a_usage_error(reference: Path, tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no such folder"):
-        verify_copies(str(reference), [str(tmp_path / "nope")])
+def test_a_missing_reference_is_a_usage_error(reference: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such folder"):
         verify_copies(str(tmp_path / "nope"), [str(reference)])
     with pytest.raises(UsageError, match="not a folder"):
-        verify_copies(str(reference), [str(reference / SMALL)])
+        verify_copies(str(reference / SMALL), [str(reference)])
+
+
+def test_a_copy_that_cannot_be_checked_is_reported_and_the_others_are_checked(
+    reference: Path, copy: Path, tmp_path: Path
+) -> None:
+    (copy / SMALL).unlink()
+    given = [str(tmp_path / "nope"), str(copy), str(reference / SMALL)]
+    reports = verify_copies(str(reference), given)
+    assert [(r.folder, r.in_sync, r.error) for r in reports] == [
+        (str(tmp_path / "nope"), False, "no such folder"),
+        (str(copy), False, ""),
+        (str(reference / SMALL), False, "not a folder"),
+    ]
+    assert [d.path for d in reports[1].differences] == [SMALL]
+    assert reports[0].differences == () and reports[0].files == 0

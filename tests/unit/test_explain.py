@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -24,12 +25,11 @@ from serviceplan.explain import (
     lookup,
     render_explain_json,
     render_explain_text,
-    render_features_json,
-    render_features_text,
     select_features,
     suggest,
     uses,
 )
+from serviceplan.features_table import render_features_json, render_features_text
 from serviceplan.pipeline import compile_plans
 
 
@@ -295,3 +295,21 @@ def test_explain_json_marks_explicit_and_default(small_business: str) -> None:
     assert rows["SmallBusiness", "Standard"]["line"] == line
     assert rows["LargeBusiness", "Basic"]["source"] == "default"
     assert rows["LargeBusiness", "Basic"]["value"] is False
+
+
+def test_explain_shows_a_value_as_the_file_writes_it(tmp_path: Path, small_business: str) -> None:
+    """`10 GB` in the file is `10 GB` in explain (not `10GB`), with its meaning in bytes."""
+    assert "<ProhibitSendReceiveMaiboxQuota>2GB<" in small_business
+    (tmp_path / "SmallBusiness.serviceplan").write_text(
+        small_business.replace(
+            "<ProhibitSendReceiveMaiboxQuota>2GB<", "<ProhibitSendReceiveMaiboxQuota>10 GB<"
+        ),
+        encoding="utf-8",
+    )
+    text = render_explain_text(explain("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
+    assert re.search(r"^\s*SmallBusiness\s+Standard\s+10 GB = 10,737,418,240 bytes\s", text, re.M)
+    document = json.loads(
+        render_explain_json(explain("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
+    )
+    (use,) = document["features"][0]["set_in"]
+    assert (use["text"], use["value"]) == ("10 GB", 10 * 1024**3)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 
 from serviceplan.errors import OutputError
-from serviceplan.output import write_atomic
+from serviceplan.output import write_atomic, write_each
 
 
 def test_new_file_gets_the_umask_default(tmp_path: Path) -> None:
@@ -37,9 +39,60 @@ def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
 
 
-def test_a_missing_folder_is_an_output_error(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="cannot write"):
-        write_atomic(tmp_path / "no" / "such" / "file", "x")
+def test_missing_folders_are_made(tmp_path: Path) -> None:
+    write_atomic(tmp_path / "no" / "such" / "file", "x")
+    assert (tmp_path / "no" / "such" / "file").read_text() == "x"
+
+
+def test_a_relative_path_into_a_missing_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_atomic("out/v.sarif", "{}")
+    assert (tmp_path / "out" / "v.sarif").read_text() == "{}"
+
+
+def test_a_parent_that_is_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("a file")
+    expected = r"out/deeper/v\.sarif: cannot write: .*out is not a folder"
+    with pytest.raises(OutputError, match=expected):
+        write_atomic(tmp_path / "out" / "deeper" / "v.sarif", "x")
+    assert (tmp_path / "out").read_text() == "a file"
+
+
+def test_a_target_that_is_a_folder_is_an_output_error(tmp_path: Path) -> None:
+    (tmp_path / "report.json").mkdir()
+    with pytest.raises(OutputError, match=r"report\.json: cannot write: Is a directory"):
+        write_atomic(tmp_path / "report.json", "x")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_a_failed_write_removes_the_folders_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_atomic(tmp_path / "made" / "for" / "it.json", "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_each_writes_the_others_and_returns_the_failures(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file")
+    failed = write_each(
+        [
+            (tmp_path / "a" / "one.json", "1"),
+            (tmp_path / "blocked" / "two.json", "2"),
+            (tmp_path / "b" / "three.json", "3"),
+        ]
+    )
+    assert [str(error.message) for error in failed] == [
+        f"{tmp_path / 'blocked' / 'two.json'}: cannot write: {tmp_path / 'blocked'} is not a folder"
+    ]
+    assert (tmp_path / "a" / "one.json").read_text() == "1"
+    assert (tmp_path / "b" / "three.json").read_text() == "3"
 
 
 def test_a_device_is_written_through_not_replaced(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=argv, prog_name="serviceplan", standalone_mode=False)
     except ServicePlanError as error:
-        click.echo(f"serviceplan: error: {error.message}", err=True)
+        for message in error.messages:
+            click.echo(f"serviceplan: error: {message}", err=True)
         if error.hint:
             click.echo(f"  hint: {error.hint}", err=True)
         return error.exit_code

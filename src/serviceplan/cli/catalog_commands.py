@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+
 import click
 
 from .. import __version__
 from ..catalog import CATEGORIES, SCOPES
 from ..report import REPORTERS, ReportOptions
 from . import EXIT_FINDINGS, EXIT_OK, cli
+from .options import AnyCaseChoice
 
 _FORMAT = click.option(
     "-f",
@@ -21,9 +25,16 @@ _FORMAT = click.option(
 
 @cli.command("features")
 @click.option(
-    "--category", type=click.Choice(CATEGORIES), help="Only features with this update category."
+    "--category",
+    # any case, as --fail-on takes it; the catalogue's spelling is what comes out
+    type=AnyCaseChoice(CATEGORIES, "category"),
+    help="Only features with this update category (any case).",
 )
-@click.option("--scope", type=click.Choice(SCOPES), help="Only the features of this scope.")
+@click.option(
+    "--scope",
+    type=AnyCaseChoice(SCOPES, "scope"),
+    help="Only the features of this scope (any case).",
+)
 @click.option("--hosting-only", is_flag=True, help="Leave out datacenter-only features.")
 @_FORMAT
 def features_command(
@@ -31,12 +42,22 @@ def features_command(
 ) -> int:
     """List the feature catalogue in the schema's order: type, default, categories, rules."""
     from ..catalog import load_catalog
-    from ..explain import render_features_json, render_features_text, select_features
+    from ..explain import select_features
+    from ..features_table import render_features_json, render_features_text
 
     features = select_features(load_catalog(), category, scope, hosting_only)
-    render = render_features_json if output_format == "json" else render_features_text
-    click.echo(render(features), nl=False)
+    if output_format == "json":
+        click.echo(render_features_json(features), nl=False)
+    else:
+        click.echo(render_features_text(features, _terminal_width()), nl=False)
     return EXIT_OK
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width (COLUMNS wins, as everywhere); None into a pipe or a file, where
+    whole lines serve grep better than a fitted table (and where COLUMNS is often stale:
+    ncurses exports it to child processes)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 @cli.command("explain")

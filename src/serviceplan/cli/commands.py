@@ -68,19 +68,23 @@ def validate(
     PATHS are files or folders (searched for *.serviceplan and ServicePlanHostingRemap.csv);
     `-` reads standard input.
     """
+    from ..errors import OutputErrors
     from ..inputs import STDIN
-    from ..output import write_atomic
+    from ..output import write_each
     from ..pipeline import ValidateOptions, validate_paths
 
     stdin = sys.stdin.buffer.read(max_file_size + 1) if STDIN in paths else b""
     options = ValidateOptions(strict, max_file_size, stdin_name, stdin)
     report = validate_paths(paths, options)
-    for name, path in reports:
-        write_atomic(path, REPORTERS[name](report, ReportOptions(tool_version=__version__)))
+    plain = ReportOptions(tool_version=__version__)
+    # a report that cannot be written loses neither the findings nor the other reports
+    failed = write_each((path, REPORTERS[name](report, plain)) for name, path in reports)
     chosen = resolve_format(output_format, os.environ)
     colored = use_color(color)
     shown = ReportOptions(color=colored, tool_version=__version__)
     emit(REPORTERS[chosen](report, shown), colored)
+    if failed:
+        raise OutputErrors(failed)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 

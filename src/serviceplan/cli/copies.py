@@ -39,8 +39,9 @@ def digest_command(paths: tuple[str, ...], output_format: str, max_file_size: in
     """Print the SHA-256 of every plan file and the remap, and one digest for the set.
 
     Paths inside a folder are relative to it; the lines are in sha256sum's format, sorted by
-    path, and the set digest is the SHA-256 of those lines. Equal set digests on two servers
-    mean byte-identical copies.
+    path, and the set digest, the SHA-256 of those lines, is the last line as a `# set` comment,
+    which `sha256sum -c --strict` skips. Equal set digests on two servers mean byte-identical
+    copies.
     """
     from ..copies import digest_set
 
@@ -52,7 +53,8 @@ def digest_command(paths: tuple[str, ...], output_format: str, max_file_size: in
 
 
 def _digest_text(digests: DigestSet) -> str:
-    return "".join(f.line() for f in digests.files) + f"set  {digests.digest}\n"
+    # a comment line: `sha256sum -c` (even --strict) skips it, where `set  X` was a warning
+    return "".join(f.line() for f in digests.files) + f"# set  {digests.digest}\n"
 
 
 def _digest_json(digests: DigestSet) -> str:
@@ -119,12 +121,14 @@ def _describe(difference: Difference) -> list[str]:
 
 
 def _summary(reports: list[CopyReport]) -> str:
-    drifted = [report for report in reports if not report.in_sync]
+    drifted = [report for report in reports if report.differences]
+    unchecked = sum(1 for report in reports if report.error)
     count = sum(len(report.differences) for report in drifted)
+    in_sync = sum(1 for report in reports if report.in_sync)
     return (
         f"{len(reports)} {'copy' if len(reports) == 1 else 'copies'} checked: "
-        f"{len(reports) - len(drifted)} in sync, {len(drifted)} drifted "
-        f"({plural(count, 'difference')})"
+        f"{in_sync} in sync, {len(drifted)} drifted ({plural(count, 'difference')})"
+        + (f", {unchecked} could not be checked" if unchecked else "")
     )
 
 
@@ -137,6 +141,9 @@ def _verify_text(folder: str, reference: DigestSet, reports: list[CopyReport]) -
     ]
     for report in reports:
         prefix = f"{display_folder(report.folder)}: "
+        if report.error:
+            lines.append(f"{prefix}cannot be checked: {report.error}")
+            continue
         if report.in_sync:
             lines.append(f"{prefix}in sync ({plural(report.files, 'file')})")
             continue
@@ -169,7 +176,7 @@ def _difference_json(difference: Difference) -> dict[str, Any]:
 
 
 def _verify_json(folder: str, reference: DigestSet, reports: list[CopyReport]) -> str:
-    drifted = [report for report in reports if not report.in_sync]
+    drifted = [report for report in reports if report.differences]
     document = {
         "version": 1,
         "reference": {"folder": folder, "files": len(reference.files), "set": reference.digest},
@@ -177,16 +184,18 @@ def _verify_json(folder: str, reference: DigestSet, reports: list[CopyReport]) -
             {
                 "folder": report.folder,
                 "files": report.files,
-                "set": report.digest,
+                "set": report.digest or None,
                 "in_sync": report.in_sync,
+                "error": report.error or None,
                 "differences": [_difference_json(d) for d in report.differences],
             }
             for report in reports
         ],
         "summary": {
             "copies": len(reports),
-            "in_sync": len(reports) - len(drifted),
+            "in_sync": sum(1 for report in reports if report.in_sync),
             "drifted": len(drifted),
+            "unchecked": sum(1 for report in reports if report.error),
             "differences": sum(len(report.differences) for report in drifted),
         },
     }

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Sequence
 
 import click
+from click.shell_completion import CompletionItem
 
 _SIZE = re.compile(r"\s*([0-9]+)\s*([KkMmGg]i?[Bb]?|[Bb])?\s*")
 _FACTORS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -71,6 +73,35 @@ class CategoryList(click.ParamType[tuple[str, ...]]):
                 )
             chosen.append(known[item.casefold()])
         return tuple(chosen)
+
+
+class AnyCaseChoice(click.ParamType[str]):
+    """One of a few names, in any case (`--category mailboxplanconfiguration`), turned into
+    its canonical spelling; a wrong one lists the choices as they are spelt."""
+
+    def __init__(self, choices: Sequence[str], noun: str) -> None:
+        self.choices = tuple(choices)
+        self.name = noun
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        known = {choice.casefold(): choice for choice in self.choices}
+        chosen = known.get(str(value).strip().casefold())
+        if chosen is None:
+            self.fail(
+                f"unknown {self.name} {value!r}; choose from {', '.join(self.choices)}", param, ctx
+            )
+        return chosen
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        start = incomplete.casefold()
+        return [CompletionItem(c) for c in self.choices if c.casefold().startswith(start)]
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return f"[{'|'.join(self.choices)}]"
 
 
 COLOR_CHOICE = click.Choice(["auto", "always", "never"])

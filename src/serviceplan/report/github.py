@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Finding, ValidationReport
-from .text import rule_label
+from .text import printable, rule_label
 
 if TYPE_CHECKING:
     from . import ReportOptions
@@ -27,10 +27,20 @@ def escape_property(text: str) -> str:
 
 
 def annotation(finding: Finding) -> str:
+    """The annotation says what the text format says: the message, then `hint: ...` and
+    `at /Configuration/...` on lines of their own, escaped as the text format escapes them."""
     loc = finding.location
     props = {"file": loc.file, "line": loc.line, "col": loc.column, "title": rule_label(finding)}
-    fields = ",".join(f"{key}={escape_property(str(val))}" for key, val in props.items() if val)
-    return f"::{finding.severity.value} {fields}::{escape_data(finding.message)}"
+    fields = ",".join(
+        f"{key}={escape_property(printable(str(val)))}" for key, val in props.items() if val
+    )
+    lines = [finding.message]
+    if finding.hint:
+        lines.append(f"hint: {finding.hint}")
+    if finding.path:
+        lines.append(f"at {finding.path}")
+    message = escape_data(printable("\n".join(lines)))
+    return f"::{finding.severity.value} {fields}::{message}"
 
 
 def render(report: ValidationReport, options: ReportOptions) -> str:

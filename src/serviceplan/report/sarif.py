@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 _DRIVE = re.compile(r"^[A-Za-z]:/")
+_LINE_BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]\s*")
+_PLAIN_FIRST_WORD = re.compile(r"[a-z]+ ")  # "the Organization ...", not "tenants.csv: ..."
 
 
 def artifact_uri(file: str) -> str:
@@ -28,6 +30,17 @@ def artifact_uri(file: str) -> str:
     if _DRIVE.match(path):
         return "file:///" + path[:2] + quote(path[2:])
     return quote(path)
+
+
+def sentence(text: str) -> str:
+    """A sentence for a SARIF plain-text message, which is one paragraph of complete sentences
+    ending with a full stop (SARIF 2.1.0's guidance on result messages): line breaks become
+    spaces, a first plain word gets its capital, a full stop closes it unless it already ends
+    a sentence. Names and values are left as written."""
+    text = _LINE_BREAKS.sub(" ", text.strip())
+    if _PLAIN_FIRST_WORD.match(text):
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 def _rules() -> list[dict[str, object]]:
@@ -47,7 +60,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
     result: dict[str, object] = {"ruleId": finding.rule}
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
-    text = f"{finding.message} Hint: {finding.hint}" if finding.hint else finding.message
+    text = " ".join(sentence(part) for part in (finding.message, finding.hint) if part.strip())
     result |= {"level": _LEVELS[finding.severity], "message": {"text": text}}
 
     loc = finding.location
@@ -76,6 +89,8 @@ def render(report: ValidationReport, options: ReportOptions) -> str:
         "runs": [
             {
                 "tool": {"driver": driver},
+                # libxml2 counts columns in characters, and so does every other format
+                "columnKind": "unicodeCodePoints",
                 "results": [_result(f, index) for f in report.findings],
             }
         ],

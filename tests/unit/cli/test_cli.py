@@ -221,12 +221,35 @@ def test_reports_are_written_while_text_is_printed(
     assert not list(tmp_path.glob("**/.*.tmp"))
 
 
-def test_report_into_a_missing_folder_exits_2(
-    clean: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_report_into_a_missing_folder_makes_it(
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "missing" / "out.sarif"
-    assert main(["validate", "--report", f"sarif:{target}", str(clean)]) == 2
-    assert "cannot write" in capsys.readouterr().err
+    assert main(["validate", "--report", f"sarif:{target}", str(broken)]) == 1
+    assert "SP107" in json.dumps(json.loads(target.read_text(encoding="utf-8"))["runs"])
+    assert "[SP107 invalid-value]" in capsys.readouterr().out
+
+
+def test_a_report_that_cannot_be_written_loses_nothing_else(
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "blocked").write_text("a file, not a folder")
+    (tmp_path / "taken").mkdir()
+    args = ["validate", str(broken), "--report", f"sarif:{tmp_path / 'blocked' / 'v.sarif'}"]
+    args += ["--report", f"json:{tmp_path / 'out' / 'v.json'}"]
+    args += ["--report", f"junit:{tmp_path / 'taken'}"]
+    args += ["--report", f"junit:{tmp_path / 'out' / 'junit.xml'}"]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert "[SP107 invalid-value]" in captured.out  # the findings are still printed
+    assert captured.out.endswith("1 file: 1 error, 0 warnings\n")
+    assert captured.err.splitlines() == [
+        f"serviceplan: error: {tmp_path / 'blocked' / 'v.sarif'}: cannot write: "
+        f"{tmp_path / 'blocked'} is not a folder",
+        f"serviceplan: error: {tmp_path / 'taken'}: cannot write: Is a directory",
+    ]
+    assert json.loads((tmp_path / "out" / "v.json").read_text(encoding="utf-8"))["findings"]
+    assert "SP107" in (tmp_path / "out" / "junit.xml").read_text(encoding="utf-8")
 
 
 def test_github_actions_makes_auto_output_annotations(

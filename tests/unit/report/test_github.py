@@ -20,11 +20,12 @@ def test_annotations_then_summary() -> None:
     out = render(ValidationReport((A, B), tuple(findings)), OPTIONS)
     assert out == (
         "::error file=plans/a.serviceplan,line=12,col=5,title=SP101 unknown-feature"
-        "::Unknown feature.\n"
+        f"::Unknown feature.%0Ahint: {RULES['SP101'].hint}%0Aat /Configuration/X\n"
+        # a carriage return is escaped as the text format escapes it; a line feed is a new line
         "::error file=plans/a.serviceplan,line=30,title=SP107 invalid-value"
-        '::Value "10,5:GB" is 100%25 <&"\'> wrong%0D%0Afor Größe\n'
+        '::Value "10,5:GB" is 100%25 <&"\'> wrong\\r%0Afor Größe\n'
         "::warning file=plans/b.serviceplan,title=SP405 plan-never-referenced"
-        "::Never referenced.\n"
+        f"::Never referenced.%0Ahint: {RULES['SP405'].hint}\n"
         "2 files: 2 errors, 1 warning\n"
     )
 
@@ -42,3 +43,13 @@ def test_escaping_order_does_not_double_escape() -> None:
 
 def test_empty_report_is_just_the_summary() -> None:
     assert render(ValidationReport((), ()), OPTIONS) == "0 files: 0 errors, 0 warnings\n"
+
+
+def test_control_characters_are_escaped_as_in_the_text_format() -> None:
+    """A hostile remap field or file name cannot drive the log viewer (it renders ANSI)."""
+    finding = Finding("SP406", Severity.ERROR, "field \x1b]0;t\x07x", Location("a\x1bb.csv", 2))
+    out = render(ValidationReport(("x",), (finding,)), OPTIONS)
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.splitlines()[0] == (
+        "::error file=a\\x1bb.csv,line=2,title=SP406 remap-quote-in-field::field \\x1b]0;t\\x07x"
+    )

@@ -63,7 +63,7 @@ def test_results_point_at_their_rules_and_places() -> None:
     assert [r["level"] for r in results] == ["error", "error", "warning"]
 
     first, second, third = results
-    assert first["message"]["text"] == f"Unknown feature. Hint: {RULES['SP101'].hint}"
+    assert first["message"]["text"] == f"Unknown feature. {RULES['SP101'].hint}"
     assert first["locations"] == [
         {
             "physicalLocation": {
@@ -73,7 +73,8 @@ def test_results_point_at_their_rules_and_places() -> None:
             "logicalLocations": [{"fullyQualifiedName": "/Configuration/X", "kind": "element"}],
         }
     ]
-    assert second["message"]["text"] == NASTY
+    # one paragraph (SARIF's plain-text messages have no line breaks), closed by a full stop
+    assert second["message"]["text"] == NASTY.replace("\n", " ") + "."
     assert second["locations"][0]["physicalLocation"]["region"] == {"startLine": 30}
     assert third["locations"] == [
         {"physicalLocation": {"artifactLocation": {"uri": "plans/b.serviceplan"}}}
@@ -84,7 +85,7 @@ def test_unknown_rule_has_no_index() -> None:
     finding = Finding("SP999", Severity.ERROR, "x", Location(""))
     doc = json.loads(render(ValidationReport((), (finding,)), ReportOptions(tool_version="1")))
     assert doc["runs"][0]["results"] == [
-        {"ruleId": "SP999", "level": "error", "message": {"text": "x"}}
+        {"ruleId": "SP999", "level": "error", "message": {"text": "x."}}
     ]
 
 

@@ -1,0 +1,36 @@
+"""SP605's hint names the plan to save an edit under: the trailing number plus one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from plan_edits import CATALOG, PLANS, edit
+
+from serviceplan.catalog import ORGANIZATION
+from serviceplan.diff import diff_plans
+from serviceplan.model import next_plan_name
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SmallBusiness", "SmallBusiness2"),
+        ("SmallBusiness2", "SmallBusiness3"),
+        ("SmallBusiness9", "SmallBusiness10"),
+        ("Plan09", "Plan10"),
+        ("Plan2024v3", "Plan2024v4"),
+        ("2024", "2025"),
+    ],
+)
+def test_next_plan_name(name: str, expected: str) -> None:
+    assert next_plan_name(name) == expected
+
+
+def test_sp605_hint_increments_a_trailing_number() -> None:
+    old = replace(PLANS["SmallBusiness"], name="SmallBusiness2")
+    new = edit(old, ORGANIZATION, "MailboxCountQuota", 300)
+    (finding,) = diff_plans(old, new, CATALOG).findings
+    assert finding.rule == "SP605"
+    assert "(e.g. SmallBusiness3)" in finding.hint
+    assert "SmallBusiness22" not in finding.hint

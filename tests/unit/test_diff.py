@@ -35,19 +35,16 @@ from serviceplan.diff import (
     PLAN_ADDED,
     PLAN_REMOVED,
     REMOVED,
-    ROW_ADDED,
-    ROW_REMOVED,
-    ROW_REPOINTED,
     TEXTUAL,
     Change,
     PlanDiff,
     diff_plans,
-    diff_remaps,
     diff_revisions,
     most_impactful,
 )
 from serviceplan.model import Location, ResolvedPlan
 from serviceplan.pipeline import DiffOptions, bundled_plans, diff_paths
+from serviceplan.remap_diff import ROW_ADDED, ROW_REMOVED, ROW_REPOINTED, diff_remaps
 from serviceplan.values import parse_value
 
 # --------------------------------------------------------------------------- settings

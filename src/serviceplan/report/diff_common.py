@@ -15,15 +15,13 @@ from ..diff import (
     PLAN_ADDED,
     PLAN_REMOVED,
     REMOVED,
-    ROW_ADDED,
-    ROW_REMOVED,
     TEXTUAL,
     Change,
     PlanDiff,
-    RemapChange,
 )
 from ..model import Location, plural
 from ..pipeline import DiffOutcome
+from ..remap_diff import ROW_ADDED, ROW_REMOVED, RemapChange
 from ..values import Value, format_value
 
 SYMBOLS = {

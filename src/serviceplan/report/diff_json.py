@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..diff import Change, PlanDiff, RemapChange
+from ..diff import Change, PlanDiff
 from ..impact import ImpactReport, TenantImpact
 from ..model import Location
 from ..pipeline import DiffOutcome
+from ..remap_diff import RemapChange
 from ..values import json_value
 from . import ReportOptions
 from .diff_common import category_counts, summary

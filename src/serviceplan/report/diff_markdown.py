@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..catalog import PER_MAILBOX_CATEGORY
-from ..diff import ADDED, REMOVED, TEXTUAL, Change, PlanDiff, RemapChange
+from ..diff import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
 from ..impact import ImpactReport, TenantImpact
 from ..model import Finding, Location, Severity, plural
 from ..pipeline import DiffOutcome
+from ..remap_diff import RemapChange
 from . import ReportOptions
 from .diff_common import COST_ORDER, category_counts, change_text, plan_heading, shown, summary
 from .text import rule_label

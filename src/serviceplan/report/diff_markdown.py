@@ -2,14 +2,13 @@
 details collapsed in `<details>` blocks, the whole comment under GitHub's 65,536-character limit.
 
 Every value that comes from a file (plan, mailbox plan and tenant names, setting values, paths,
-messages) is escaped with HTML character references, which work in table cells, in `<summary>`
-and in plain text alike, so a hostile value can neither break a table nor inject HTML. When the
-budget runs out the details stop, and a line says how much was left out and where to get it.
+messages) goes through `escape` (markdown_escape.py), so a hostile value can neither break a
+table nor inject HTML. When the budget runs out the details stop, and a line says how much was
+left out and where to get it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from ..pipeline import DiffOutcome
 from ..remap_diff import RemapChange
 from . import ReportOptions
 from .diff_common import COST_ORDER, category_counts, change_text, plan_heading, shown, summary
+from .markdown_escape import escape
 from .text import rule_label
 
 LIMIT = 65_536  # GitHub rejects comment bodies of this many characters or more
@@ -29,40 +29,8 @@ _NOTICE_ROOM = 640  # reserved for the truncation line
 BLOCKERS_SHOWN, WARNINGS_SHOWN = 20, 10
 _BLOCKERS_BYTES, _WARNINGS_BYTES = 16_000, 6_000  # the summary stays bounded whatever the text
 TENANTS_SHOWN = 50
-_CELL, _MESSAGE, _HINT, _LABEL = 160, 300, 200, 120  # characters kept of a value, before escaping
+_MESSAGE, _HINT, _LABEL = 300, 200, 120  # characters kept of a value, before escaping
 _JSON_HINT = "run `serviceplan diff … --format json` for all of them"
-
-_ESCAPES = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    "|": "&#124;",
-    "`": "&#96;",
-    "*": "&#42;",
-    "_": "&#95;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "\\": "&#92;",
-    "~": "&#126;",
-    "#": "&#35;",
-    "!": "&#33;",
-    "$": "&#36;",
-    "@": "@&#8203;",  # a zero-width space: no @mention from a value
-}
-_SPECIAL = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
-_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
-# C0 and C1 controls, and the bidirectional controls that would make a value read differently
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def escape(text: str, limit: int = _CELL) -> str:
-    """Text from a file made inert in Markdown and HTML: one line, at most `limit` characters
-    (then `…`), every character with a meaning written as a character reference."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", _BREAKS.sub("\u21b5", text))
-    return _SPECIAL.sub(lambda match: _ESCAPES[match.group(0)], text)
-
 
 def _size(text: str) -> int:
     return len(text.encode("utf-8"))  # never less than len(text): one bound serves both

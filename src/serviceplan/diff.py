@@ -126,12 +126,18 @@ class PlanDiff:
 class DiffResult:
     plans: tuple[PlanDiff, ...]  # per plan name: edits in place, plans added and removed
     remap: tuple[RemapChange, ...]
-    transitions: tuple[PlanDiff, ...]  # one per repointed (old plan, new plan) pair
+    # one per repointed (old plan, new plan) pair; or the move between two plan files
+    transitions: tuple[PlanDiff, ...]
     findings: tuple[Finding, ...]
 
     @property
     def changed(self) -> bool:
-        return bool(self.plans or self.remap)
+        return bool(self.plans or self.remap or any(move.changes for move in self.transitions))
+
+    @property
+    def file_moves(self) -> tuple[PlanDiff, ...]:
+        """Moves no remap row makes: two plan files with different names compared."""
+        return () if self.remap else self.transitions
 
     def categories(self) -> Counter[str]:
         """Changes per rolled-up category, over plans edited and plan moves (repoints)."""
@@ -177,6 +183,18 @@ def diff_revisions(
     findings = [f for d in (*plans, *transitions.values()) for f in d.findings]
     findings.sort(key=Finding.sort_key)
     return DiffResult(tuple(plans), remap, tuple(transitions.values()), tuple(findings))
+
+
+def diff_files(
+    old: ResolvedPlan, new: ResolvedPlan, catalog: Catalog, *, textual: bool = False
+) -> DiffResult:
+    """Two plan files compared directly. The same plan name is an edit in place; two names
+    are a move from one plan to the other, as a repointed remap row makes for its tenants:
+    Update-ServicePlan's blockers (SP601-SP604) apply, and it is no edit in place (SP605)."""
+    if _same(old.name, new.name):
+        return diff_revisions([old], [new], (), (), catalog, textual=textual)
+    move = diff_plans(old, new, catalog, textual)
+    return DiffResult((), (), (move,), move.findings)
 
 
 def diff_plans(

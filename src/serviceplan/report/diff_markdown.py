@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 
 from ..catalog import PER_MAILBOX_CATEGORY
 from ..diff import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
-from ..impact import ImpactReport, TenantImpact
+from ..impact import DueMove, ImpactReport, TenantImpact
 from ..model import Finding, Location, Severity, plural
 from ..pipeline import DiffOutcome
 from ..remap_diff import RemapChange
 from . import ReportOptions
-from .diff_common import COST_ORDER, category_counts, change_text, plan_heading, shown, summary
+from .diff_common import (
+    COST_ORDER,
+    category_counts,
+    change_text,
+    due_line,
+    plan_heading,
+    shown,
+    summary,
+)
 from .markdown_escape import escape
 from .text import rule_label
 
@@ -31,6 +39,7 @@ _BLOCKERS_BYTES, _WARNINGS_BYTES = 16_000, 6_000  # the summary stays bounded wh
 TENANTS_SHOWN = 50
 _MESSAGE, _HINT, _LABEL = 300, 200, 120  # characters kept of a value, before escaping
 _JSON_HINT = "run `serviceplan diff … --format json` for all of them"
+
 
 def _size(text: str) -> int:
     return len(text.encode("utf-8"))  # never less than len(text): one bound serves both
@@ -87,14 +96,19 @@ def _summary_part(outcome: DiffOutcome) -> tuple[list[str], bool]:
     errors = [f for f in outcome.report.findings if f.severity is Severity.ERROR]
     warnings = [f for f in outcome.report.findings if f.severity is Severity.WARNING]
     blockers, hidden = _finding_list("Blockers", errors, BLOCKERS_SHOWN, _BLOCKERS_BYTES)
+    gate = [f"- {escape(r.text, _MESSAGE).replace(' -&gt; ', ' → ')}" for r in outcome.gate.reasons]
+    gate = ["**Gate failed** (exit 1):", "", *gate, ""] if gate else []
     if outcome.diff is None:  # the summary line points at the errors above it
-        return [*lines, *blockers, f"**{summary(outcome)}**", ""], not hidden and not warnings
-    lines += [f"**{summary(outcome)}**", ""]
+        summed = [f"**{summary(outcome)}**", "", *gate]
+        return [*lines, *blockers, *summed], not hidden and not warnings
+    lines += [f"**{summary(outcome)}**", "", *gate]
     table = _category_table(outcome)
     if table:
         lines += [*table, ""]
     if outcome.impact is not None:
         lines += [_tenant_line(outcome.impact), ""]
+        if outcome.impact.already_due:
+            lines += [due_line(outcome.impact) + ".", ""]  # numbers only: nothing to escape
     cautions, more = _finding_list("Warnings", warnings, WARNINGS_SHOWN, _WARNINGS_BYTES)
     return [*lines, *blockers, *cautions], not hidden and not more
 
@@ -231,7 +245,10 @@ def _remap_block(remap: Sequence[RemapChange]) -> _Block:
 def _move(tenant: TenantImpact) -> str:
     if tenant.skipped:
         return f"{escape(tenant.new_plan)} (edited in place: Update-ServicePlan skips it)"
-    return f"{escape(tenant.old_plan)} → {escape(tenant.new_plan)}"
+    move = f"{escape(tenant.old_plan)} → {escape(tenant.new_plan)}"
+    if tenant.due_plan:
+        move += " (due before this change: only this change's part)"
+    return move
 
 
 def _tenant_block(impact: ImpactReport) -> _Block:
@@ -254,6 +271,39 @@ def _tenant_block(impact: ImpactReport) -> _Block:
         (
             "| Tenant | Line | Plan | Category | Mailboxes to update |",
             "| --- | ---: | --- | --- | ---: |",
+        ),
+        f"\nand {more:,} more tenants ({_JSON_HINT})" if more else "",
+        more,
+    )
+
+
+def _due_move(due: DueMove) -> str:
+    move = f"{escape(due.old_plan)} → {escape(due.due_plan)}"
+    if due.new_plan.casefold() != due.due_plan.casefold():
+        move += f" (after this change: → {escape(due.new_plan)})"
+    return move
+
+
+def _due_block(impact: ImpactReport) -> _Block:
+    ranked = sorted(impact.already_due, key=lambda d: (-d.mailboxes, d.tenant.key))
+    rows = [
+        f"| {escape(d.tenant.name)} | {d.tenant.row.line} | {_due_move(d)} | "
+        f"{'~' if d.estimated else ''}{d.mailboxes:,} |"
+        for d in ranked[:TENANTS_SHOWN]
+    ]
+    more = len(ranked) - len(rows)
+    return _Block(
+        f"Moves already due before this change ({len(ranked):,}), not caused by it",
+        "tenant",
+        rows,
+        [
+            "Each tenant's plan already differed from what the old remap gives it, so its "
+            "update was due whatever this change does; these mailboxes are not in its count.",
+            "",
+        ],
+        (
+            "| Tenant | Line | Due move | Mailboxes |",
+            "| --- | ---: | --- | ---: |",
         ),
         f"\nand {more:,} more tenants ({_JSON_HINT})" if more else "",
         more,
@@ -283,12 +333,14 @@ def _blocks(outcome: DiffOutcome, findings: bool) -> list[_Block]:
             blocks.append(_remap_block(diff.remap))
         for move in diff.transitions:
             title = (
-                f"Repointed tenants move {escape(move.old or '', _LABEL)} → "
-                f"{escape(move.new or '', _LABEL)}"
+                f"{'Moving a tenant' if diff.file_moves else 'Repointed tenants move'} "
+                f"{escape(move.old or '', _LABEL)} → {escape(move.new or '', _LABEL)}"
             )
             blocks.append(_plan_block(move, title))
         if outcome.impact is not None and outcome.impact.tenants:
             blocks.append(_tenant_block(outcome.impact))
+        if outcome.impact is not None and outcome.impact.already_due:
+            blocks.append(_due_block(outcome.impact))
     if findings and outcome.report.findings:
         blocks.append(_findings_block(outcome.report.findings))
     return blocks

@@ -120,6 +120,9 @@ def tenant_impact(
         current = tenant.plan or (old_row.plan_name if old_row else "")
         target = new_row.plan_name
         after = moves.get(current, target, new=True)
+        if after is None and target.casefold() in moves.new:  # only its own plan is unknown
+            findings.append(_unknown_plan(tenant, current))
+            continue
         due = old_row.plan_name if old_row else current
         before = None
         if not _same(current, due) and not _same(current, target):
@@ -143,6 +146,19 @@ def tenant_impact(
 
 
 _REMAP = "ServicePlanHostingRemap.csv"
+
+
+def _unknown_plan(tenant: Tenant, current: str) -> Finding:
+    """A tenant the report would otherwise count as not reached, without knowing."""
+    said = (
+        f"its plan {current} is no plan of the old revision"
+        if current
+        else "it has no `plan` and the old remap maps no line to its pair"
+    )
+    return rule("tenant-plan-unknown").finding(
+        f"tenant {tenant.name}: {said}, so what this change does to it cannot be told",
+        tenant.row,
+    )
 
 
 def _same(a: str, b: str) -> bool:

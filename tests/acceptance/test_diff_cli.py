@@ -112,7 +112,7 @@ def test_the_gate_says_what_tripped_it(in_place: tuple[Path, Path]) -> None:
     text = run(old, new, *gated)
     assert text.returncode == 1
     reasons = [
-        "--fail-on OrgWideConfiguration tripped: 1 OrgWideConfiguration change "
+        "--fail-on OrgWideConfiguration tripped: 1 change in OrgWideConfiguration "
         "(plan MediumBusiness)",
         "--exit-code tripped: differences found (1 plan changed)",
     ]

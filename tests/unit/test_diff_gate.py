@@ -48,7 +48,7 @@ def test_fail_on_names_the_category_its_count_and_where() -> None:
         ("SmallBusiness", "MediumBusiness", 6),
     )
     assert org.text == (
-        "--fail-on OrgWideConfiguration tripped: 7 OrgWideConfiguration changes "
+        "--fail-on OrgWideConfiguration tripped: 7 changes in OrgWideConfiguration "
         "(plan MediumBusiness, move SmallBusiness -> MediumBusiness)"
     )
 
@@ -120,3 +120,22 @@ def test_a_due_move_never_trips_the_gate(sides: tuple[Path, Path]) -> None:
     assert outcome.impact is not None and len(outcome.impact.already_due) == 1
     assert outcome.report.findings == ()  # 4000 mailboxes over MediumBusiness's 1000: not ours
     assert not outcome.gate.failed
+
+
+def test_fail_on_sees_every_category_a_change_carries() -> None:
+    """AcceptedDomains regenerates admin roles too (OrgWideConfiguration, AdminPermissions):
+    counted under OrgWideConfiguration, it must still trip --fail-on AdminPermissions."""
+    small = PLANS["SmallBusiness"]
+    edited = edit(small, ORGANIZATION, "AcceptedDomains", True)
+    new = [edited if p.name == "SmallBusiness" else p for p in PLANS.values()]
+    diff = diff_revisions(PLANS.values(), new, REMAP, REMAP, CATALOG)
+    assert diff.categories() == {"OrgWideConfiguration": 1}
+    (reason,) = diff_gate(diff, _report(), frozenset({"AdminPermissions"})).reasons
+    assert (reason.category, reason.count, reason.plans) == (
+        "AdminPermissions",
+        1,
+        (("SmallBusiness", "SmallBusiness", 1),),
+    )
+    assert reason.text == "--fail-on AdminPermissions tripped: 1 change in AdminPermissions " + (
+        "(plan SmallBusiness)"
+    )

@@ -259,3 +259,21 @@ def test_textual_changes_reach_no_tenant() -> None:
     assert impact_of(replaced(medium), rows).unreached == 1
     report = impact_of(replaced(medium), rows, textual=True)
     assert (report.tenants, report.unreached) == ((), 1)
+
+
+def test_a_tenant_on_an_unknown_plan_is_said_not_counted_unreached() -> None:
+    """A typo in the `plan` column made the tenant silently "not reached"."""
+    medium = edit(PLANS["MediumBusiness"], ORGANIZATION, "MailboxCountQuota", 250)
+    report = impact_of(
+        replaced(medium),
+        "Fabrikam,fabrikam.example,Business,MedOrg,MediumBusines,800,800,,,800,\n"
+        "Newcomer,new.example,Business,NewOrg,,5,5,,,,\n",
+        new_remap=BUSINESS + "Business,NewOrg,MediumBusiness\n",
+    )
+    assert report.tenants == () and report.unreached == 0
+    assert [(f.rule, f.severity.value, f.location.line) for f in report.findings] == [
+        ("SP607", "warning", 2),
+        ("SP607", "warning", 3),
+    ]
+    assert "its plan MediumBusines is no plan of the old revision" in report.findings[0].message
+    assert "no `plan` and the old remap maps no line" in report.findings[1].message

@@ -37,7 +37,8 @@ _NOTICE_ROOM = 640  # reserved for the truncation line
 BLOCKERS_SHOWN, WARNINGS_SHOWN = 20, 10
 _BLOCKERS_BYTES, _WARNINGS_BYTES = 16_000, 6_000  # the summary stays bounded whatever the text
 TENANTS_SHOWN = 50
-_MESSAGE, _HINT, _LABEL = 300, 200, 120  # characters kept of a value, before escaping
+# characters kept of a value, before escaping (the summary line names at most two plans)
+_MESSAGE, _HINT, _LABEL, _SUMMARY = 300, 200, 120, 1_200
 _JSON_HINT = "run `serviceplan diff … --format json` for all of them"
 
 
@@ -96,12 +97,12 @@ def _summary_part(outcome: DiffOutcome) -> tuple[list[str], bool]:
     errors = [f for f in outcome.report.findings if f.severity is Severity.ERROR]
     warnings = [f for f in outcome.report.findings if f.severity is Severity.WARNING]
     blockers, hidden = _finding_list("Blockers", errors, BLOCKERS_SHOWN, _BLOCKERS_BYTES)
-    gate = [f"- {escape(r.text, _MESSAGE).replace(' -&gt; ', ' → ')}" for r in outcome.gate.reasons]
+    gate = [f"- {_sentence(r.text, _MESSAGE)}" for r in outcome.gate.reasons]
     gate = ["**Gate failed** (exit 1):", "", *gate, ""] if gate else []
+    summed = [f"**{_sentence(summary(outcome), _SUMMARY)}**", "", *gate]
     if outcome.diff is None:  # the summary line points at the errors above it
-        summed = [f"**{summary(outcome)}**", "", *gate]
         return [*lines, *blockers, *summed], not hidden and not warnings
-    lines += [f"**{summary(outcome)}**", "", *gate]
+    lines += summed
     table = _category_table(outcome)
     if table:
         lines += [*table, ""]
@@ -111,6 +112,11 @@ def _summary_part(outcome: DiffOutcome) -> tuple[list[str], bool]:
             lines += [due_line(outcome.impact) + ".", ""]  # numbers only: nothing to escape
     cautions, more = _finding_list("Warnings", warnings, WARNINGS_SHOWN, _WARNINGS_BYTES)
     return [*lines, *blockers, *cautions], not hidden and not more
+
+
+def _sentence(text: str, limit: int) -> str:
+    """A line of ours that names plans (a move, the plans a gate reason points at)."""
+    return escape(text, limit).replace(" -&gt; ", " → ")
 
 
 def _tenant_line(impact: ImpactReport) -> str:
@@ -301,10 +307,7 @@ def _due_block(impact: ImpactReport) -> _Block:
             "update was due whatever this change does; these mailboxes are not in its count.",
             "",
         ],
-        (
-            "| Tenant | Line | Due move | Mailboxes |",
-            "| --- | ---: | --- | ---: |",
-        ),
+        ("| Tenant | Line | Due move | Mailboxes |", "| --- | ---: | --- | ---: |"),
         f"\nand {more:,} more tenants ({_JSON_HINT})" if more else "",
         more,
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from serviceplan.catalog import ORGANIZATION, load_catalog
-from serviceplan.diff import diff_revisions
+from serviceplan.diff import diff_files, diff_revisions
 from serviceplan.diff_gate import FAIL_ON, Gate, GateReason
 from serviceplan.impact import DueMove, ImpactReport, TenantImpact
 from serviceplan.inventory import Tenant
@@ -368,3 +368,18 @@ def test_the_gate_is_in_the_summary_and_escaped() -> None:
     head = text[: text.index("<details>")]
     assert "**Gate failed** (exit 1):\n\n- --fail-on X tripped: 1 change (move a&#124;b&lt;" in head
     assert "↵next → B)" in head and "<script>" not in text
+
+
+def test_a_plan_file_move_names_its_plans_escaped() -> None:
+    """The summary line names the two plans of a plan-file move: a file name is hostile."""
+    moved = diff_files(
+        PLANS["SmallBusiness"], replace(PLANS["MediumBusiness"], name=HOSTILE), CATALOG
+    )
+    outcome = DiffOutcome("old", "new", moved, None, ValidationReport(("a", "b"), ()))
+    text = md(outcome)
+    head = text[: text.index("<details>")]
+    assert head.startswith(
+        "### serviceplan diff: old → new\n\n**1 plan move (SmallBusiness → a&#124;b&lt;"
+    )
+    assert "<script>" not in text and "@team" not in text
+    assert "<details><summary>Moving a tenant SmallBusiness → a&#124;b&lt;" in text

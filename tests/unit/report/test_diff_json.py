@@ -205,6 +205,27 @@ def test_a_move_due_before_the_change_is_apart(sides: tuple[Path, Path]) -> None
     assert doc["gate"] == {"failed": False, "reasons": []}
 
 
+def test_a_due_tenant_reached_by_an_edit_of_its_due_plan(sides: tuple[Path, Path]) -> None:
+    old, new = sides
+    repoint(old)
+    repoint(new)
+    shrink_medium(new)  # 1000 -> 250 mailboxes: Contoso's 200 fit, SmallBusiness had 250
+    rewrite(
+        new / "MediumBusiness.serviceplan", "<MailUserCountQuota>1000<", "<MailUserCountQuota>900<"
+    )
+    tenants = str(old.parent / "tenants.csv")
+    doc = report(diff_paths(DiffOptions(str(old), str(new), tenants=tenants)))
+    (contoso,) = [t for t in doc["tenants"]["reached"] if t["name"] == "Contoso"]
+    assert (contoso["old_plan"], contoso["new_plan"], contoso["due_plan"]) == (
+        "SmallBusiness",
+        "MediumBusiness",
+        "MediumBusiness",
+    )
+    assert (contoso["changes"], contoso["mailboxes_to_update"]) == (1, 0)  # MailUserCountQuota
+    due = doc["tenants"]["already_due"]
+    assert [(t["name"], t["mailboxes"]) for t in due["tenants"]] == [("Contoso", 200)]
+
+
 def test_a_plan_file_move_and_its_gate(sides: tuple[Path, Path]) -> None:
     old, _ = sides
     options = DiffOptions(

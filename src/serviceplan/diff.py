@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .catalog import CATEGORIES, ORGANIZATION, PER_MAILBOX_CATEGORY, Catalog
+from .forbidden import forbidden_transitions
 from .model import (
     Finding,
     Location,
@@ -24,9 +25,9 @@ from .model import (
     Setting,
     next_plan_name,
 )
-from .resolve import remap_lines
+from .remap_diff import ROW_REPOINTED, RemapChange, diff_remaps
 from .rules.registry import rule
-from .values import Value, format_value
+from .values import Value
 
 # kinds of change
 ADDED, REMOVED, MODIFIED, TEXTUAL = "added", "removed", "modified", "textual"
@@ -34,7 +35,6 @@ PLAN_ADDED, PLAN_REMOVED = "plan-added", "plan-removed"
 MAILBOX_PLAN_ADDED, MAILBOX_PLAN_REMOVED = "mailbox-plan-added", "mailbox-plan-removed"
 MAILBOX_PLAN_RENAMED, MAILBOX_PLAN_REINDEXED = "mailbox-plan-renamed", "mailbox-plan-reindexed"
 DEFAULT_MOVED = "default-moved"
-ROW_ADDED, ROW_REMOVED, ROW_REPOINTED = "added", "removed", "repointed"
 
 PLAN_SCOPE = ""  # the scope of a change to the plan itself (added or removed)
 _RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
@@ -124,26 +124,21 @@ class PlanDiff:
 
 
 @dataclass(frozen=True, slots=True)
-class RemapChange:
-    kind: str  # added, removed, repointed
-    program_id: str
-    offer_id: str
-    old_plan: str | None
-    new_plan: str | None
-    old_location: Location | None
-    new_location: Location | None
-
-
-@dataclass(frozen=True, slots=True)
 class DiffResult:
     plans: tuple[PlanDiff, ...]  # per plan name: edits in place, plans added and removed
     remap: tuple[RemapChange, ...]
-    transitions: tuple[PlanDiff, ...]  # one per repointed (old plan, new plan) pair
+    # one per repointed (old plan, new plan) pair; or the move between two plan files
+    transitions: tuple[PlanDiff, ...]
     findings: tuple[Finding, ...]
 
     @property
     def changed(self) -> bool:
-        return bool(self.plans or self.remap)
+        return bool(self.plans or self.remap or any(move.changes for move in self.transitions))
+
+    @property
+    def file_moves(self) -> tuple[PlanDiff, ...]:
+        """Moves no remap row makes: two plan files with different names compared."""
+        return () if self.remap else self.transitions
 
     def categories(self) -> Counter[str]:
         """Changes per rolled-up category, over plans edited and plan moves (repoints)."""
@@ -191,6 +186,18 @@ def diff_revisions(
     return DiffResult(tuple(plans), remap, tuple(transitions.values()), tuple(findings))
 
 
+def diff_files(
+    old: ResolvedPlan, new: ResolvedPlan, catalog: Catalog, *, textual: bool = False
+) -> DiffResult:
+    """Two plan files compared directly. The same plan name is an edit in place; two names
+    are a move from one plan to the other, as a repointed remap row makes for its tenants:
+    Update-ServicePlan's blockers (SP601-SP604) apply, and it is no edit in place (SP605)."""
+    if _same(old.name, new.name):
+        return diff_revisions([old], [new], (), (), catalog, textual=textual)
+    move = diff_plans(old, new, catalog, textual)
+    return DiffResult((), (), (move,), move.findings)
+
+
 def diff_plans(
     old: ResolvedPlan | None, new: ResolvedPlan | None, catalog: Catalog, textual: bool = False
 ) -> PlanDiff:
@@ -214,7 +221,9 @@ def diff_plans(
     )
     findings: list[Finding] = []
     changes += _mailbox_plans(old, new, catalog, textual, findings)
-    findings += _forbidden(old, new, changes)
+    findings += forbidden_transitions(
+        old, new, (c for c in changes if c.scope == ORGANIZATION and c.kind != TEXTUAL)
+    )
     if _same(old.name, new.name) and any(c.category for c in changes):
         findings.append(
             rule("plan-edited-in-place").finding(
@@ -377,82 +386,3 @@ def _structural(
 
 def _default(plan: ResolvedPlan) -> ResolvedMailboxPlan | None:
     return next((m for m in plan.mailbox_plans if m.provision_as_default), None)
-
-
-def _forbidden_move(feature: str, old: object, new: object, old_plans: int, new_plans: int) -> str:
-    """Why Update-ServicePlan refuses this value change (domain.md); empty: it accepts it."""
-    if feature == "PerMBXPlanOWAPolicyEnabled":
-        return "any change of PerMBXPlanOWAPolicyEnabled"
-    if feature == "PerMBXPlanRoleAssignmentPolicyEnabled":
-        if new is True:
-            return "PerMBXPlanRoleAssignmentPolicyEnabled cannot be turned on"
-        if old_plans > 1:
-            return (
-                "PerMBXPlanRoleAssignmentPolicyEnabled cannot be turned off while the "
-                "old plan has several mailbox plans"
-            )
-    if feature == "PerMBXPlanRetentionPolicyEnabled" and new_plans > 1:
-        return (
-            "PerMBXPlanRetentionPolicyEnabled cannot change when the new plan has "
-            "several mailbox plans"
-        )
-    if feature in _SHARED_FLAGS and old is not True and new is True:
-        return f"{feature} cannot be turned on"
-    return ""
-
-
-_SHARED_FLAGS = frozenset(
-    {
-        "ShareableConfigurationEnabled",
-        "CommonHydrateableObjectsSharedEnabled",
-        "AdvancedHydrateableObjectsSharedEnabled",
-    }
-)
-
-
-def _forbidden(old: ResolvedPlan, new: ResolvedPlan, changes: list[Change]) -> list[Finding]:
-    findings = []
-    for change in changes:
-        if change.scope != ORGANIZATION or change.kind == TEXTUAL:
-            continue
-        reason = _forbidden_move(
-            change.feature, change.old, change.new, len(old.mailbox_plans), len(new.mailbox_plans)
-        )
-        if reason:
-            findings.append(
-                rule("forbidden-transition").finding(
-                    f"{change.feature}: {_shown(change.old)} -> {_shown(change.new)} "
-                    f"({old.name} to {new.name}): {reason}; Update-ServicePlan refuses the update",
-                    change.new_location or change.old_location or Location(new.source, 1),
-                )
-            )
-    return findings
-
-
-def _shown(value: object) -> str:
-    return "(unset)" if value is None else format_value(value)  # type: ignore[arg-type]
-
-
-def diff_remaps(old: Sequence[RemapTable], new: Sequence[RemapTable]) -> tuple[RemapChange, ...]:
-    """Rows keyed by (ProgramId, OfferId) ignoring case, as Exchange looks them up."""
-    before, after = remap_lines(old), remap_lines(new)
-    changes = []
-    for key in sorted(before.keys() | after.keys()):
-        a, b = before.get(key), after.get(key)
-        if a is not None and b is not None and _same(a.plan_name, b.plan_name):
-            continue
-        kind = ROW_ADDED if a is None else ROW_REMOVED if b is None else ROW_REPOINTED
-        row = b or a
-        assert row is not None
-        changes.append(
-            RemapChange(
-                kind,
-                row.program_id,
-                row.offer_id,
-                None if a is None else a.plan_name,
-                None if b is None else b.plan_name,
-                None if a is None else a.location,
-                None if b is None else b.location,
-            )
-        )
-    return tuple(changes)

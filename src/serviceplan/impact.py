@@ -1,13 +1,15 @@
-"""Impact: a diff and the tenant inventory → per tenant the plan move that reaches it, the
-mailboxes to update, and usage the new limits would put over the top (a finding)."""
+"""Impact: a diff and the tenant inventory → per tenant what this change causes (the plan move
+that reaches it, the mailboxes to update, usage the new limits put over the top: a finding),
+and apart from it the moves that were due before this change."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .catalog import ORGANIZATION, Catalog
-from .diff import DiffResult, PlanDiff, diff_plans
+from .diff import Change, DiffResult, PlanDiff, diff_plans
+from .errors import UsageError
 from .inventory import Tenant
 from .model import Finding, RemapTable, ResolvedPlan
 from .resolve import remap_lines
@@ -20,9 +22,10 @@ class TenantImpact:
     tenant: Tenant
     old_plan: str  # the plan the tenant has now: its `plan` column, else the old remap's
     new_plan: str  # the plan the new remap selects
-    plan_diff: PlanDiff
-    mailboxes: int  # mailboxes to update (MailboxPlanConfiguration changes)
+    plan_diff: PlanDiff  # what this change causes (a due move's own changes left out)
+    mailboxes: int  # mailboxes to update because of this change (MailboxPlanConfiguration)
     estimated: bool  # per-mailbox-plan counts missing: the tenant's total stood in
+    due_plan: str | None = None  # the old remap's plan, when the move to it was due already
 
     @property
     def skipped(self) -> bool:
@@ -35,11 +38,25 @@ class TenantImpact:
 
 
 @dataclass(frozen=True, slots=True)
+class DueMove:
+    """A tenant whose plan already differed from what the old remap gives it: its update was
+    due before this change, and still is. Not caused by this change, so never its cost."""
+
+    tenant: Tenant
+    old_plan: str  # the plan it has now
+    due_plan: str  # the plan the old remap gives it
+    new_plan: str  # the plan the new remap gives it (its update's target after this change)
+    mailboxes: int  # mailboxes its update touched before this change, and still touches
+    estimated: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ImpactReport:
     source: str
     tenants: tuple[TenantImpact, ...]  # the tenants a change reaches, in inventory order
     unreached: int  # tenants no change reaches
     findings: tuple[Finding, ...]
+    already_due: tuple[DueMove, ...] = ()  # in inventory order
 
     @property
     def mailboxes(self) -> int:
@@ -55,6 +72,14 @@ class ImpactReport:
     def estimated(self) -> bool:
         return any(impact.estimated for impact in self.tenants)
 
+    @property
+    def due_mailboxes(self) -> int:
+        return sum(due.mailboxes for due in self.already_due)
+
+    @property
+    def due_estimated(self) -> bool:
+        return any(due.estimated for due in self.already_due)
+
 
 def tenant_impact(
     diff: DiffResult,
@@ -64,16 +89,20 @@ def tenant_impact(
     remaps: tuple[Sequence[RemapTable], Sequence[RemapTable]],
     catalog: Catalog,
 ) -> ImpactReport:
-    old_plans = {plan.name.casefold(): plan for plan in revisions[0]}
-    new_plans = {plan.name.casefold(): plan for plan in revisions[1]}
+    """Per tenant, its update after this change (its plan now to the new remap's plan) less
+    its update before it (to the old remap's plan, when that differed already): a setting
+    the update made before, to the same value, is no cost of this change, and neither is a
+    mailbox the update touched before."""
+    if not remaps[0] and not remaps[1]:
+        raise UsageError(
+            f"--tenants {source}: neither side has a {_REMAP}, so no tenant's plan can be told",
+            hint="compare the folders that hold the plans and the remap, e.g. "
+            "serviceplan diff old/ new/ --tenants tenants.csv",
+        )
+    moves = _Moves(diff, revisions, catalog)
     old_rows, new_rows = remap_lines(remaps[0]), remap_lines(remaps[1])
-    moves: dict[tuple[str, str], PlanDiff | None] = {
-        (d.old.casefold(), d.new.casefold()): d for d in diff.transitions if d.old and d.new
-    }
-    for plan_diff in diff.plans:
-        if plan_diff.in_place:
-            moves[(plan_diff.name.casefold(), plan_diff.name.casefold())] = plan_diff
     impacts: list[TenantImpact] = []
+    already_due: list[DueMove] = []
     findings: list[Finding] = []
     unreached = 0
     for tenant in tenants:
@@ -89,25 +118,118 @@ def tenant_impact(
             continue
         old_row = old_rows.get(tenant.pair)
         current = tenant.plan or (old_row.plan_name if old_row else "")
-        move = (current.casefold(), new_row.plan_name.casefold())
-        if move not in moves:
-            old, new = old_plans.get(move[0]), new_plans.get(move[1])
-            moves[move] = diff_plans(old, new, catalog) if old and new else None
-        reaching = moves[move]
-        if reaching is None or not reaching.costed:  # textual changes reach nobody
+        target = new_row.plan_name
+        after = moves.get(current, target, new=True)
+        if after is None and target.casefold() in moves.new:  # only its own plan is unknown
+            findings.append(_unknown_plan(tenant, current))
+            continue
+        due = old_row.plan_name if old_row else current
+        before = None
+        if not _same(current, due) and not _same(current, target):
+            before = moves.get(current, due, new=False)
+        if after is None:
             unreached += 1
             continue
-        count, estimated = _mailboxes(tenant, reaching)
-        impacts.append(TenantImpact(tenant, current, new_row.plan_name, reaching, count, estimated))
-        findings += _over_limit(tenant, reaching, catalog, impacts[-1].skipped)
+        (count, estimated), (held, held_estimated) = _mailboxes(tenant, after, before)
+        if before is not None and before.costed:
+            already_due.append(DueMove(tenant, current, due, target, held, held_estimated))
+        caused = _less(after, before)
+        if not caused.costed:  # textual changes and due ones reach nobody
+            unreached += 1
+            continue
+        due_plan = due if before is not None and before.costed else None
+        impact = TenantImpact(tenant, current, target, caused, count, estimated, due_plan)
+        impacts.append(impact)
+        findings += _over_limit(tenant, caused, catalog, impact.skipped)
     findings.sort(key=Finding.sort_key)
-    return ImpactReport(source, tuple(impacts), unreached, tuple(findings))
+    return ImpactReport(source, tuple(impacts), unreached, tuple(findings), tuple(already_due))
 
 
-def _mailboxes(tenant: Tenant, plan_diff: PlanDiff) -> tuple[int, bool]:
-    """Mailboxes on the mailbox plans with per-mailbox changes; the total stands in (an
-    upper bound) when the inventory has no count for one of them."""
-    scopes = plan_diff.per_mailbox_scopes()
+_REMAP = "ServicePlanHostingRemap.csv"
+
+
+def _unknown_plan(tenant: Tenant, current: str) -> Finding:
+    """A tenant the report would otherwise count as not reached, without knowing."""
+    said = (
+        f"its plan {current} is no plan of the old revision"
+        if current
+        else "it has no `plan` and the old remap maps no line to its pair"
+    )
+    return rule("tenant-plan-unknown").finding(
+        f"tenant {tenant.name}: {said}, so what this change does to it cannot be told",
+        tenant.row,
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+class _Moves:
+    """Plan moves by (from, to), each compared once: to a plan of the new revision (a
+    tenant's update after this change) or of the old one (its update before)."""
+
+    def __init__(
+        self,
+        diff: DiffResult,
+        revisions: tuple[Sequence[ResolvedPlan], Sequence[ResolvedPlan]],
+        catalog: Catalog,
+    ) -> None:
+        self.old = {plan.name.casefold(): plan for plan in revisions[0]}
+        self.new = {plan.name.casefold(): plan for plan in revisions[1]}
+        self.catalog = catalog
+        self.known: dict[tuple[str, str, bool], PlanDiff | None] = {
+            (d.old.casefold(), d.new.casefold(), True): d
+            for d in diff.transitions
+            if d.old and d.new
+        }
+        for plan_diff in diff.plans:
+            if plan_diff.in_place:
+                self.known[(plan_diff.name.casefold(), plan_diff.name.casefold(), True)] = plan_diff
+
+    def get(self, current: str, target: str, *, new: bool) -> PlanDiff | None:
+        key = (current.casefold(), target.casefold(), new)
+        if key not in self.known:
+            old, to = self.old.get(key[0]), (self.new if new else self.old).get(key[1])
+            self.known[key] = diff_plans(old, to, self.catalog) if old and to else None
+        return self.known[key]
+
+
+def _key(change: Change) -> tuple[object, ...]:
+    """A change of a tenant's update, whichever plan it moves to: same scope, feature (or
+    structural kind) and new value is the same change (both start from the tenant's plan)."""
+    value = change.new
+    return (change.scope.casefold(), change.feature or change.kind, type(value), value)
+
+
+def _less(after: PlanDiff, before: PlanDiff | None) -> PlanDiff:
+    """The changes of `after` that `before` did not make already."""
+    if before is None or not before.changes:
+        return after
+    done = {_key(change) for change in before.changes}
+    return replace(after, changes=tuple(c for c in after.changes if _key(c) not in done))
+
+
+def _mailboxes(
+    tenant: Tenant, after: PlanDiff, before: PlanDiff | None
+) -> tuple[tuple[int, bool], tuple[int, bool]]:
+    """Mailboxes the tenant's update touches because of this change, and those it touched
+    before this change already (each with whether it is an estimate): their sum is what the
+    update touches now, so no mailbox counts twice."""
+    now = after.per_mailbox_scopes()
+    then = before.per_mailbox_scopes() if before is not None else frozenset()
+    if then is None:  # every mailbox was due for an update already
+        return (0, False), _count(tenant, now)
+    if now is None:  # every mailbox now, some of them before
+        every, every_estimated = _count(tenant, None)
+        held, held_estimated = _count(tenant, then)
+        return (max(every - held, 0), every_estimated or held_estimated), (held, held_estimated)
+    return _count(tenant, now - then), _count(tenant, now & then)
+
+
+def _count(tenant: Tenant, scopes: frozenset[str] | None) -> tuple[int, bool]:
+    """Mailboxes on these mailbox plans (None: every one); the total stands in (an upper
+    bound) when the inventory has no count for one of them."""
     if scopes is not None and not scopes:
         return 0, False
     total = tenant.mailboxes or 0

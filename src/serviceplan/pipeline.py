@@ -6,7 +6,7 @@ import gc
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ from lxml import etree
 
 from .catalog import Catalog, load_catalog
 from .compile_scope import LeftOut, compile_scope, plan_left_out, refuse_ambiguous
+from .diff_gate import Gate, diff_gate
 from .errors import UsageError
 from .inputs import Input, discover, plans_beside, read_item, read_remap
 from .load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
@@ -252,6 +253,8 @@ class DiffOptions:
     tenants: str | None = None
     textual: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    fail_on: frozenset[str] = frozenset()  # update categories whose changes fail the gate
+    exit_code: bool = False  # differences fail the gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,11 +264,12 @@ class DiffOutcome:
     diff: DiffResult | None  # None when a side could not be compiled (see report)
     impact: ImpactReport | None  # with --tenants
     report: ValidationReport  # compile errors of either side, blockers, tenant findings
+    gate: Gate = field(default_factory=Gate)  # why the run fails (exit 1); none: it passes
 
 
 def diff_paths(options: DiffOptions) -> DiffOutcome:
-    """Compile both sides, compare them, and with a tenant inventory, what reaches whom."""
-    from .diff import diff_revisions
+    """Compile both sides, compare them, with a tenant inventory what reaches whom; the gate."""
+    from .diff import diff_files, diff_revisions
     from .impact import tenant_impact
     from .inventory import read_inventory
 
@@ -281,17 +285,14 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
         f for f in (*old.report.findings, *new.report.findings) if f.severity is Severity.ERROR
     ]
     if failed:
-        return DiffOutcome(*labels, None, None, ValidationReport(files, tuple(failed)))
-    if _single_plans(options, old, new):  # two plan files: compare them whatever their names
-        old_plans, new_plans = (
-            old.plans,
-            tuple(replace(p, name=old.plans[0].name) for p in new.plans),
-        )
+        report = ValidationReport(files, tuple(failed))
+        return DiffOutcome(*labels, None, None, report, diff_gate(None, report))
+    if _single_plans(options, old, new):  # two plan files: an edit in place, or a move
+        result = diff_files(old.plans[0], new.plans[0], catalog, textual=options.textual)
     else:
-        old_plans, new_plans = old.plans, new.plans
-    result = diff_revisions(
-        old_plans, new_plans, old.remaps, new.remaps, catalog, textual=options.textual
-    )
+        result = diff_revisions(
+            old.plans, new.plans, old.remaps, new.remaps, catalog, textual=options.textual
+        )
     findings = list(result.findings)
     impact = None
     if options.tenants:
@@ -300,14 +301,16 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
             result,
             inventory.tenants,
             inventory.source,
-            (old_plans, new_plans),
+            (old.plans, new.plans),
             (old.remaps, new.remaps),
             catalog,
         )
         findings += [*inventory.findings, *impact.findings]
         files = (*files, inventory.source)
     findings.sort(key=Finding.sort_key)
-    return DiffOutcome(*labels, result, impact, ValidationReport(files, tuple(findings)))
+    report = ValidationReport(files, tuple(findings))
+    gate = diff_gate(result, report, options.fail_on, options.exit_code)
+    return DiffOutcome(*labels, result, impact, report, gate)
 
 
 def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[str, str]]:
@@ -337,6 +340,7 @@ def _single_plans(options: DiffOptions, old: CompileResult, new: CompileResult) 
         and not old.remaps
         and not new.remaps
         and Path(str(options.old)).is_file()
+        and Path(str(options.new)).is_file()
     )
 
 

@@ -89,6 +89,7 @@ def test_markdown_comment_leads_with_the_summary_and_stays_under_the_limit() -> 
     assert len(result.stdout) < 65_536
     head = result.stdout[:2000]
     assert "1 plan changed, 1 remap row repointed" in head
+    assert "**Gate failed** (exit 1):\n\n- 3 errors fail the run: SP606 x3" in head
     assert "<details>" in result.stdout
 
 
@@ -100,6 +101,51 @@ def test_no_findings_exits_0_unless_asked(in_place: tuple[Path, Path]) -> None:
     assert run(str(old), str(new), "--fail-on", "mailboxplanconfiguration").returncode == 0
     both = run(str(old), str(new), "--fail-on", "AdminPermissions,OrgWideConfiguration")
     assert both.returncode == 1
+
+
+def test_the_gate_says_what_tripped_it(in_place: tuple[Path, Path]) -> None:
+    """Issue 12, item 6: exit 1 names the gate and why, in every format; a pass says nothing."""
+    old, new = str(in_place[0]), str(in_place[1])
+    passing = run(old, new, "--fail-on", "MailboxPlanConfiguration")
+    assert passing.returncode == 0 and "Gate" not in passing.stdout
+    gated = ("--fail-on", "OrgWideConfiguration", "--exit-code")
+    text = run(old, new, *gated)
+    assert text.returncode == 1
+    reasons = [
+        "--fail-on OrgWideConfiguration tripped: 1 change in OrgWideConfiguration "
+        "(plan MediumBusiness)",
+        "--exit-code tripped: differences found (1 plan changed)",
+    ]
+    assert text.stdout.splitlines()[-2:] == [f"Gate: {reason}" for reason in reasons]
+    markdown = run(old, new, *gated, "--format", "markdown")
+    assert markdown.returncode == 1
+    assert (
+        "**Gate failed** (exit 1):\n\n- --fail-on OrgWideConfiguration tripped" in markdown.stdout
+    )
+    document = json.loads(run(old, new, *gated, "--format", "json").stdout)
+    assert document["gate"]["failed"] is True
+    assert [(r["kind"], r["category"], r["text"]) for r in document["gate"]["reasons"]] == [
+        ("fail-on", "OrgWideConfiguration", reasons[0]),
+        ("exit-code", None, reasons[1]),
+    ]
+    assert document["gate"]["reasons"][0]["plans"] == [
+        {"old": "MediumBusiness", "new": "MediumBusiness", "changes": 1}
+    ]
+    clean = json.loads(run(old, new, "--format", "json").stdout)
+    assert clean["gate"] == {"failed": False, "reasons": []}
+
+
+def test_two_plan_files_with_different_names_are_a_move() -> None:
+    """Issue 12, item 4: SmallBusiness against MediumBusiness is no edit in place."""
+    result = run(
+        str(SAMPLES / "SmallBusiness.serviceplan"), str(SAMPLES / "MediumBusiness.serviceplan")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "~ plan SmallBusiness -> MediumBusiness (a move: " in result.stdout
+    assert "edited in place" not in result.stdout and "SP605" not in result.stdout
+    assert result.stdout.splitlines()[-1].startswith(
+        "1 plan move (SmallBusiness -> MediumBusiness): 4 AdminPermissions,"
+    )
 
 
 def test_identical_revisions_exit_0_even_with_exit_code(tmp_path: Path) -> None:

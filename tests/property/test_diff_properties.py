@@ -4,7 +4,8 @@ included); random --fail-on (categories in any case, unknown ones), --exit-code,
 --format text|json|markdown, -o FILE, and a generated tenant inventory.
 
 Every run answers with exit 0, 1 or 2 and a message, never a traceback; JSON parses and its
-summary agrees with the exit code (errors, --exit-code, --fail-on); Markdown stays under
+summary agrees with the exit code (errors, --exit-code, --fail-on), and its gate and the
+text's last "Gate:" line say exit 1 exactly when it is; Markdown stays under
 65,536 characters; text and Markdown hold no control character from the inputs (escaped); a
 finding names a line that exists in its file; diff writes nothing but its -o file, and that
 atomically (no temporary file left).
@@ -188,11 +189,14 @@ def test_diff_answers_every_input(case: Case) -> None:
         if "json" not in case.options:  # text and Markdown: escaped, never raw
             raw = RAW.search(text.replace("\t", " ") if "markdown" in case.options else text)
             assert raw is None, (raw, answer)
+        if "json" not in case.options and "markdown" not in case.options:  # the text ends
+            assert text.splitlines()[-1].startswith("Gate: ") == (answer.code == 1), answer
         if "json" not in case.options:
             return
         document = json.loads(text)
         _check_lines(document, files)
         summary = document["summary"]
+        assert document["gate"]["failed"] == (answer.code == 1), answer  # it says why
         if summary["errors"]:
             assert answer.code == 1, answer
         if "--exit-code" in case.options and summary["changed"]:

@@ -35,19 +35,18 @@ from serviceplan.diff import (
     PLAN_ADDED,
     PLAN_REMOVED,
     REMOVED,
-    ROW_ADDED,
-    ROW_REMOVED,
-    ROW_REPOINTED,
     TEXTUAL,
     Change,
     PlanDiff,
+    diff_files,
     diff_plans,
-    diff_remaps,
     diff_revisions,
     most_impactful,
 )
+from serviceplan.errors import UsageError
 from serviceplan.model import Location, ResolvedPlan
 from serviceplan.pipeline import DiffOptions, bundled_plans, diff_paths
+from serviceplan.remap_diff import ROW_ADDED, ROW_REMOVED, ROW_REPOINTED, diff_remaps
 from serviceplan.values import parse_value
 
 # --------------------------------------------------------------------------- settings
@@ -516,21 +515,73 @@ def test_a_compile_error_on_one_side_gives_no_diff(sides: tuple[Path, Path]) -> 
     assert outcome.report.errors >= 1
 
 
-def test_two_plan_files_are_compared_whatever_their_names(tmp_path: Path) -> None:
+def _plan_file(path: Path, old: str = "", new: str = "") -> Path:
+    """The SmallBusiness sample saved as `path`, with one text replaced."""
+    text = (Path(bundled_plans()) / "SmallBusiness.serviceplan").read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_two_plan_files_with_different_names_are_a_move() -> None:
+    """Issue 12, item 4: not "SmallBusiness edited in place" with an SP605 warning."""
     small = Path(bundled_plans()) / "SmallBusiness.serviceplan"
-    other = tmp_path / "SmallBusiness2.serviceplan"
-    other.write_text(
-        small.read_text(encoding="utf-8").replace(
-            "<MailboxCountQuota>250<", "<MailboxCountQuota>300<"
-        ),
-        encoding="utf-8",
+    medium = Path(bundled_plans()) / "MediumBusiness.serviceplan"
+    diff = diff_paths(DiffOptions(str(small), str(medium))).diff
+    assert diff is not None
+    assert diff.plans == () and diff.remap == ()
+    (move,) = diff.transitions
+    assert (move.old, move.new, move.in_place) == ("SmallBusiness", "MediumBusiness", False)
+    assert diff.file_moves == (move,) and diff.changed
+    direct = diff_plans(PLANS["SmallBusiness"], PLANS["MediumBusiness"], CATALOG)
+    assert move.changes == direct.changes
+    assert diff.findings == ()  # no SP605: nothing is edited in place
+    assert diff.categories()["MailboxPlanConfiguration"] == 5
+
+
+def test_two_plan_files_with_the_same_name_are_an_edit_in_place(tmp_path: Path) -> None:
+    small = Path(bundled_plans()) / "SmallBusiness.serviceplan"
+    other = _plan_file(
+        tmp_path / "SmallBusiness.serviceplan", "<MailboxCountQuota>250<", "<MailboxCountQuota>300<"
     )
     diff = diff_paths(DiffOptions(str(small), str(other))).diff
-    assert diff is not None
+    assert diff is not None and diff.transitions == () and diff.file_moves == ()
     (plan_diff,) = diff.plans
+    assert plan_diff.in_place
     assert [(c.feature, c.old, c.new) for c in plan_diff.changes] == [
         ("MailboxCountQuota", 250, 300)
     ]
+    assert [f.rule for f in diff.findings] == ["SP605"]
+
+
+def test_a_plan_file_move_hits_the_update_blockers() -> None:
+    """A move is what Update-ServicePlan does for a repointed tenant: SP604 applies."""
+    on = edit(PLANS["MediumBusiness"], ORGANIZATION, "PerMBXPlanOWAPolicyEnabled", True)
+    result = diff_files(PLANS["SmallBusiness"], on, CATALOG)
+    assert [f.rule for f in result.findings] == ["SP604"]
+    assert "(SmallBusiness to MediumBusiness)" in result.findings[0].message
+    assert result.transitions[0].findings == result.findings
+
+
+def test_two_plan_files_with_the_same_settings_are_no_change(tmp_path: Path) -> None:
+    small = Path(bundled_plans()) / "SmallBusiness.serviceplan"
+    copy = _plan_file(tmp_path / "SmallBusiness2.serviceplan")
+    diff = diff_paths(DiffOptions(str(small), str(copy), exit_code=True))
+    assert diff.diff is not None and not diff.diff.changed
+    assert [(m.old, m.new, m.changes) for m in diff.diff.file_moves] == [
+        ("SmallBusiness", "SmallBusiness2", ())
+    ]
+    assert not diff.gate.failed
+
+
+def test_tenants_need_a_remap_on_one_side(tmp_path: Path) -> None:
+    """Two plan files hold no remap: every tenant would be SP505, the change's fault."""
+    small = Path(bundled_plans()) / "SmallBusiness.serviceplan"
+    medium = Path(bundled_plans()) / "MediumBusiness.serviceplan"
+    tenants = tmp_path / "tenants.csv"
+    tenants.write_text("name,domain,program_id,offer_id\nA,a.example,Business,SmallOrg\n")
+    with pytest.raises(UsageError, match=r"neither side has a ServicePlanHostingRemap\.csv"):
+        diff_paths(DiffOptions(str(small), str(medium), tenants=str(tenants)))
 
 
 def test_per_mailbox_scopes_of_an_organization_feature_is_every_mailbox_plan() -> None:

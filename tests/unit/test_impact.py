@@ -3,6 +3,8 @@ skips, usage over new limits (SP606), pairs the new remap no longer maps (SP505)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from plan_edits import CATALOG, PLANS, edit, remap, rules
 
 from serviceplan.catalog import ORGANIZATION
@@ -134,33 +136,106 @@ def test_usage_above_a_shrinking_mailbox_quota() -> None:
     assert "mailbox plan Premium" in finding.message
 
 
-def test_a_tenant_left_behind_on_an_older_plan_is_reached() -> None:
-    repointed = BUSINESS.replace("SmallOrg,SmallBusiness", "SmallOrg,MediumBusiness")
+REPOINTED = BUSINESS.replace("SmallOrg,SmallBusiness", "SmallOrg,MediumBusiness")
+
+
+def test_a_move_due_before_the_change_is_not_its_cost() -> None:
+    """Issue 12, item 5: `diff old/ old/` with a tenant left behind on an older plan said
+    "No changes." and "20 mailboxes to update"; that move was due before, not caused."""
     report = impact_of(
         BUSINESS_PLANS,
         "Contoso,contoso.example,Business,SmallOrg,SmallBusiness,"
         "20,20,,,,\nNewcomer,new.example,Business,SmallOrg,,5,5,,,,\n",
-        new_remap=repointed,
-        old_remap=repointed,
+        new_remap=REPOINTED,
+        old_remap=REPOINTED,
     )
-    (tenant,) = report.tenants  # the remap did not change in this diff, the tenant's plan did
-    assert (tenant.tenant.name, tenant.old_plan, tenant.new_plan, tenant.skipped) == (
+    assert report.tenants == () and report.mailboxes == 0 and report.unreached == 2
+    (due,) = report.already_due
+    assert (due.tenant.name, due.old_plan, due.due_plan, due.new_plan) == (
         "Contoso",
         "SmallBusiness",
         "MediumBusiness",
-        False,
+        "MediumBusiness",
     )
-    assert (tenant.plan_diff.old, tenant.plan_diff.new) == ("SmallBusiness", "MediumBusiness")
-    assert tenant.category == "MailboxPlanConfiguration" and tenant.mailboxes == 20
-    assert report.unreached == 1  # Newcomer is on MediumBusiness already
+    assert (due.mailboxes, due.estimated) == (20, False)
+    assert (report.due_mailboxes, report.due_estimated) == (20, False)
+
+
+def test_usage_over_a_due_plan_limit_is_no_finding_of_the_change() -> None:
+    """A tenant on MediumBusiness that the remap already sends to SmallBusiness (250
+    mailboxes) with 800 in use: a problem the change did not make, so it fails no gate."""
+    moved_back = BUSINESS.replace("MedOrg,MediumBusiness", "MedOrg,SmallBusiness")
+    rows = "Fabrikam,fabrikam.example,Business,MedOrg,MediumBusiness,800,800,,,800,\n"
+    report = impact_of(BUSINESS_PLANS, rows, new_remap=moved_back, old_remap=moved_back)
+    assert report.findings == () and report.tenants == ()
+    assert [due.tenant.name for due in report.already_due] == ["Fabrikam"]
+    repointed_now = impact_of(BUSINESS_PLANS, rows, new_remap=moved_back)  # this change's
+    assert [f.rule for f in repointed_now.findings] == ["SP606"]
+    assert repointed_now.already_due == ()
+
+
+def test_an_edit_of_the_due_plan_counts_only_what_it_adds() -> None:
+    """Contoso is on SmallBusiness, the remap already sends it to MediumBusiness, and this
+    change edits MediumBusiness: the move is due already; the change costs what it adds to
+    that update (a setting it did not already change to that value), and no mailbox the
+    update touched already."""
+    medium = edit(PLANS["MediumBusiness"], ORGANIZATION, "MailboxCountQuota", 250)  # = Small's
+    medium = edit(medium, "Standard", "ProhibitSendReceiveMaiboxQuota", 1 << 30, "1GB")
+    report = impact_of(
+        replaced(medium),
+        "Contoso,contoso.example,Business,SmallOrg,SmallBusiness,20,20,,,,1.5GB\n",
+        new_remap=REPOINTED,
+        old_remap=REPOINTED,
+    )
+    (tenant,) = report.tenants
+    assert tenant.due_plan == "MediumBusiness" and not tenant.skipped
+    assert [(c.feature, c.old, c.new) for c in tenant.plan_diff.changes] == [
+        ("ProhibitSendReceiveMaiboxQuota", 2 << 30, 1 << 30)  # MailboxCountQuota: not changed
+    ]
+    assert (tenant.mailboxes, report.mailboxes) == (0, 0)  # Standard's were due already
+    assert [(d.tenant.name, d.mailboxes) for d in report.already_due] == [("Contoso", 20)]
+    (finding,) = report.findings  # the new 1GB is this change's: 1.5GB in use
+    assert finding.rule == "SP606" and "1536MB against a new limit of 1GB" in finding.message
+
+
+def test_mailboxes_the_due_update_did_not_touch_are_the_changes() -> None:
+    """The due move changed Organization settings only; the edit adds a per-mailbox change:
+    those mailboxes are this change's cost, and the due move's are 0."""
+    small = PLANS["SmallBusiness"]
+    due_to = replace(edit(small, ORGANIZATION, "MailboxCountQuota", 1000), name="MediumBusiness")
+    edited = edit(due_to, "Standard", "ProhibitSendReceiveMaiboxQuota", 1 << 30, "1GB")
+    old_plans = [small, due_to, PLANS["LargeBusiness"], PLANS["HostingAllFeatures"]]
+    new_plans = [small, edited, PLANS["LargeBusiness"], PLANS["HostingAllFeatures"]]
+    report = impact_of(
+        new_plans,
+        "Contoso,contoso.example,Business,SmallOrg,SmallBusiness,20,20,,,,\n",
+        new_remap=REPOINTED,
+        old_plans=old_plans,
+        old_remap=REPOINTED,
+    )
+    (tenant,) = report.tenants
+    assert [c.feature for c in tenant.plan_diff.changes] == ["ProhibitSendReceiveMaiboxQuota"]
+    assert (tenant.mailboxes, report.mailboxes) == (20, 20)
+    assert [(d.tenant.name, d.mailboxes) for d in report.already_due] == [("Contoso", 0)]
+
+
+def test_a_repoint_back_to_the_tenants_plan_cancels_its_due_move() -> None:
+    """Fabrikam is on MediumBusiness while the old remap says SmallBusiness; the change
+    points the row back at MediumBusiness: nothing is due any more, nothing is caused."""
+    old_remap = BUSINESS.replace("MedOrg,MediumBusiness", "MedOrg,SmallBusiness")
+    report = impact_of(
+        BUSINESS_PLANS,
+        "Fabrikam,fabrikam.example,Business,MedOrg,MediumBusiness,800,800,,,,\n",
+        old_remap=old_remap,
+    )
+    assert report.tenants == report.already_due == () and report.unreached == 1
 
 
 def test_the_plan_column_wins_over_the_old_remap() -> None:
-    repointed = BUSINESS.replace("SmallOrg,SmallBusiness", "SmallOrg,MediumBusiness")
     report = impact_of(
         BUSINESS_PLANS,
         "Contoso,contoso.example,Business,SmallOrg,LargeBusiness,20,20,,,,\n",
-        new_remap=repointed,
+        new_remap=REPOINTED,
     )
     (tenant,) = report.tenants
     assert (tenant.old_plan, tenant.new_plan) == ("LargeBusiness", "MediumBusiness")
@@ -184,3 +259,21 @@ def test_textual_changes_reach_no_tenant() -> None:
     assert impact_of(replaced(medium), rows).unreached == 1
     report = impact_of(replaced(medium), rows, textual=True)
     assert (report.tenants, report.unreached) == ((), 1)
+
+
+def test_a_tenant_on_an_unknown_plan_is_said_not_counted_unreached() -> None:
+    """A typo in the `plan` column made the tenant silently "not reached"."""
+    medium = edit(PLANS["MediumBusiness"], ORGANIZATION, "MailboxCountQuota", 250)
+    report = impact_of(
+        replaced(medium),
+        "Fabrikam,fabrikam.example,Business,MedOrg,MediumBusines,800,800,,,800,\n"
+        "Newcomer,new.example,Business,NewOrg,,5,5,,,,\n",
+        new_remap=BUSINESS + "Business,NewOrg,MediumBusiness\n",
+    )
+    assert report.tenants == () and report.unreached == 0
+    assert [(f.rule, f.severity.value, f.location.line) for f in report.findings] == [
+        ("SP607", "warning", 2),
+        ("SP607", "warning", 3),
+    ]
+    assert "its plan MediumBusines is no plan of the old revision" in report.findings[0].message
+    assert "no `plan` and the old remap maps no line" in report.findings[1].message

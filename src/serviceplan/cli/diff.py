@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from .. import __version__
@@ -83,7 +85,8 @@ def diff_command(
     options = DiffOptions(
         old, new, git_range, paths if git_range is not None else (), tenants, textual, max_file_size
     )
-    outcome = diff_paths(options)
+    failing = frozenset(category for group in fail_on for category in group)
+    outcome = diff_paths(replace(options, fail_on=failing, exit_code=exit_code))
     colored = use_color(color) and output is None and output_format == "text"
     rendered = DIFF_REPORTERS[output_format](
         outcome, ReportOptions(color=colored, tool_version=__version__)
@@ -92,10 +95,4 @@ def diff_command(
         write_atomic(output, rendered)
     else:
         emit(rendered, colored)
-    failing = {category for group in fail_on for category in group}
-    diff = outcome.diff
-    if outcome.report.errors or diff is None:
-        return EXIT_FINDINGS
-    if failing & set(diff.categories()) or (exit_code and diff.changed):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    return EXIT_FINDINGS if outcome.gate.failed else EXIT_OK

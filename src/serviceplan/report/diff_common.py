@@ -15,15 +15,14 @@ from ..diff import (
     PLAN_ADDED,
     PLAN_REMOVED,
     REMOVED,
-    ROW_ADDED,
-    ROW_REMOVED,
     TEXTUAL,
     Change,
     PlanDiff,
-    RemapChange,
 )
+from ..impact import DueMove, ImpactReport
 from ..model import Location, plural
 from ..pipeline import DiffOutcome
+from ..remap_diff import ROW_ADDED, ROW_REMOVED, RemapChange
 from ..values import Value, format_value
 
 SYMBOLS = {
@@ -87,6 +86,11 @@ def plan_heading(plan_diff: PlanDiff) -> str:
     return f"plan {plan_diff.old} -> {plan_diff.new}"
 
 
+def move_heading(plan_diff: PlanDiff) -> str:
+    """Two plan files with different names: a move, not an edit in place."""
+    return f"{plan_heading(plan_diff)} (a move: what a tenant moved from one to the other gets)"
+
+
 def remap_text(change: RemapChange) -> str:
     pair = f"{change.program_id},{change.offer_id}"
     if change.kind == ROW_ADDED:
@@ -97,6 +101,24 @@ def remap_text(change: RemapChange) -> str:
         f"remap {pair} repointed {change.old_plan} -> {change.new_plan} "
         f"({where(change.new_location)}): existing tenants on this pair keep "
         f"{change.old_plan} until Update-ServicePlan runs for them"
+    )
+
+
+def due_text(due: DueMove) -> str:
+    """A move due before this change: `SmallBusiness -> MediumBusiness`, and where the new
+    remap sends the tenant when this change repoints its row."""
+    text = f"{due.old_plan} -> {due.due_plan}"
+    if due.new_plan.casefold() != due.due_plan.casefold():
+        text += f" (after this change: -> {due.new_plan})"
+    return text
+
+
+def due_line(impact: ImpactReport) -> str:
+    """`Already due before this change …`: never part of the change's own counts."""
+    approx = "~" if impact.due_estimated else ""
+    return (
+        f"Already due before this change (not caused by it): "
+        f"{plural(len(impact.already_due), 'tenant')}, {approx}{impact.due_mailboxes:,} mailboxes"
     )
 
 
@@ -113,10 +135,12 @@ def summary(outcome: DiffOutcome) -> str:
     if diff is None:
         return "No diff: fix the errors above first."
     if not diff.changed:
-        return "No changes."
+        same = [f"{move.old} and {move.new} have the same settings" for move in diff.file_moves]
+        return f"No changes: {same[0]}." if same else "No changes."
     parts = []
     if diff.plans:
         parts.append(f"{plural(len(diff.plans), 'plan')} changed")
+    parts += [f"1 plan move ({move.old} -> {move.new})" for move in diff.file_moves]
     remap_kinds = sorted(Counter(change.kind for change in diff.remap).items())
     parts += [f"{plural(count, 'remap row')} {kind}" for kind, count in remap_kinds]
     text = ", ".join(parts)

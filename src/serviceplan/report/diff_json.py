@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..diff import Change, PlanDiff, RemapChange
-from ..impact import ImpactReport, TenantImpact
+from ..diff import Change, PlanDiff
+from ..diff_gate import GateReason
+from ..impact import DueMove, ImpactReport, TenantImpact
 from ..model import Location
 from ..pipeline import DiffOutcome
+from ..remap_diff import RemapChange
 from ..values import json_value
 from . import ReportOptions
 from .diff_common import category_counts, summary
@@ -74,6 +76,19 @@ def _tenant_json(impact: TenantImpact) -> dict[str, Any]:
         "changes": len(impact.plan_diff.costed),
         "mailboxes_to_update": impact.mailboxes,
         "estimated": impact.estimated,
+        "due_plan": impact.due_plan,
+    }
+
+
+def _due_json(due: DueMove) -> dict[str, Any]:
+    return {
+        "name": due.tenant.name,
+        "line": due.tenant.row.line,
+        "old_plan": due.old_plan,
+        "due_plan": due.due_plan,
+        "new_plan": due.new_plan,
+        "mailboxes": due.mailboxes,
+        "estimated": due.estimated,
     }
 
 
@@ -85,6 +100,21 @@ def _impact_json(impact: ImpactReport) -> dict[str, Any]:
         "skipped": len(impact.skipped),
         "mailboxes_to_update": impact.mailboxes,
         "estimated": impact.estimated,
+        "already_due": {
+            "tenants": [_due_json(due) for due in impact.already_due],
+            "mailboxes": impact.due_mailboxes,
+            "estimated": impact.due_estimated,
+        },
+    }
+
+
+def _reason_json(reason: GateReason) -> dict[str, Any]:
+    return {
+        "kind": reason.kind,
+        "text": reason.text,
+        "count": reason.count,
+        "category": reason.category,
+        "plans": [{"old": old, "new": new, "changes": n} for old, new, n in reason.plans],
     }
 
 
@@ -111,5 +141,9 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
         "transitions": [plan_json(move) for move in diff.transitions] if diff else [],
         "tenants": _impact_json(outcome.impact) if outcome.impact else None,
         "findings": [finding_json(finding) for finding in report.findings],
+        "gate": {
+            "failed": outcome.gate.failed,
+            "reasons": [_reason_json(reason) for reason in outcome.gate.reasons],
+        },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

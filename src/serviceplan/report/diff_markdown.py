@@ -2,24 +2,33 @@
 details collapsed in `<details>` blocks, the whole comment under GitHub's 65,536-character limit.
 
 Every value that comes from a file (plan, mailbox plan and tenant names, setting values, paths,
-messages) is escaped with HTML character references, which work in table cells, in `<summary>`
-and in plain text alike, so a hostile value can neither break a table nor inject HTML. When the
-budget runs out the details stop, and a line says how much was left out and where to get it.
+messages) goes through `escape` (markdown_escape.py), so a hostile value can neither break a
+table nor inject HTML. When the budget runs out the details stop, and a line says how much was
+left out and where to get it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..catalog import PER_MAILBOX_CATEGORY
-from ..diff import ADDED, REMOVED, TEXTUAL, Change, PlanDiff, RemapChange
-from ..impact import ImpactReport, TenantImpact
+from ..diff import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
+from ..impact import DueMove, ImpactReport, TenantImpact
 from ..model import Finding, Location, Severity, plural
 from ..pipeline import DiffOutcome
+from ..remap_diff import RemapChange
 from . import ReportOptions
-from .diff_common import COST_ORDER, category_counts, change_text, plan_heading, shown, summary
+from .diff_common import (
+    COST_ORDER,
+    category_counts,
+    change_text,
+    due_line,
+    plan_heading,
+    shown,
+    summary,
+)
+from .markdown_escape import escape
 from .text import rule_label
 
 LIMIT = 65_536  # GitHub rejects comment bodies of this many characters or more
@@ -28,39 +37,9 @@ _NOTICE_ROOM = 640  # reserved for the truncation line
 BLOCKERS_SHOWN, WARNINGS_SHOWN = 20, 10
 _BLOCKERS_BYTES, _WARNINGS_BYTES = 16_000, 6_000  # the summary stays bounded whatever the text
 TENANTS_SHOWN = 50
-_CELL, _MESSAGE, _HINT, _LABEL = 160, 300, 200, 120  # characters kept of a value, before escaping
+# characters kept of a value, before escaping (the summary line names at most two plans)
+_MESSAGE, _HINT, _LABEL, _SUMMARY = 300, 200, 120, 1_200
 _JSON_HINT = "run `serviceplan diff … --format json` for all of them"
-
-_ESCAPES = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    "|": "&#124;",
-    "`": "&#96;",
-    "*": "&#42;",
-    "_": "&#95;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "\\": "&#92;",
-    "~": "&#126;",
-    "#": "&#35;",
-    "!": "&#33;",
-    "$": "&#36;",
-    "@": "@&#8203;",  # a zero-width space: no @mention from a value
-}
-_SPECIAL = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
-_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
-# C0 and C1 controls, and the bidirectional controls that would make a value read differently
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def escape(text: str, limit: int = _CELL) -> str:
-    """Text from a file made inert in Markdown and HTML: one line, at most `limit` characters
-    (then `…`), every character with a meaning written as a character reference."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", _BREAKS.sub("\u21b5", text))
-    return _SPECIAL.sub(lambda match: _ESCAPES[match.group(0)], text)
 
 
 def _size(text: str) -> int:
@@ -118,16 +97,26 @@ def _summary_part(outcome: DiffOutcome) -> tuple[list[str], bool]:
     errors = [f for f in outcome.report.findings if f.severity is Severity.ERROR]
     warnings = [f for f in outcome.report.findings if f.severity is Severity.WARNING]
     blockers, hidden = _finding_list("Blockers", errors, BLOCKERS_SHOWN, _BLOCKERS_BYTES)
+    gate = [f"- {_sentence(r.text, _MESSAGE)}" for r in outcome.gate.reasons]
+    gate = ["**Gate failed** (exit 1):", "", *gate, ""] if gate else []
+    summed = [f"**{_sentence(summary(outcome), _SUMMARY)}**", "", *gate]
     if outcome.diff is None:  # the summary line points at the errors above it
-        return [*lines, *blockers, f"**{summary(outcome)}**", ""], not hidden and not warnings
-    lines += [f"**{summary(outcome)}**", ""]
+        return [*lines, *blockers, *summed], not hidden and not warnings
+    lines += summed
     table = _category_table(outcome)
     if table:
         lines += [*table, ""]
     if outcome.impact is not None:
         lines += [_tenant_line(outcome.impact), ""]
+        if outcome.impact.already_due:
+            lines += [due_line(outcome.impact) + ".", ""]  # numbers only: nothing to escape
     cautions, more = _finding_list("Warnings", warnings, WARNINGS_SHOWN, _WARNINGS_BYTES)
     return [*lines, *blockers, *cautions], not hidden and not more
+
+
+def _sentence(text: str, limit: int) -> str:
+    """A line of ours that names plans (a move, the plans a gate reason points at)."""
+    return escape(text, limit).replace(" -&gt; ", " → ")
 
 
 def _tenant_line(impact: ImpactReport) -> str:
@@ -262,7 +251,10 @@ def _remap_block(remap: Sequence[RemapChange]) -> _Block:
 def _move(tenant: TenantImpact) -> str:
     if tenant.skipped:
         return f"{escape(tenant.new_plan)} (edited in place: Update-ServicePlan skips it)"
-    return f"{escape(tenant.old_plan)} → {escape(tenant.new_plan)}"
+    move = f"{escape(tenant.old_plan)} → {escape(tenant.new_plan)}"
+    if tenant.due_plan:
+        move += " (due before this change: only this change's part)"
+    return move
 
 
 def _tenant_block(impact: ImpactReport) -> _Block:
@@ -291,6 +283,36 @@ def _tenant_block(impact: ImpactReport) -> _Block:
     )
 
 
+def _due_move(due: DueMove) -> str:
+    move = f"{escape(due.old_plan)} → {escape(due.due_plan)}"
+    if due.new_plan.casefold() != due.due_plan.casefold():
+        move += f" (after this change: → {escape(due.new_plan)})"
+    return move
+
+
+def _due_block(impact: ImpactReport) -> _Block:
+    ranked = sorted(impact.already_due, key=lambda d: (-d.mailboxes, d.tenant.key))
+    rows = [
+        f"| {escape(d.tenant.name)} | {d.tenant.row.line} | {_due_move(d)} | "
+        f"{'~' if d.estimated else ''}{d.mailboxes:,} |"
+        for d in ranked[:TENANTS_SHOWN]
+    ]
+    more = len(ranked) - len(rows)
+    return _Block(
+        f"Moves already due before this change ({len(ranked):,}), not caused by it",
+        "tenant",
+        rows,
+        [
+            "Each tenant's plan already differed from what the old remap gives it, so its "
+            "update was due whatever this change does; these mailboxes are not in its count.",
+            "",
+        ],
+        ("| Tenant | Line | Due move | Mailboxes |", "| --- | ---: | --- | ---: |"),
+        f"\nand {more:,} more tenants ({_JSON_HINT})" if more else "",
+        more,
+    )
+
+
 def _findings_block(findings: Sequence[Finding]) -> _Block:
     rows = [
         f"| {f.severity.value} | {escape(rule_label(f))} | {escape(str(f.location), _LABEL)}"
@@ -314,12 +336,14 @@ def _blocks(outcome: DiffOutcome, findings: bool) -> list[_Block]:
             blocks.append(_remap_block(diff.remap))
         for move in diff.transitions:
             title = (
-                f"Repointed tenants move {escape(move.old or '', _LABEL)} → "
-                f"{escape(move.new or '', _LABEL)}"
+                f"{'Moving a tenant' if diff.file_moves else 'Repointed tenants move'} "
+                f"{escape(move.old or '', _LABEL)} → {escape(move.new or '', _LABEL)}"
             )
             blocks.append(_plan_block(move, title))
         if outcome.impact is not None and outcome.impact.tenants:
             blocks.append(_tenant_block(outcome.impact))
+        if outcome.impact is not None and outcome.impact.already_due:
+            blocks.append(_due_block(outcome.impact))
     if findings and outcome.report.findings:
         blocks.append(_findings_block(outcome.report.findings))
     return blocks

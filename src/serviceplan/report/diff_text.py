@@ -11,7 +11,17 @@ from ..diff import Change, PlanDiff
 from ..impact import ImpactReport
 from ..pipeline import DiffOutcome
 from . import ReportOptions
-from .diff_common import COST_ORDER, change_text, plan_heading, remap_text, summary, symbol
+from .diff_common import (
+    COST_ORDER,
+    change_text,
+    due_line,
+    due_text,
+    move_heading,
+    plan_heading,
+    remap_text,
+    summary,
+    symbol,
+)
 from .text import finding_lines, printable
 
 TENANTS_SHOWN = 50  # per run; JSON lists every tenant
@@ -40,10 +50,10 @@ def _cost(change: Change) -> str:
     return f"  [{change.category}, {cost}]"
 
 
-def _plan(out: _Out, plan_diff: PlanDiff, indent: int = 0) -> None:
+def _plan(out: _Out, plan_diff: PlanDiff, indent: int = 0, heading: str = "") -> None:
     sign = "+" if plan_diff.old is None else "-" if plan_diff.new is None else "~"
     top = f"  [{plan_diff.category}]" if plan_diff.category else ""
-    out.add(plan_heading(plan_diff) + top, sign, indent)
+    out.add((heading or plan_heading(plan_diff)) + top, sign, indent)
     if plan_diff.old is None or plan_diff.new is None:
         return
     for scope, changes in groupby(plan_diff.changes, key=lambda change: change.scope):
@@ -66,10 +76,24 @@ def _tenants(out: _Out, impact: ImpactReport) -> None:
             if tenant.skipped
             else f"{tenant.old_plan} -> {tenant.new_plan}"
         )
+        if tenant.due_plan:
+            move += f" (its move to {tenant.due_plan} was due already: only this change's part)"
         count = f"{'~' if tenant.estimated else ''}{tenant.mailboxes:,} mailboxes"
         out.add(f"{tenant.tenant.name}: {move}  [{tenant.category}, {count}]", "~", 2)
-    if len(ranked) > TENANTS_SHOWN:
-        out.add(f"... and {len(ranked) - TENANTS_SHOWN:,} more (--format json lists all)", indent=2)
+    _more(out, len(ranked))
+    if impact.already_due:
+        out.add()
+        out.add(due_line(impact))
+        due = sorted(impact.already_due, key=lambda d: (-d.mailboxes, d.tenant.key))
+        for pending in due[:TENANTS_SHOWN]:
+            count = f"{'~' if pending.estimated else ''}{pending.mailboxes:,} mailboxes"
+            out.add(f"{pending.tenant.name}: {due_text(pending)}  [{count}]", indent=2)
+        _more(out, len(due))
+
+
+def _more(out: _Out, listed: int) -> None:
+    if listed > TENANTS_SHOWN:
+        out.add(f"... and {listed - TENANTS_SHOWN:,} more (--format json lists all)", indent=2)
 
 
 def render(outcome: DiffOutcome, options: ReportOptions) -> str:
@@ -80,6 +104,10 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
         for plan_diff in diff.plans:
             out.add()
             _plan(out, plan_diff)
+        for file_move in diff.file_moves:
+            if file_move.changes:
+                out.add()
+                _plan(out, file_move, heading=move_heading(file_move))
         moves = {((m.old or "").casefold(), (m.new or "").casefold()): m for m in diff.transitions}
         for change in diff.remap:
             out.add()
@@ -100,4 +128,6 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
     if diff is not None and diff.changed:
         out.add(COST_ORDER)
     out.add(summary(outcome))
+    for reason in outcome.gate.reasons:  # why the exit code is 1; nothing when the run passes
+        out.add(f"Gate: {reason.text}")
     return "\n".join(out.lines) + "\n"

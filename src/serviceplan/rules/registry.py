@@ -354,6 +354,15 @@ RULES: dict[str, Rule] = {
             "new MailboxCountQuota, a mailbox larger than a new mailbox size).",
             "Keep the limit at or above the usage, or bring the tenant under it first.",
         ),
+        Rule(
+            "SP607",
+            "tenant-plan-unknown",
+            W,
+            "A tenant whose plan now (its `plan` column, else the old remap's) is no plan of the "
+            "old revision: what the change does to it cannot be told.",
+            "Correct the `plan` column (the plan file's base name the tenant was last "
+            "provisioned or updated with), or leave it empty to use the old remap's plan.",
+        ),
     )
 }
 

@@ -172,6 +172,84 @@ def test_plans_and_rows_added_and_removed(sides: tuple[Path, Path]) -> None:
     assert move["changes"] == [] and move["category"] is None
 
 
+def test_a_move_due_before_the_change_is_apart(sides: tuple[Path, Path]) -> None:
+    """Issue 12, item 5: the same folder twice, a tenant left behind on SmallBusiness while
+    the remap sends its pair to MediumBusiness: not in `mailboxes_to_update`, nor the gate."""
+    old, _ = sides
+    tenants = old.parent / "tenants.csv"
+    tenants.write_text(
+        "name,domain,program_id,offer_id,plan,mailboxes\n"
+        "Contoso,contoso.example,Business,MedOrg,SmallBusiness,310\n",
+        encoding="utf-8",
+    )
+    options = DiffOptions(str(old), str(old), tenants=str(tenants), exit_code=True)
+    doc = report(diff_paths(options))
+    assert doc["summary"]["text"] == "No changes."
+    assert doc["summary"]["mailboxes_to_update"] == doc["tenants"]["mailboxes_to_update"] == 0
+    assert doc["tenants"]["reached"] == [] and doc["tenants"]["unreached"] == 1
+    assert doc["tenants"]["already_due"] == {
+        "tenants": [
+            {
+                "name": "Contoso",
+                "line": 2,
+                "old_plan": "SmallBusiness",
+                "due_plan": "MediumBusiness",
+                "new_plan": "MediumBusiness",
+                "mailboxes": 310,
+                "estimated": True,  # no mailboxes.Standard: the total stands in
+            }
+        ],
+        "mailboxes": 310,
+        "estimated": True,
+    }
+    assert doc["gate"] == {"failed": False, "reasons": []}
+
+
+def test_a_due_tenant_reached_by_an_edit_of_its_due_plan(sides: tuple[Path, Path]) -> None:
+    old, new = sides
+    repoint(old)
+    repoint(new)
+    shrink_medium(new)  # 1000 -> 250 mailboxes: Contoso's 200 fit, SmallBusiness had 250
+    rewrite(
+        new / "MediumBusiness.serviceplan", "<MailUserCountQuota>1000<", "<MailUserCountQuota>900<"
+    )
+    tenants = str(old.parent / "tenants.csv")
+    doc = report(diff_paths(DiffOptions(str(old), str(new), tenants=tenants)))
+    (contoso,) = [t for t in doc["tenants"]["reached"] if t["name"] == "Contoso"]
+    assert (contoso["old_plan"], contoso["new_plan"], contoso["due_plan"]) == (
+        "SmallBusiness",
+        "MediumBusiness",
+        "MediumBusiness",
+    )
+    assert (contoso["changes"], contoso["mailboxes_to_update"]) == (1, 0)  # MailUserCountQuota
+    due = doc["tenants"]["already_due"]
+    assert [(t["name"], t["mailboxes"]) for t in due["tenants"]] == [("Contoso", 200)]
+
+
+def test_a_plan_file_move_and_its_gate(sides: tuple[Path, Path]) -> None:
+    old, _ = sides
+    options = DiffOptions(
+        str(old / "SmallBusiness.serviceplan"),
+        str(old / "MediumBusiness.serviceplan"),
+        fail_on=frozenset({"MailboxPlanConfiguration"}),
+    )
+    doc = report(diff_paths(options))
+    assert doc["plans"] == doc["remap"] == doc["findings"] == []
+    (move,) = doc["transitions"]
+    assert (move["old"], move["new"], move["in_place"]) == (
+        "SmallBusiness",
+        "MediumBusiness",
+        False,
+    )
+    assert doc["summary"]["changed"] is True
+    (reason,) = doc["gate"]["reasons"]
+    assert (reason["kind"], reason["count"], reason["plans"]) == (
+        "fail-on",
+        5,
+        [{"old": "SmallBusiness", "new": "MediumBusiness", "changes": 5}],
+    )
+
+
 def _with(plan: ResolvedPlan, feature: str, value: Value) -> ResolvedPlan:
     setting = Setting(feature, value, str(value), Location(plan.source, 7))
     return replace(
@@ -248,6 +326,10 @@ def sample(sides: tuple[Path, Path]) -> dict[str, Any]:
         ("a tenant without a line", lambda d: d["tenants"]["reached"][0].pop("line")),
         ("a finding with a bad rule id", lambda d: d["findings"][0].update(rule="X1")),
         ("a location with a column", lambda d: d["remap"][0]["new_location"].update(column=1)),
+        ("a gate that passes with reasons", lambda d: d["gate"].update(failed=False)),
+        ("a gate reason of no kind", lambda d: d["gate"]["reasons"].append({"kind": "x"})),
+        ("a tenant without due_plan", lambda d: d["tenants"]["reached"][0].pop("due_plan")),
+        ("no already_due", lambda d: d["tenants"].pop("already_due")),
     ],
 )
 def test_the_schema_catches_drift(sample: dict[str, Any], where: str, mutate: Any) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from serviceplan.catalog import ORGANIZATION, load_catalog
-from serviceplan.diff import diff_revisions
-from serviceplan.impact import ImpactReport, TenantImpact
+from serviceplan.diff import diff_files, diff_revisions
+from serviceplan.diff_gate import FAIL_ON, Gate, GateReason
+from serviceplan.impact import DueMove, ImpactReport, TenantImpact
 from serviceplan.inventory import Tenant
 from serviceplan.model import Finding, Location, ResolvedPlan, Setting, Severity, ValidationReport
 from serviceplan.pipeline import DiffOptions, DiffOutcome, bundled_plans, compile_plans, diff_paths
@@ -337,3 +338,48 @@ def test_huge_labels_and_names_stay_bounded() -> None:
     )
     text = md(outcome)
     assert "Unlimited" in text and "250 → Unlimited" in text
+
+
+def test_moves_due_before_the_change_are_a_line_and_a_block_apart() -> None:
+    """Issue 12, item 5: never in the change's summary; a hostile tenant name stays inert."""
+    old = PLANS["SmallBusiness"]
+    tenant = Tenant(HOSTILE, "t.example", "Business", "MedOrg", Location("tenants.csv", 2))
+    due = DueMove(tenant, "SmallBusiness", "MediumBusiness", "LargeBusiness", 310, True)
+    impact = ImpactReport("tenants.csv", (), 1, (), (due,))
+    outcome = outcome_of([old], [old], impact)
+    text = md(outcome)
+    lines = text.splitlines()
+    assert "**No changes.**" in lines
+    assert "Already due before this change (not caused by it): 1 tenant, ~310 mailboxes." in lines
+    assert "<script>" not in text and "@team" not in text
+    (row,) = [line for line in lines if line.startswith("| a&#124;b")]
+    assert row.endswith(
+        "| 2 | SmallBusiness → MediumBusiness (after this change: → LargeBusiness) | ~310 |"
+    )
+    assert details_depth(lines)[lines.index(row)] == 1
+
+
+def test_the_gate_is_in_the_summary_and_escaped() -> None:
+    old = PLANS["MediumBusiness"]
+    outcome = outcome_of([old], [set_org(old, "MailboxCountQuota", 250)])
+    assert "Gate" not in md(outcome)  # a run that passes says nothing about the gate
+    reason = GateReason(FAIL_ON, f"--fail-on X tripped: 1 change (move {HOSTILE} -> B)", 1, "X")
+    text = md(replace(outcome, gate=Gate((reason,))))
+    head = text[: text.index("<details>")]
+    assert "**Gate failed** (exit 1):\n\n- --fail-on X tripped: 1 change (move a&#124;b&lt;" in head
+    assert "↵next → B)" in head and "<script>" not in text
+
+
+def test_a_plan_file_move_names_its_plans_escaped() -> None:
+    """The summary line names the two plans of a plan-file move: a file name is hostile."""
+    moved = diff_files(
+        PLANS["SmallBusiness"], replace(PLANS["MediumBusiness"], name=HOSTILE), CATALOG
+    )
+    outcome = DiffOutcome("old", "new", moved, None, ValidationReport(("a", "b"), ()))
+    text = md(outcome)
+    head = text[: text.index("<details>")]
+    assert head.startswith(
+        "### serviceplan diff: old → new\n\n**1 plan move (SmallBusiness → a&#124;b&lt;"
+    )
+    assert "<script>" not in text and "@team" not in text
+    assert "<details><summary>Moving a tenant SmallBusiness → a&#124;b&lt;" in text

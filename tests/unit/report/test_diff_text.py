@@ -32,3 +32,24 @@ def test_hostile_tenant_names_are_escaped(tmp_path: Path) -> None:
             line.startswith(f"  ~ {shown}: SmallBusiness -> MediumBusiness") for line in lines
         ), (shown, out)
     assert "line: SmallBusiness" not in out.replace("new\\nline", "")  # no line of its own
+
+
+def test_moves_due_before_the_change_are_listed_apart(tmp_path: Path) -> None:
+    """Issue 12, item 5: `diff old/ old/` said "No changes." and "~310 mailboxes to update"."""
+    tenants = tmp_path / "tenants.csv"
+    tenants.write_text(
+        "name,domain,program_id,offer_id,plan,mailboxes\n"
+        '"Contoso\x1b[31m",contoso.example,Business,MedOrg,SmallBusiness,310\n',
+        encoding="utf-8",
+    )
+    plans = bundled_plans()
+    outcome = diff_paths(DiffOptions(plans, plans, tenants=str(tenants)))
+    lines = render(outcome, ReportOptions(tool_version="1")).splitlines()
+    assert lines[-1] == "No changes."
+    assert (
+        "Tenants (" + str(tenants) + "): 0 reached (0 skipped by Update-ServicePlan), "
+        "1 not reached, 0 mailboxes to update"
+    ) in lines
+    due = lines.index("Already due before this change (not caused by it): 1 tenant, ~310 mailboxes")
+    assert lines[due + 1] == "  Contoso\\x1b[31m: SmallBusiness -> MediumBusiness  [~310 mailboxes]"
+    assert not any(line.startswith("Gate") for line in lines)

@@ -25,7 +25,7 @@ from .render_env import (
     SkipTenant,
     TemplateSpec,
     UnsafeValue,
-    describe_error,
+    describe_failure,
     load_template,
 )
 from .render_output import CREATE, FAIL, SKIP, WRITES, Folder, Refused, compare
@@ -35,7 +35,8 @@ from .render_output import CREATE, FAIL, SKIP, WRITES, Folder, Refused, compare
 BOM = "\ufeff"
 CHUNK = 1000
 
-Result = tuple[str, str, str, int]  # action, sha256, message, template line
+# action, sha256, message, template line, kind of template error (render_env.Failure)
+Result = tuple[str, str, str, int, str]
 
 
 class Item(NamedTuple):
@@ -91,10 +92,12 @@ class Renderer:
                 output=output, tool=TOOL,
             )  # fmt: skip
         except SkipTenant as skipped:
-            return (SKIP, "", skipped.reason, 0)
+            return (SKIP, "", skipped.reason, 0, "")
         except Exception as error:  # any template or filter error fails this tenant only
-            line, message = describe_error(error, self.job.spec, error.__traceback__)
-            return (FAIL, "", _about(tenant, message, error), line)
+            failure = describe_failure(error, self.job.spec, error.__traceback__)
+            column = _column(tenant, error)
+            message = f"tenant {tenant.name!r}: {failure.message}{column}"
+            return (FAIL, "", message, failure.line, failure.kind + column)
         finally:
             release(context)
             release(output)
@@ -107,10 +110,10 @@ class Renderer:
             else:
                 action, mode = compare(self.out, item.file, data)
         except Refused as refused:
-            return (FAIL, digest, _about(tenant, str(refused), refused), 0)
+            return (FAIL, digest, f"tenant {tenant.name!r}: {refused}", 0, "")
         if action in WRITES and self.staging is not None:
             self.staging.create(item.file, data, mode)
-        return (action, digest, "", 0)
+        return (action, digest, "", 0, "")
 
     def _update(self, old: str, plan: Context) -> Context:
         key = (old.casefold(), plan["name"])
@@ -120,14 +123,13 @@ class Renderer:
         return found
 
 
-def _about(tenant: Tenant, message: str, error: BaseException) -> str:
-    """The message, naming the tenant (and the inventory column the refused value came from)."""
-    text = f"tenant {tenant.name!r}: {message}"
+def _column(tenant: Tenant, error: BaseException) -> str:
+    """` (column X)`: the inventory column a refused value came from, when it did."""
     if isinstance(error, UnsafeValue) and error.value:
         for column, cell in tenant.fields.items():
             if isinstance(cell, str) and error.value in (cell, cell.strip()):
-                return f"{text} (column {column})"
-    return text
+                return f" (column {column})"
+    return ""
 
 
 _WORKER: Renderer | None = None

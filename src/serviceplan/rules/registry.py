@@ -337,6 +337,18 @@ RULES: dict[str, Rule] = {
             "new MailboxCountQuota, a mailbox larger than a new mailbox size).",
             "Keep the limit at or above the usage, or bring the tenant under it first.",
         ),
+        Rule(
+            "SP607",
+            "update-refused",
+            E,
+            "A tenant render would write an update for (its `plan` column names another plan "
+            "than the remap selects) whose Update-ServicePlan Exchange refuses: a mailbox plan "
+            "of the old plan without a match by Name and index, or a forbidden transition. "
+            "No script is written for it.",
+            "Make the new plan keep every old mailbox plan (same Name and index) and the "
+            "values Exchange cannot change (`serviceplan diff OLD NEW` shows them), or keep "
+            "the tenant on its plan.",
+        ),
     )
 }
 

@@ -48,6 +48,7 @@ from .render_output import (
 )
 from .render_update import Refusals
 from .render_work import Item, Job, Workers
+from .rules.registry import rule
 
 KEPT = frozenset((*WRITES, UNCHANGED))  # the files a run leaves in DIR
 
@@ -80,6 +81,7 @@ class Outcome(NamedTuple):
     message: str = ""  # why it failed (naming the tenant and template:line), or was skipped
     template_line: int = 0
     kind: str = ""  # a template error's message less the tenant's values: alike ones group
+    warnings: tuple[str, ...] = ()  # the template's warn() calls: findings SP608
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,8 @@ class RenderResult:
             parts.append(f"{len(self.removed):,} {'to remove' if self.dry_run else 'removed'}")
         if self.report.errors:
             parts.append(plural(self.report.errors, "input error"))
+        if self.report.warnings:
+            parts.append(plural(self.report.warnings, "warning"))
         return f"{head}: {', '.join(parts)}"
 
 
@@ -256,14 +260,15 @@ class _Run:
             job = job._replace(out=self.out, staging=staging, existing=existing)
             with Workers(job, options.jobs, options.progress) as workers:
                 results = workers.render()
-                for slot, item, (action, digest, message, line, kind) in zip(
+                for slot, item, (action, digest, message, line, kind, warned) in zip(
                     slots, job.items, results, strict=True
                 ):
                     outcomes[slot] = Outcome(
                         item.tenant.name, item.tenant.row, item.file, action, digest, message,
-                        line, kind,
+                        line, kind, warned,
                     )  # fmt: skip
                 done = tuple(outcome for outcome in outcomes if outcome is not None)
+                self._add_warnings(done)
                 return self.finish(done, job.plans, staging, workers.commit)
         finally:
             drop_staging(staging)
@@ -304,6 +309,18 @@ class _Run:
             prepared.spec.name, options.out, prepared.index, options.shard, options.dry_run,
             self.report, outcomes, tuple(stale) if apply or options.dry_run else (), apply,
         )  # fmt: skip
+
+    def _add_warnings(self, outcomes: tuple[Outcome, ...]) -> None:
+        """The template's warn() calls, as findings on the tenants' lines (SP608)."""
+        warned = rule("template-warning")
+        found = [
+            warned.finding(f"tenant {outcome.tenant!r}: {warning}", outcome.row)
+            for outcome in outcomes
+            for warning in outcome.warnings
+        ]
+        if found:
+            findings = sorted([*self.report.findings, *found], key=Finding.sort_key)
+            self.report = ValidationReport(self.report.files, tuple(findings))
 
     def _stage_index(self, folder: Folder, outcomes: tuple[Outcome, ...]) -> str | None:
         entries = (

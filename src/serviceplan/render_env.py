@@ -37,7 +37,7 @@ import jinja2.meta
 from .errors import UsageError
 from .render_builtins import BUILTIN_TEMPLATES
 from .render_values import UNLIMITED as UNLIMITED_TOKEN
-from .render_values import Missing, Token, Unset, is_none
+from .render_values import Missing, Silent, Token, Unset, is_none, warn
 from .values import UNLIMITED, Unlimited, format_bytes
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
@@ -186,7 +186,7 @@ _SAFE_TEXT = (PsLiteral, JsonText, Token)  # made by serviceplan: no control cha
 def _finalizer(kind: str) -> Callable[[Any], Any]:
     escaped = {POWERSHELL: PsLiteral, JSON: JsonText}.get(kind)
     needs = {POWERSHELL: "ps_quote", JSON: "tojson"}.get(kind, "")
-    bare = (int, float, bool, Token) if kind == POWERSHELL else (int, float, bool)
+    bare = (int, float, bool, Silent, Token) if kind == POWERSHELL else (int, float, bool, Silent)
 
     def finalize(value: Any) -> Any:
         cls = type(value)
@@ -285,7 +285,7 @@ def environment(spec: TemplateSpec) -> jinja2.Environment:
     )
     env.filters.update(ps_quote=ps_quote, tojson=tojson, size=size)
     env.tests["none"] = is_none
-    env.globals["skip"] = skip
+    env.globals.update(skip=skip, warn=warn)
     return env
 
 

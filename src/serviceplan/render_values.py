@@ -12,13 +12,14 @@ writes it, as JSON null: structured output that says "no value".
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Iterable
 from typing import Any
 
 import jinja2
 
 # the names a template is given (render_work.Renderer.one) and the environment's globals
-CONTEXT_NAMES = ("tenant", "plan", "remap", "update", "output", "tool", "skip")
+CONTEXT_NAMES = ("tenant", "plan", "remap", "update", "output", "tool", "skip", "warn")
 _SHOWN_NAMES = 12
 
 
@@ -99,3 +100,31 @@ class Token(str):
 
 
 UNLIMITED = Token("Unlimited")
+
+
+class Silent(str):
+    """What `warn` returns: nothing, in every kind of template."""
+
+    __slots__ = ()
+
+
+SILENT = Silent("")
+# the warnings of the render in progress: (template file, line, message); a process renders
+# one tenant at a time, and the renderer clears and reads this around each render
+WARNINGS: list[tuple[str, int, str]] = []
+
+
+def warn(message: object) -> Silent:
+    """`{{ warn("why") }}`: the tenant's file is written, and the warning is a finding (SP608)
+    on the tenant's inventory line, counted in the summary: never only a comment nobody counts."""
+    file, line = "", 0
+    frame = sys._getframe(1)
+    while frame is not None:  # the innermost template frame: Jinja2 maps its line back
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            file = template.filename or template.name or ""
+            line = template.get_corresponding_lineno(frame.f_lineno)
+            break
+        frame = frame.f_back  # type: ignore[assignment]
+    WARNINGS.append((file, line, str(message)))
+    return SILENT

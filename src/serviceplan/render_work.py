@@ -29,14 +29,16 @@ from .render_env import (
     load_template,
 )
 from .render_output import CREATE, FAIL, SKIP, WRITES, Folder, Refused, compare
+from .render_values import WARNINGS
 
 # PowerShell reads a script without a byte order mark in the ANSI code page: Windows
 # PowerShell (and Exchange's) would garble any non-ASCII tenant name in a BOM-less UTF-8 file.
 BOM = "\ufeff"
 CHUNK = 1000
 
-# action, sha256, message, template line, kind of template error (render_env.Failure)
-Result = tuple[str, str, str, int, str]
+# action, sha256, message, template line, kind of template error (render_env.Failure),
+# and the template's warn() calls for the tenant ("template:line: message")
+Result = tuple[str, str, str, int, str, tuple[str, ...]]
 
 
 class Item(NamedTuple):
@@ -86,21 +88,23 @@ class Renderer:
         context = tenant_context(tenant, plan["name"])
         update = self._update(tenant.plan, plan) if context["plan_changed"] else None
         output = Record(file=item.file)
+        WARNINGS.clear()
         try:
             text = self.template.render(
                 tenant=context, plan=plan, remap=self.job.remaps[item.remap], update=update,
                 output=output, tool=TOOL,
             )  # fmt: skip
         except SkipTenant as skipped:
-            return (SKIP, "", skipped.reason, 0, "")
+            return (SKIP, "", skipped.reason, 0, "", ())
         except Exception as error:  # any template or filter error fails this tenant only
             failure = describe_failure(error, self.job.spec, error.__traceback__)
             column = _column(tenant, error)
             message = f"tenant {tenant.name!r}: {failure.message}{column}"
-            return (FAIL, "", message, failure.line, failure.kind + column)
+            return (FAIL, "", message, failure.line, failure.kind + column, ())
         finally:
             release(context)
             release(output)
+        warnings = self._warnings() if WARNINGS else ()
         data = (self.prefix + text).encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
         try:
@@ -110,10 +114,18 @@ class Renderer:
             else:
                 action, mode = compare(self.out, item.file, data)
         except Refused as refused:
-            return (FAIL, digest, f"tenant {tenant.name!r}: {refused}", 0, "")
+            return (FAIL, digest, f"tenant {tenant.name!r}: {refused}", 0, "", ())
         if action in WRITES and self.staging is not None:
             self.staging.create(item.file, data, mode)
-        return (action, digest, "", 0, "")
+        return (action, digest, "", 0, "", warnings)
+
+    def _warnings(self) -> tuple[str, ...]:
+        spec = self.job.spec
+        found = []
+        for file, line, message in WARNINGS:
+            where = spec.display if file in ("", str(spec.path)) else file
+            found.append(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+        return tuple(found)
 
     def _update(self, old: str, plan: Context) -> Context:
         key = (old.casefold(), plan["name"])

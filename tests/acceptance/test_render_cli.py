@@ -107,7 +107,8 @@ def test_the_readme_command(tmp_path: Path) -> None:
     run = serviceplan("render", "--tenants", "examples/tenants.csv", "--template",
                       "new-organization.ps1", "--out", str(out))  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[-1] == "11 tenants: 11 written, 0 unchanged, 0 failed"
+    # Woodgrove Bank reports more mailboxes than its plan allows: a warning (SP608), exit 0
+    assert run.stdout.splitlines()[-1] == "11 tenants: 11 written, 0 unchanged, 0 failed, 1 warning"
     assert run.stderr == ""  # no progress bar outside a terminal
     assert len(list(out.glob("*.ps1"))) == 11 and (out / "index.json").is_file()
     contoso = (out / "Contoso.ps1").read_text(encoding="utf-8-sig")

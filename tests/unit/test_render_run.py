@@ -309,8 +309,8 @@ def test_unsafe_values_name_the_tenant_and_the_column(tmp_path: Path) -> None:
     tenants = inventory(tmp_path, 'Evil,evil.com,Business,SmallOrg,"en-us\nRemove-Item C:\\",,')
     result = run(tenants, tmp_path / "out")
     (failure,) = result.outcomes
-    assert failure.action == "fail" and failure.template_line == 16
-    assert failure.message.startswith("tenant 'Evil': new-organization.ps1:16: the value")
+    assert failure.action == "fail" and failure.template_line == 17
+    assert failure.message.startswith("tenant 'Evil': new-organization.ps1:17: the value")
     assert failure.message.endswith("(column location)")
 
 

@@ -112,3 +112,35 @@ def test_values_that_differ_by_tenant_still_group_by_kind(tmp_path: Path) -> Non
         f"error: tenant 'Zero': {template}:2: the value 'Zero' must go through ps_quote in a "
         "powershell template (column name)"
     )
+
+
+def test_a_template_warning_is_a_finding_not_only_a_comment(tmp_path: Path) -> None:
+    """new-organization.ps1 wrote `# WARNING: ... more than the plan allows` and reported
+    `warnings: 0` (the same silence as item 9): warn() makes it SP608, counted."""
+    rows = [*TENANTS, "Crowded,c.com,Business,SmallOrg,,,9999"]
+    out = tmp_path / "out"
+    tenants = inventory(tmp_path, *rows)
+    result = run(tenants, out)
+    assert not result.failed and result.applied  # a warning: the files are written
+    (finding,) = result.report.findings
+    assert (finding.rule, finding.severity.value, finding.location.line) == ("SP608", "warning", 5)
+    assert finding.message == (
+        "tenant 'Crowded': new-organization.ps1:27: the inventory reports 9999 mailboxes, more "
+        "than the MailboxCountQuota of 250 that SmallBusiness allows"
+    )
+    crowded = (out / "Crowded.ps1").read_text(encoding="utf-8-sig")
+    assert (
+        "# WARNING: the inventory reports 9999 mailboxes, more than the plan allows.\n" in crowded
+    )
+    assert result.summary() == "4 tenants: 4 written, 0 unchanged, 0 failed, 1 warning"
+    assert json.loads(render_json(result, __version__))["summary"]["warnings"] == 1
+
+
+def test_warn_writes_nothing_in_any_kind_of_template(tmp_path: Path) -> None:
+    for name in ("w.json", "w.csv", "w.txt", "w.ps1"):
+        template = user_template(tmp_path, name, "1{{ warn('look at ' ~ tenant.name) }}\n")
+        out = tmp_path / f"out-{name}"
+        result = run(inventory(tmp_path, TENANTS[0]), out, template=template)
+        assert (out / f"Contoso.{name[2:]}").read_bytes().endswith(b"1\n")
+        (finding,) = result.report.findings
+        assert finding.message == f"tenant 'Contoso': {template}:1: look at Contoso"

@@ -349,6 +349,16 @@ RULES: dict[str, Rule] = {
             "values Exchange cannot change (`serviceplan diff OLD NEW` shows them), or keep "
             "the tenant on its plan.",
         ),
+        Rule(
+            "SP608",
+            "template-warning",
+            W,
+            "A render template's warn(...) for a tenant (new-organization.ps1 warns when the "
+            "inventory reports more mailboxes than the plan's MailboxCountQuota allows); the "
+            "file is still written.",
+            "Look at the tenant before running its script; the message says what the template "
+            "found.",
+        ),
     )
 }
 

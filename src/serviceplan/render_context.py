@@ -96,17 +96,22 @@ def remap_context(row: RemapRow) -> Context:
     )
 
 
+NO_UPDATE = Unset(
+    "update (only a tenant whose inventory `plan` names another plan than the remap has one)"
+)
 _NO_MAILBOXES = Unset("tenant.mailboxes (the inventory gives no mailbox count)")
 _NO_PLAN = Unset("tenant.plan_changed (the inventory does not say which plan the tenant is on)")
 
 
 def tenant_context(tenant: Tenant, plan_name: str) -> Context:
     """Every column of the tenant's row as read, then the typed fields over them."""
-    context = Record(tenant.fields)
-    if None in tenant.fields.values():  # a JSONL null
-        for column, cell in tenant.fields.items():
-            if cell is None:
-                context[column] = Unset(f"tenant[{column!r}] (null in the inventory)")
+    fields: Mapping[str, Any] = tenant.fields
+    if None in fields.values():  # a JSONL null
+        fields = {
+            column: Unset(f"tenant[{column!r}] (null in the inventory)") if cell is None else cell
+            for column, cell in fields.items()
+        }
+    context = Record(fields)
     context.update(
         name=tenant.name,
         domain=tenant.domain,
@@ -118,7 +123,7 @@ def tenant_context(tenant: Tenant, plan_name: str) -> Context:
         mailboxes_by_plan=tenant.mailboxes_by_plan,
         used=tenant.used,
         line=tenant.row.line,
-        fields=tenant.fields,
+        fields=fields,
         # None when the inventory does not say which plan the tenant was provisioned with
         plan_changed=tenant.plan.casefold() != plan_name.casefold() if tenant.plan else _NO_PLAN,
     )

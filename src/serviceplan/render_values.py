@@ -83,8 +83,11 @@ class Unset(Missing):
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(None)
 
+    # round and abs are not among the operations Undefined refuses: refuse them by name too
+    __abs__ = __round__ = jinja2.Undefined._fail_with_undefined_error
+
     def __repr__(self) -> str:
-        return "Unset"
+        return "None"  # pprint (Python's repr) writes "no value" as tojson writes null
 
 
 def is_none(value: Any) -> bool:

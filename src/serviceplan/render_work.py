@@ -19,7 +19,15 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from .inventory import Tenant
-from .render_context import TOOL, Context, Record, release, tenant_context, update_context
+from .render_context import (
+    NO_UPDATE,
+    TOOL,
+    Context,
+    Record,
+    release,
+    tenant_context,
+    update_context,
+)
 from .render_env import (
     POWERSHELL,
     SkipTenant,
@@ -86,7 +94,7 @@ class Renderer:
         tenant = item.tenant
         plan = self.job.plans[item.plan]
         context = tenant_context(tenant, plan["name"])
-        update = self._update(tenant.plan, plan) if context["plan_changed"] else None
+        update = self._update(tenant.plan, plan) if context["plan_changed"] else NO_UPDATE
         output = Record(file=item.file)
         WARNINGS.clear()
         try:

@@ -144,3 +144,14 @@ def test_warn_writes_nothing_in_any_kind_of_template(tmp_path: Path) -> None:
         assert (out / f"Contoso.{name[2:]}").read_bytes().endswith(b"1\n")
         (finding,) = result.report.findings
         assert finding.message == f"tenant 'Contoso': {template}:1: look at Contoso"
+
+
+def test_update_of_a_tenant_whose_plan_does_not_change_is_unset(tmp_path: Path) -> None:
+    template = user_template(tmp_path, "u.txt", "{{ update.to }}\n")
+    result = run(inventory(tmp_path, TENANTS[0]), tmp_path / "out", template=template)
+    (failure,) = result.outcomes
+    assert failure.message == (
+        f"tenant 'Contoso': {template}:1: update (only a tenant whose inventory `plan` names "
+        "another plan than the remap has one) is unset: test it first "
+        "({% if ... is not none %}) or give a default (| default(...))"
+    )

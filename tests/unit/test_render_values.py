@@ -134,4 +134,17 @@ def test_a_tenant_without_a_count_or_with_a_null_cell_is_unset() -> None:
     context = tenant_context(tenant, "SmallBusiness")
     assert isinstance(context["mailboxes"], Unset) and isinstance(context["note"], Unset)
     assert isinstance(context["plan_changed"], Unset)
-    assert context["fields"]["note"] is None  # the raw row, as read (tojson writes null)
+    assert isinstance(context["fields"]["note"], Unset)  # tojson writes null
+    assert tenant.fields["note"] is None  # the tenant itself is left as read
+
+
+@pytest.mark.parametrize("expression", ["v | round", "v | abs", "-v", "v | int", "v ~ 'GB'"])
+def test_every_way_of_writing_an_unset_value_names_it(tmp_path: Path, expression: str) -> None:
+    spec = template_file(tmp_path, "t.txt", "{{ " + expression + " }}\n")
+    with pytest.raises(jinja2.UndefinedError, match=r"^X of plan P is unset"):
+        render(spec, v=Unset("X of plan P"))
+
+
+def test_pprint_writes_an_unset_value_as_none_as_tojson_writes_null(tmp_path: Path) -> None:
+    spec = template_file(tmp_path, "t.txt", "{{ {'a': v} | pprint }}\n")
+    assert render(spec, v=Unset("X")) == "{'a': None}\n"

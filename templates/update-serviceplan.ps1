@@ -13,7 +13,9 @@
 # Do not edit: change the inventory or the plans and render again.
 # Tenant {{ tenant.name | ps_quote }} (inventory line {{ tenant.line }}): {{ update.from | ps_quote }} -> {{ update.to | ps_quote }}
 {% if not update.known %}
-# NOTE: {{ update.from | ps_quote }} is not among the compiled plans, so its mailbox plans were not compared.
+# NOTE: {{ update.from | ps_quote }} is not among the compiled plans, so its mailbox plans were not compared.{{ warn(
+    update.from ~ " is not among the compiled plans: whether Exchange accepts the update to "
+    ~ update.to ~ " was not checked") }}
 {% endif %}
 {% for missing in update.missing_mailbox_plans %}
 # WARNING: mailbox plan {{ missing.name | ps_quote }} (index {{ missing.index }}) of {{ update.from | ps_quote }} has no match with the same name and index in {{ update.to | ps_quote }}; Exchange refuses the update until it has one.

@@ -52,7 +52,8 @@ class Missing(jinja2.StrictUndefined):
             shown = ", ".join(keys[:_SHOWN_NAMES]) + (", ..." if len(keys) > _SHOWN_NAMES else "")
             guess = did_you_mean(name, keys)
             return f"no attribute {name!r}{_guess(guess)} (there are: {shown})"
-        return str(super()._undefined_message)
+        guess = did_you_mean(name, [known for known in dir(found) if not known.startswith("_")])
+        return str(super()._undefined_message) + _guess(guess)
 
 
 def _guess(name: str) -> str:

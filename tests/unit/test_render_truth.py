@@ -155,3 +155,19 @@ def test_update_of_a_tenant_whose_plan_does_not_change_is_unset(tmp_path: Path) 
         "another plan than the remap has one) is unset: test it first "
         "({% if ... is not none %}) or give a default (| default(...))"
     )
+
+
+def test_an_update_from_a_plan_not_compiled_is_a_warning(tmp_path: Path) -> None:
+    """Its script said `# NOTE: ... its mailbox plans were not compared` and nothing counted it:
+    the gate could not check the update, so it warns (SP608); the script is still written."""
+    out = tmp_path / "out"
+    rows = ["Retired,r.com,Business,SmallOrg,,OldPlan,"]
+    result = run(inventory(tmp_path, *rows), out, template="update-serviceplan.ps1")
+    assert not result.failed and names(out) == ["Retired.ps1", "index.json"]
+    (finding,) = result.report.findings
+    assert (finding.rule, finding.severity.value) == ("SP608", "warning")
+    assert finding.message.endswith(
+        ": OldPlan is not among the compiled plans: whether Exchange accepts the update to "
+        "SmallBusiness was not checked"
+    )
+    assert "# NOTE: 'OldPlan' is not among" in (out / "Retired.ps1").read_text("utf-8-sig")

@@ -148,3 +148,9 @@ def test_every_way_of_writing_an_unset_value_names_it(tmp_path: Path, expression
 def test_pprint_writes_an_unset_value_as_none_as_tojson_writes_null(tmp_path: Path) -> None:
     spec = template_file(tmp_path, "t.txt", "{{ {'a': v} | pprint }}\n")
     assert render(spec, v=Unset("X")) == "{'a': None}\n"
+
+
+def test_an_attribute_of_text_or_a_list_gets_a_did_you_mean(tmp_path: Path) -> None:
+    spec = template_file(tmp_path, "t.txt", "{{ name.uper() }}\n")
+    with pytest.raises(jinja2.UndefinedError, match="'uper': did you mean 'upper'"):
+        render(spec, name="x")

@@ -71,15 +71,15 @@ def plan_context(plan: ResolvedPlan) -> Context:
 
 
 def _mark(settings: Record, where: str) -> None:
-    """An unset value or text becomes an Unset naming the setting; Unlimited a Token."""
+    """An unset value becomes an Unset naming the setting; Unlimited a Token. (The `text` of
+    a default stays None, which fails when written all the same: an Unset for each of the
+    hundreds of defaults would cost tenant.json's tojson a call per default per tenant.)"""
     for feature, setting in settings.items():
         value = setting["value"]
         if value is None:
             setting["value"] = Unset(f"{feature} {where}")
         elif value == "Unlimited" and setting["type"] not in ("string", "enum"):
             setting["value"] = UNLIMITED
-        if setting["text"] is None:  # a default: the file does not write it
-            setting["text"] = Unset(f"the text of {feature} {where} (a default)")
 
 
 def remap_context(row: RemapRow) -> Context:

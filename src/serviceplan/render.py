@@ -22,10 +22,10 @@ from .errors import UsageError
 from .inputs import is_plan_name
 from .inventory import DEFAULT_MAX_INVENTORY_SIZE, Inventory, Tenant, match_pairs
 from .load import DEFAULT_MAX_FILE_SIZE
-from .model import Finding, Location, ValidationReport, file_name, plural
+from .model import Finding, Location, Severity, ValidationReport, file_name, plural
 from .pipeline import CompileResult, bundled_plans
 from .render_context import TOOL, Context, plan_context, remap_context
-from .render_env import TemplateSpec, find_template, load_template
+from .render_env import TemplateSpec, find_template, load_template, reads_name
 from .render_names import collisions, index_name
 from .render_names import file_name as tenant_file_name
 from .render_output import (
@@ -46,7 +46,9 @@ from .render_output import (
     stale_files,
     sweep_leftovers,
 )
+from .render_update import Refusals
 from .render_work import Item, Job, Workers
+from .rules.registry import rule
 
 KEPT = frozenset((*WRITES, UNCHANGED))  # the files a run leaves in DIR
 
@@ -78,6 +80,8 @@ class Outcome(NamedTuple):
     sha256: str = ""
     message: str = ""  # why it failed (naming the tenant and template:line), or was skipped
     template_line: int = 0
+    kind: str = ""  # a template error's message less the tenant's values: alike ones group
+    warnings: tuple[str, ...] = ()  # the template's warn() calls: findings SP702
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ class Prepared:
     template_sha256: str
     index: str  # the index file's name: index.json or index.I-of-N.json
     previous: dict[str, Any] | None  # the previous index of this shard
+    updates: bool = False  # the template uses `update`: a refused update is SP701
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +130,8 @@ class RenderResult:
             parts.append(f"{len(self.removed):,} {'to remove' if self.dry_run else 'removed'}")
         if self.report.errors:
             parts.append(plural(self.report.errors, "input error"))
+        if self.report.warnings:
+            parts.append(plural(self.report.warnings, "warning"))
         return f"{head}: {', '.join(parts)}"
 
 
@@ -151,7 +158,8 @@ def prepare(options: RenderOptions) -> Prepared:
         previous = read_index(os.path.realpath(options.out), name, spec.name)
     elif os.path.lexists(options.out):
         prepare_out(options.out, dry_run=True)  # raises the right usage error
-    return Prepared(spec, digest_file(str(spec.path)), name, previous)
+    updates = reads_name(spec, "update")
+    return Prepared(spec, digest_file(str(spec.path)), name, previous, updates)
 
 
 def render_inventory(
@@ -178,6 +186,8 @@ def render_inventory(
     plan_keys: dict[int, str] = {}
     rows: dict[int, int] = {}  # id of a remap line (they live as long as `compiled`) -> index
     remaps: list[Context] = []
+    refusals = Refusals(compiled.plans) if prepared.updates else None
+    refused: list[Finding] = []
     for position, (key, tenant) in enumerate(keyed):
         if count > 1 and shard_of(key, count) != shard - 1:
             continue
@@ -193,6 +203,11 @@ def render_inventory(
             message = f"{row.location} selects {row.plan_name}, which was not compiled"
             outcomes.append(_failure(tenant, names[position], message))
         else:
+            finding = refusals.finding(tenant, row) if refusals is not None else None
+            if finding is not None:
+                refused.append(finding)
+                if finding.severity is Severity.ERROR:
+                    continue  # a finding on its line, not a tenant to render (as SP505)
             remap = rows.get(id(row))
             if remap is None:
                 remap = rows[id(row)] = len(remaps)
@@ -201,6 +216,10 @@ def render_inventory(
             outcomes.append(None)
             items.append(Item(names[position], tenant, plan_keys[id(row)], remap))
     del keyed, tenants, names, clashes  # 100,000 of each: not needed while rendering
+    if refused:  # before anything is written: an error stops the writes as any finding does
+        result.report = ValidationReport(
+            report.files, tuple(sorted([*findings, *refused], key=Finding.sort_key))
+        )
     return result.render(outcomes, slots, Job(prepared.spec, None, None, items, plans, remaps))
 
 
@@ -241,14 +260,15 @@ class _Run:
             job = job._replace(out=self.out, staging=staging, existing=existing)
             with Workers(job, options.jobs, options.progress) as workers:
                 results = workers.render()
-                for slot, item, (action, digest, message, line) in zip(
+                for slot, item, (action, digest, message, line, kind, warned) in zip(
                     slots, job.items, results, strict=True
                 ):
                     outcomes[slot] = Outcome(
                         item.tenant.name, item.tenant.row, item.file, action, digest, message,
-                        line,
+                        line, kind, warned,
                     )  # fmt: skip
                 done = tuple(outcome for outcome in outcomes if outcome is not None)
+                self._add_warnings(done)
                 return self.finish(done, job.plans, staging, workers.commit)
         finally:
             drop_staging(staging)
@@ -289,6 +309,18 @@ class _Run:
             prepared.spec.name, options.out, prepared.index, options.shard, options.dry_run,
             self.report, outcomes, tuple(stale) if apply or options.dry_run else (), apply,
         )  # fmt: skip
+
+    def _add_warnings(self, outcomes: tuple[Outcome, ...]) -> None:
+        """The template's warn() calls, as findings on the tenants' lines (SP702)."""
+        warned = rule("template-warning")
+        found = [
+            warned.finding(f"tenant {outcome.tenant!r}: {warning}", outcome.row)
+            for outcome in outcomes
+            for warning in outcome.warnings
+        ]
+        if found:
+            findings = sorted([*self.report.findings, *found], key=Finding.sort_key)
+            self.report = ValidationReport(self.report.files, tuple(findings))
 
     def _stage_index(self, folder: Folder, outcomes: tuple[Outcome, ...]) -> str | None:
         entries = (

@@ -2,6 +2,8 @@
 
 Plan and remap contexts are built once per plan and remap line and shared by every tenant on
 them; a tenant's own context is one small dict, so 100,000 tenants cost 100,000 dicts.
+A value that is not there (a setting without a value, a tenant without a mailbox count) is an
+`Unset` naming itself, so writing it fails the tenant with that name (render_values).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from . import __version__
 from .inventory import Tenant
 from .model import RemapRow, ResolvedPlan, file_name
+from .render_values import UNLIMITED, Token, Unset
 from .report.compiled import plan_json
 
 
@@ -44,7 +47,7 @@ def records(value: Any) -> Any:
 
 
 Context = Record
-TOOL = Record(name="serviceplan", version=__version__)
+TOOL = Record(name="serviceplan", version=Token(__version__))
 
 
 def plan_context(plan: ResolvedPlan) -> Context:
@@ -58,7 +61,25 @@ def plan_context(plan: ResolvedPlan) -> Context:
     context: Record = records(
         {**document, "file_name": file_name(plan.source), "default_mailbox_plan": default}
     )
+    name = plan.name
+    if default is None:
+        context["default_mailbox_plan"] = Unset(f"the default mailbox plan of {name}")
+    _mark(context["organization"], f"of plan {name}")
+    for mailbox_plan in context["mailbox_plans"]:
+        _mark(mailbox_plan["settings"], f"of mailbox plan {mailbox_plan['name']!r} of plan {name}")
     return context
+
+
+def _mark(settings: Record, where: str) -> None:
+    """An unset value becomes an Unset naming the setting; Unlimited a Token. (The `text` of
+    a default stays None, which fails when written all the same: an Unset for each of the
+    hundreds of defaults would cost tenant.json's tojson a call per default per tenant.)"""
+    for feature, setting in settings.items():
+        value = setting["value"]
+        if value is None:
+            setting["value"] = Unset(f"{feature} {where}")
+        elif value == "Unlimited" and setting["type"] not in ("string", "enum"):
+            setting["value"] = UNLIMITED
 
 
 def remap_context(row: RemapRow) -> Context:
@@ -75,9 +96,22 @@ def remap_context(row: RemapRow) -> Context:
     )
 
 
+NO_UPDATE = Unset(
+    "update (only a tenant whose inventory `plan` names another plan than the remap has one)"
+)
+_NO_MAILBOXES = Unset("tenant.mailboxes (the inventory gives no mailbox count)")
+_NO_PLAN = Unset("tenant.plan_changed (the inventory does not say which plan the tenant is on)")
+
+
 def tenant_context(tenant: Tenant, plan_name: str) -> Context:
     """Every column of the tenant's row as read, then the typed fields over them."""
-    context = Record(tenant.fields)
+    fields: Mapping[str, Any] = tenant.fields
+    if None in fields.values():  # a JSONL null
+        fields = {
+            column: Unset(f"tenant[{column!r}] (null in the inventory)") if cell is None else cell
+            for column, cell in fields.items()
+        }
+    context = Record(fields)
     context.update(
         name=tenant.name,
         domain=tenant.domain,
@@ -85,13 +119,13 @@ def tenant_context(tenant: Tenant, plan_name: str) -> Context:
         offer_id=tenant.offer_id,
         location=tenant.location,
         plan=tenant.plan,
-        mailboxes=tenant.mailboxes,
+        mailboxes=_NO_MAILBOXES if tenant.mailboxes is None else tenant.mailboxes,
         mailboxes_by_plan=tenant.mailboxes_by_plan,
         used=tenant.used,
         line=tenant.row.line,
-        fields=tenant.fields,
+        fields=fields,
         # None when the inventory does not say which plan the tenant was provisioned with
-        plan_changed=tenant.plan.casefold() != plan_name.casefold() if tenant.plan else None,
+        plan_changed=tenant.plan.casefold() != plan_name.casefold() if tenant.plan else _NO_PLAN,
     )
     return context
 

@@ -2,15 +2,18 @@
 compiled once, the escaping filters, and template errors turned into messages that name the
 template's line.
 
-Output policy, enforced on every `{{ ... }}` of a template (Jinja2's `finalize` hook):
+Output policy, enforced on every `{{ ... }}` of a template (Jinja2's `finalize` hook). The rule
+depends on the template and the type of the value, never on the text of the value, so a
+template either works for every tenant or fails on the first:
 
 - no value may carry a control character, a line or paragraph separator or a bidirectional
   control (a newline could end a comment and start a command; an override could make the
   script read differently from what runs);
-- in PowerShell templates (.ps1, .psm1, .psd1) a text value must come out of `ps_quote`, and in
-  JSON templates out of `tojson`, unless it is a plain word (letters, digits and `_ . : @ -`,
-  not starting with `-` or `@`): raw interpolation of a hostile value fails the tenant instead
-  of reaching the script. Numbers and booleans are always allowed;
+- no unset value (render_values.Unset, or None) is ever written: the template tests for it
+  first; `tojson` alone writes it, as null;
+- in PowerShell templates (.ps1, .psm1, .psd1) every text value must come out of `ps_quote`,
+  and in JSON templates out of `tojson`; numbers and booleans are written as they are, and in
+  PowerShell so are serviceplan's own tokens (a size from `size`, Unlimited, its version);
 - in CSV templates (.csv) every text value is written as a safe cell: quoted when it holds a
   comma or a quote, and a value a spreadsheet would run as a formula (starting with `=`, `+`,
   `-` or `@`) is prefixed with `'`, as OWASP advises against CSV injection.
@@ -26,12 +29,15 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
+import jinja2.meta
 
 from .errors import UsageError
 from .render_builtins import BUILTIN_TEMPLATES
+from .render_values import UNLIMITED as UNLIMITED_TOKEN
+from .render_values import Missing, Silent, Token, Unset, is_none, warn
 from .values import UNLIMITED, Unlimited, format_bytes
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
@@ -40,7 +46,6 @@ _KINDS = {".ps1": POWERSHELL, ".psm1": POWERSHELL, ".psd1": POWERSHELL, ".json":
 
 # C0 and C1 controls (tab and newline included), U+2028/2029, bidirectional controls
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-PLAIN_WORD = re.compile(r"(?:[A-Za-z0-9_.:][A-Za-z0-9_.:@-]*)?")
 # PowerShell ends a single-quoted string at any of these; each is escaped by doubling it
 _PS_QUOTES = re.compile("['\u2018\u2019\u201a\u201b]")
 _PS_SPECIAL = re.compile(f"{_PS_QUOTES.pattern}|{UNSAFE.pattern}")
@@ -56,11 +61,21 @@ class SkipTenant(Exception):
 
 
 class UnsafeValue(Exception):
-    """A value the output policy refuses; `value` is the offending text."""
+    """A value the output policy refuses; `value` is the offending text, `kind` the message
+    without it (the same for every tenant the template line fails alike)."""
 
-    def __init__(self, message: str, value: str) -> None:
+    def __init__(self, message: str, value: str, kind: str = "") -> None:
         super().__init__(message)
         self.value = value
+        self.kind = kind or message
+
+
+def _unset(where: str) -> UnsafeValue:
+    return UnsafeValue(
+        f"{where}an unset value (none) would be written: test it first "
+        "({% if ... is not none %}) or give a default (| default(...))",
+        "",
+    )
 
 
 class PsLiteral(str):
@@ -96,6 +111,8 @@ def ps_quote(value: object) -> PsLiteral:
         value._fail_with_undefined_error()
     elif isinstance(value, int | float) and not isinstance(value, bool):
         text = str(value)
+    elif value is None:
+        raise _unset("ps_quote: ")
     else:
         raise UnsafeValue(f"ps_quote takes text or a number, not {type(value).__name__}", "")
     _refuse_controls(text)
@@ -105,6 +122,8 @@ def ps_quote(value: object) -> PsLiteral:
 
 
 def _json_default(value: object) -> object:
+    if isinstance(value, Unset):
+        return None  # JSON's own "no value"
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()
     if isinstance(value, Unlimited):
@@ -118,7 +137,9 @@ def _json_default(value: object) -> object:
 
 def tojson(value: object, indent: int | None = 2) -> JsonText:
     """JSON text, keys in their given order, non-ASCII kept; line separators and bidirectional
-    controls escaped (JSON already escapes control characters)."""
+    controls escaped (JSON already escapes control characters). An unset value is null."""
+    if isinstance(value, Unset):
+        return JsonText("null")
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()
     text = json.dumps(value, indent=indent, ensure_ascii=False, default=_json_default)
@@ -127,15 +148,17 @@ def tojson(value: object, indent: int | None = 2) -> JsonText:
     return JsonText(text)
 
 
-def size(value: object) -> str:
-    """A byte count as plans write it (10GB, 512MB), Unlimited, or `unset`."""
+def size(value: object) -> Token:
+    """A byte count as plans write it (10GB, 512MB) or Unlimited; an unset value fails."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
     if value is None:
-        return "unset"
+        raise _unset("size: ")
     if value is UNLIMITED or value == "Unlimited":
-        return "Unlimited"
+        return UNLIMITED_TOKEN
     if isinstance(value, int) and not isinstance(value, bool):
-        return format_bytes(value)
-    raise UnsafeValue(f"size takes a byte count, not {value!r}", "")
+        return Token(format_bytes(value))
+    raise UnsafeValue(f"size takes a byte count, not {value!r}", "", "size takes a byte count")
 
 
 def skip(reason: str) -> str:
@@ -157,31 +180,37 @@ def csv_cell(text: str) -> str:
     return text
 
 
+_SAFE_TEXT = (PsLiteral, JsonText, Token)  # made by serviceplan: no control character
+
+
 def _finalizer(kind: str) -> Callable[[Any], Any]:
     escaped = {POWERSHELL: PsLiteral, JSON: JsonText}.get(kind)
     needs = {POWERSHELL: "ps_quote", JSON: "tojson"}.get(kind, "")
+    bare = (int, float, bool, Silent, Token) if kind == POWERSHELL else (int, float, bool, Silent)
 
     def finalize(value: Any) -> Any:
         cls = type(value)
-        if cls is escaped:
+        if cls is escaped or cls in bare:
             return value
-        if kind == CSV and isinstance(value, str):
-            return csv_cell(value)
-        if cls is str:
+        if isinstance(value, str):
+            if kind == CSV:
+                return csv_cell(value)
             if escaped is None:
-                _refuse_controls(value)
-            elif not PLAIN_WORD.fullmatch(value):
-                _refuse_controls(value)
-                raise UnsafeValue(
-                    f"the value {value!r} must go through {needs} in a {kind} template", value
-                )
-            return value
-        if cls in (int, float, bool) or value is None:
-            return value
-        if escaped is None and cls in (PsLiteral, JsonText):
-            return value
+                if cls not in _SAFE_TEXT:
+                    _refuse_controls(value)
+                return value
+            # by type, never by text: a plain word would pass for "Contoso" and fail later
+            # for "Alpine Ski House"
+            _refuse_controls(value)
+            raise UnsafeValue(
+                f"the value {value!r} must go through {needs} in a {kind} template",
+                value,
+                f"a text value must go through {needs} in a {kind} template",
+            )
         if isinstance(value, jinja2.Undefined):
             value._fail_with_undefined_error()  # StrictUndefined: name what is missing
+        if value is None:
+            raise _unset("")
         raise UnsafeValue(
             f"a {cls.__name__} cannot be written raw into a {kind} template"
             + (f": use {needs}" if needs else ""),
@@ -189,21 +218,6 @@ def _finalizer(kind: str) -> Callable[[Any], Any]:
         )
 
     return finalize
-
-
-class Missing(jinja2.StrictUndefined):
-    """StrictUndefined, naming the keys the object does have."""
-
-    __slots__ = ()
-
-    @property
-    def _undefined_message(self) -> str:
-        found = self._undefined_obj
-        if isinstance(found, dict) and isinstance(self._undefined_name, str):
-            keys = sorted(str(key) for key in found)
-            shown = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
-            return f"no attribute {self._undefined_name!r} (there are: {shown})"
-        return str(super()._undefined_message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +284,8 @@ def environment(spec: TemplateSpec) -> jinja2.Environment:
         finalize=_finalizer(spec.kind),
     )
     env.filters.update(ps_quote=ps_quote, tojson=tojson, size=size)
-    env.globals["skip"] = skip
+    env.tests["none"] = is_none
+    env.globals.update(skip=skip, warn=warn)
     return env
 
 
@@ -293,14 +308,43 @@ def load_template(spec: TemplateSpec) -> jinja2.Template:
     return template
 
 
-def describe_error(
-    error: BaseException, spec: TemplateSpec, tb: TracebackType | None
-) -> tuple[int, str]:
-    """The template line an exception was raised at (0 when unknown) and its message.
+def reads_name(spec: TemplateSpec, name: str) -> bool:
+    """Whether the template, or a template it includes, imports or extends, reads the
+    top-level name (an include whose name is computed counts as reading it)."""
+    env = environment(spec)
+    pending, seen = [spec.file], set()
+    while pending:
+        file = pending.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        try:
+            source, _, _ = env.loader.get_source(env, file)  # type: ignore[union-attr]
+            tree = env.parse(source)
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            return True  # load_template reports a broken include; assume the worst here
+        if name in jinja2.meta.find_undeclared_variables(tree):
+            return True
+        for other in jinja2.meta.find_referenced_templates(tree):
+            if other is None:
+                return True
+            pending.append(other)
+    return False
 
-    Jinja2 rewrites tracebacks so that the frames of compiled template code carry the
-    template's file name and line; the innermost such frame is where the error is.
-    """
+
+class Failure(NamedTuple):
+    """A template error: its line (0 when unknown), its message naming the template and the
+    line, and its kind: the message less the tenant's own values, alike for every tenant the
+    same line fails the same way."""
+
+    line: int
+    message: str
+    kind: str
+
+
+def describe_failure(error: BaseException, spec: TemplateSpec, tb: TracebackType | None) -> Failure:
+    """Jinja2 rewrites tracebacks so that the frames of compiled template code carry the
+    template's file name and line; the innermost such frame is where the error is."""
     line, filename = 0, ""
     while tb is not None:
         if "__jinja_exception__" in tb.tb_frame.f_globals:
@@ -313,4 +357,14 @@ def describe_error(
         message = str(error) or type(error).__name__
     else:
         message = f"{type(error).__name__}: {error}"
-    return line, f"{where}:{line}: {message}" if line else f"{where}: {message}"
+    kind = error.kind if isinstance(error, UnsafeValue) else message
+    at = f"{where}:{line}: " if line else f"{where}: "
+    return Failure(line, at + message, at + kind)
+
+
+def describe_error(
+    error: BaseException, spec: TemplateSpec, tb: TracebackType | None
+) -> tuple[int, str]:
+    """The template line an exception was raised at (0 when unknown) and its message."""
+    failure = describe_failure(error, spec, tb)
+    return failure.line, failure.message

@@ -19,23 +19,34 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from .inventory import Tenant
-from .render_context import TOOL, Context, Record, release, tenant_context, update_context
+from .render_context import (
+    NO_UPDATE,
+    TOOL,
+    Context,
+    Record,
+    release,
+    tenant_context,
+    update_context,
+)
 from .render_env import (
     POWERSHELL,
     SkipTenant,
     TemplateSpec,
     UnsafeValue,
-    describe_error,
+    describe_failure,
     load_template,
 )
 from .render_output import CREATE, FAIL, SKIP, WRITES, Folder, Refused, compare
+from .render_values import WARNINGS
 
 # PowerShell reads a script without a byte order mark in the ANSI code page: Windows
 # PowerShell (and Exchange's) would garble any non-ASCII tenant name in a BOM-less UTF-8 file.
 BOM = "\ufeff"
 CHUNK = 1000
 
-Result = tuple[str, str, str, int]  # action, sha256, message, template line
+# action, sha256, message, template line, kind of template error (render_env.Failure),
+# and the template's warn() calls for the tenant ("template:line: message")
+Result = tuple[str, str, str, int, str, tuple[str, ...]]
 
 
 class Item(NamedTuple):
@@ -83,21 +94,25 @@ class Renderer:
         tenant = item.tenant
         plan = self.job.plans[item.plan]
         context = tenant_context(tenant, plan["name"])
-        update = self._update(tenant.plan, plan) if context["plan_changed"] else None
+        update = self._update(tenant.plan, plan) if context["plan_changed"] else NO_UPDATE
         output = Record(file=item.file)
+        WARNINGS.clear()
         try:
             text = self.template.render(
                 tenant=context, plan=plan, remap=self.job.remaps[item.remap], update=update,
                 output=output, tool=TOOL,
             )  # fmt: skip
         except SkipTenant as skipped:
-            return (SKIP, "", skipped.reason, 0)
+            return (SKIP, "", skipped.reason, 0, "", ())
         except Exception as error:  # any template or filter error fails this tenant only
-            line, message = describe_error(error, self.job.spec, error.__traceback__)
-            return (FAIL, "", _about(tenant, message, error), line)
+            failure = describe_failure(error, self.job.spec, error.__traceback__)
+            column = _column(tenant, error)
+            message = f"tenant {tenant.name!r}: {failure.message}{column}"
+            return (FAIL, "", message, failure.line, failure.kind + column, ())
         finally:
             release(context)
             release(output)
+        warnings = self._warnings() if WARNINGS else ()
         data = (self.prefix + text).encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
         try:
@@ -107,10 +122,18 @@ class Renderer:
             else:
                 action, mode = compare(self.out, item.file, data)
         except Refused as refused:
-            return (FAIL, digest, _about(tenant, str(refused), refused), 0)
+            return (FAIL, digest, f"tenant {tenant.name!r}: {refused}", 0, "", ())
         if action in WRITES and self.staging is not None:
             self.staging.create(item.file, data, mode)
-        return (action, digest, "", 0)
+        return (action, digest, "", 0, "", warnings)
+
+    def _warnings(self) -> tuple[str, ...]:
+        spec = self.job.spec
+        found = []
+        for file, line, message in WARNINGS:
+            where = spec.display if file in ("", str(spec.path)) else file
+            found.append(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+        return tuple(found)
 
     def _update(self, old: str, plan: Context) -> Context:
         key = (old.casefold(), plan["name"])
@@ -120,14 +143,13 @@ class Renderer:
         return found
 
 
-def _about(tenant: Tenant, message: str, error: BaseException) -> str:
-    """The message, naming the tenant (and the inventory column the refused value came from)."""
-    text = f"tenant {tenant.name!r}: {message}"
+def _column(tenant: Tenant, error: BaseException) -> str:
+    """` (column X)`: the inventory column a refused value came from, when it did."""
     if isinstance(error, UnsafeValue) and error.value:
         for column, cell in tenant.fields.items():
             if isinstance(cell, str) and error.value in (cell, cell.strip()):
-                return f"{text} (column {column})"
-    return text
+                return f" (column {column})"
+    return ""
 
 
 _WORKER: Renderer | None = None

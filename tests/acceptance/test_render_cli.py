@@ -107,7 +107,8 @@ def test_the_readme_command(tmp_path: Path) -> None:
     run = serviceplan("render", "--tenants", "examples/tenants.csv", "--template",
                       "new-organization.ps1", "--out", str(out))  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[-1] == "11 tenants: 11 written, 0 unchanged, 0 failed"
+    # Woodgrove Bank reports more mailboxes than its plan allows: a warning (SP702), exit 0
+    assert run.stdout.splitlines()[-1] == "11 tenants: 11 written, 0 unchanged, 0 failed, 1 warning"
     assert run.stderr == ""  # no progress bar outside a terminal
     assert len(list(out.glob("*.ps1"))) == 11 and (out / "index.json").is_file()
     contoso = (out / "Contoso.ps1").read_text(encoding="utf-8-sig")
@@ -162,12 +163,61 @@ def test_strict_undefined_names_the_template_line_and_the_tenant(
     run = serviceplan("render", "--tenants", str(tenants), "--template", str(template),
                       "--out", str(out))  # fmt: skip
     assert run.returncode == 1
-    first = run.stdout.splitlines()[0]
-    assert first.startswith(
-        f"{tenants}:2: error: tenant 'Contoso': {template}:3: no attribute 'regoin'"
+    # every tenant fails alike: one line, with their number (issue 12, item 10)
+    first, *_, last = run.stdout.splitlines()
+    assert first.startswith(f"{template}:3: error: no attribute 'regoin'")
+    assert first.endswith(
+        "(failed 10 tenants: 'Contoso', 'Alpine Ski House', 'Fabrikam' and 7 more)"
     )
-    assert "nothing written (0 to write), 10 failed" in run.stdout.splitlines()[-1]
+    assert len(run.stdout.splitlines()) == 3
+    assert "nothing written (0 to write), 10 failed" in last
     assert not out.exists()
+
+
+def test_a_filter_on_an_unset_value_fails_the_tenant(tmp_path: Path) -> None:
+    """The issue's own template rendered `-ArchiveQuota unset`, exit 0 (issue 12, item 8)."""
+    inventory = tmp_path / "tenants.csv"
+    inventory.write_text("name,domain,program_id,offer_id\nContoso,contoso.com,Business,SmallOrg\n")
+    template = tmp_path / "quota.ps1"
+    template.write_text(
+        "# {{ tenant.name | ps_quote }}\n"
+        "Set-Mailbox -ArchiveQuota {{ plan.mailbox_plans[0].settings.ArchiveQuota.value | size }}\n"
+    )
+    out = tmp_path / "out"
+    run = serviceplan("render", "--tenants", str(inventory), "--template", str(template),
+                      "--out", str(out))  # fmt: skip
+    assert run.returncode == 1, run.stdout
+    assert run.stdout.splitlines()[0] == (
+        f"{inventory}:2: error: tenant 'Contoso': {template}:2: ArchiveQuota of mailbox plan "
+        "'Standard' of plan SmallBusiness is unset: test it first ({% if ... is not none %}) "
+        "or give a default (| default(...))"
+    )
+    assert not out.exists()
+    guarded = tmp_path / "guarded.ps1"
+    guarded.write_text(
+        "{% set quota = plan.mailbox_plans[0].settings.ArchiveQuota.value %}\n"
+        "{% if quota is not none %}Set-Mailbox -ArchiveQuota {{ quota | size }}{% endif %}\n"
+    )
+    run = serviceplan("render", "--tenants", str(inventory), "--template", str(guarded),
+                      "--out", str(out))  # fmt: skip
+    assert run.returncode == 0, run.stdout
+    assert (out / "Contoso.ps1").read_text(encoding="utf-8-sig") == ""  # unset: no line
+
+
+def test_a_powershell_template_fails_on_the_first_tenant_or_never(
+    tenants: Path, tmp_path: Path
+) -> None:
+    """Raw `{{ tenant.name }}` passed for Contoso and failed for Alpine Ski House: a template
+    that a test inventory of plain names let through (issue 12, item 10)."""
+    contoso = tmp_path / "contoso.csv"
+    contoso.write_text("name,domain,program_id,offer_id\nContoso,contoso.com,Business,SmallOrg\n")
+    template = tmp_path / "raw.ps1"
+    template.write_text("New-Mailbox -Organization {{ tenant.name }}\n")
+    for inventory in (contoso, tenants):
+        run = serviceplan("render", "--tenants", str(inventory), "--template", str(template),
+                          "--out", str(tmp_path / "out"), "--dry-run")  # fmt: skip
+        assert run.returncode == 1
+        assert "must go through ps_quote in a powershell template (column name)" in run.stdout
 
 
 def test_template_syntax_error_is_exit_2(tenants: Path, tmp_path: Path) -> None:

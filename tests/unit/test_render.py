@@ -31,6 +31,7 @@ from serviceplan.render_env import (
     tojson,
 )
 from serviceplan.render_names import collisions, file_name, index_name, is_safe_name
+from serviceplan.render_values import Token
 from serviceplan.values import UNLIMITED
 
 PS_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -86,7 +87,7 @@ class TestPsQuote:
         with pytest.raises(UnsafeValue, match=f"U\\+{ord(char):04X}"):
             ps_quote(f"a{char}b")
 
-    @pytest.mark.parametrize("value", [True, None, ["a"], {"a": 1}])
+    @pytest.mark.parametrize("value", [True, ["a"], {"a": 1}])
     def test_only_text_and_numbers(self, value: object) -> None:
         with pytest.raises(UnsafeValue, match="ps_quote takes text or a number"):
             ps_quote(value)
@@ -131,10 +132,12 @@ class TestTojson:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [(10 * 2**30, "10GB"), (100 * 2**20, "100MB"), (1000, "1000B"), ("Unlimited", "Unlimited"),
-     (None, "unset")],
+     (UNLIMITED, "Unlimited")],
 )  # fmt: skip
 def test_size(value: object, expected: str) -> None:
-    assert size(value) == expected
+    written = size(value)
+    assert written == expected
+    assert type(written) is Token  # bare in PowerShell, as a number
 
 
 # --------------------------------------------------------------------------- output policy
@@ -152,8 +155,9 @@ def render(spec: TemplateSpec, **context: object) -> str:
 class TestOutputPolicy:
     def test_powershell_needs_ps_quote_for_text(self, tmp_path: Path) -> None:
         spec = template_file(tmp_path, "t.ps1", "New-Thing -Name {{ name }}\n")
-        assert render(spec, name="contoso.com") == "New-Thing -Name contoso.com\n"
         assert render(spec, name=42) == "New-Thing -Name 42\n"
+        assert render(spec, name=2.5) == "New-Thing -Name 2.5\n"
+        assert render(spec, name=True) == "New-Thing -Name True\n"
         for hostile in ("a$(rm -rf /)", "x;y", "two words", "-WhatIf", "@splat", "O'Brien"):
             with pytest.raises(UnsafeValue, match="must go through ps_quote"):
                 render(spec, name=hostile)

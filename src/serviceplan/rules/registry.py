@@ -363,6 +363,28 @@ RULES: dict[str, Rule] = {
             "Correct the `plan` column (the plan file's base name the tenant was last "
             "provisioned or updated with), or leave it empty to use the old remap's plan.",
         ),
+        Rule(
+            "SP701",
+            "update-refused",
+            E,
+            "A tenant render would write an update for (its `plan` column names another plan "
+            "than the remap selects) whose Update-ServicePlan Exchange refuses: a mailbox plan "
+            "of the old plan without a match by Name and index, or a forbidden transition. "
+            "No script is written for it.",
+            "Make the new plan keep every old mailbox plan (same Name and index) and the "
+            "values Exchange cannot change (`serviceplan diff OLD NEW` shows them), or keep "
+            "the tenant on its plan.",
+        ),
+        Rule(
+            "SP702",
+            "template-warning",
+            W,
+            "A render template's warn(...) for a tenant (new-organization.ps1 warns when the "
+            "inventory reports more mailboxes than the plan's MailboxCountQuota allows); the "
+            "file is still written.",
+            "Look at the tenant before running its script; the message says what the template "
+            "found.",
+        ),
     )
 }
 

@@ -56,6 +56,15 @@ RULES: dict[str, Rule] = {
             "Save the file as UTF-8 (with or without BOM) or UTF-16 with BOM.",
         ),
         Rule(
+            "SP008",
+            "invalid-suppression",
+            W,
+            "A `serviceplan: ignore` comment that suppresses nothing: it names an unknown "
+            "rule, or none, or stands before no element.",
+            "Name rules by id (SP405), prefix (SP4) or name (plan-never-referenced), right "
+            "before the element, or before the root element for the whole file.",
+        ),
+        Rule(
             "SP100",
             "schema-violation",
             E,
@@ -217,7 +226,10 @@ RULES: dict[str, Rule] = {
             "plan-never-referenced",
             W,
             "A plan file that no remap line points at.",
-            "Add a remap line for it, or delete the plan if it is retired.",
+            "Add a remap line for it. If it is retired but tenants may still be on it (as "
+            "after SP605's move to a new plan name), keep it and mark it with "
+            "<!-- serviceplan: ignore SP405 --> before its root element; delete it only when "
+            "no tenant is on it.",
         ),
         Rule(
             "SP406",

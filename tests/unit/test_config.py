@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from serviceplan.config import Config, find_config, load_project_config
+from serviceplan.config import KEYS, Config, find_config, load_project_config
 from serviceplan.errors import ConfigError, UsageError
 from serviceplan.model import Severity
 from serviceplan.rules.registry import RULES
@@ -178,3 +178,14 @@ def test_command_line_selectors_are_checked(tmp_path: Path) -> None:
     assert "serviceplan rules" in raised.value.hint
     with pytest.raises(UsageError, match=r"--ignore: SP002 .* cannot be switched off"):
         Config().rules(ignore=["SP4,doctype-forbidden"])
+
+
+def test_the_readme_example_is_a_valid_configuration_with_every_key(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Configuration", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert [line.split(" ", 1)[0] for line in example.splitlines()[1:]] == list(KEYS)
+    config = _load(tmp_path, example, "pyproject.toml")
+    assert config.paths == ("serviceplans",) and config.strict is True
+    assert dict(config.severity)["SP605"] is Severity.ERROR  # the specific selector wins
+    assert dict(config.severity)["SP604"] is Severity.WARNING

@@ -26,6 +26,7 @@ from typing import Any
 
 from .errors import ConfigError, UsageError
 from .model import Severity
+from .report.text import printable
 from .rules.selection import (
     RuleSelection,
     SelectorError,
@@ -147,7 +148,9 @@ def _parse(path: Path, table: _Table) -> Config:
     values = table.values or {}
 
     def fail(key: str, message: str, hint: str = "") -> ConfigError:
-        return ConfigError(f"{_shown_path(path)}: {table.label}{key}: {message}", hint=hint)
+        # keys and values come from the file: escaped for the terminal, as findings are
+        where = f"{_shown_path(path)}: {table.label}{key}"
+        return ConfigError(printable(f"{where}: {message}"), hint=printable(hint))
 
     for key in values:
         if key not in KEYS:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ConfigError, UsageError
 from .inputs import LOOKED_FOR, REMAP_NAME, is_plan_name, nothing_found, yields_input
+from .report.text import printable
 
 if TYPE_CHECKING:
     from .config import Config
@@ -49,7 +50,7 @@ def plan_paths(given: Sequence[str], examples: bool, config: Config) -> tuple[st
         return (os.curdir,)
     resolved = tuple(config.resolve(path) for path in config.paths)
     for written, path in zip(config.paths, resolved, strict=True):
-        where = f"{config.source}: paths: {written}"
+        where = printable(f"{config.source}: paths: {written}")  # from the file: escaped
         if not os.path.lexists(path):
             raise ConfigError(f"{where}: no such file or folder", hint="paths are relative to it")
         if not yields_input(path):

@@ -189,3 +189,10 @@ def test_the_readme_example_is_a_valid_configuration_with_every_key(tmp_path: Pa
     assert config.paths == ("serviceplans",) and config.strict is True
     assert dict(config.severity)["SP605"] is Severity.ERROR  # the specific selector wins
     assert dict(config.severity)["SP604"] is Severity.WARNING
+
+
+def test_text_from_the_file_is_escaped_in_the_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        _load(tmp_path, '"se\\u001b]0;x\\u0007lect" = 1\n')
+    assert "se\\x1b]0;x\\x07lect: unknown key" in raised.value.message
+    assert "\x1b" not in raised.value.message

@@ -59,7 +59,8 @@ FORMATS = ["auto", *REPORTERS]
     "--stdin-name",
     default="<stdin>",
     show_default=True,
-    help="File name to report for `-` (a .csv name reads it as a remap).",
+    help="File name for `-`, relative to the working directory: a .csv name reads it as a "
+    "remap, checked against the plans in that folder, as the file itself would be.",
 )
 @click.option(
     "--color",

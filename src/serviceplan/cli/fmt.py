@@ -91,9 +91,13 @@ def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
 
     catalog = load_catalog()
     results = []
-    for item in discover(paths):
-        if item.is_remap:
-            continue
+    plans = [item for item in discover(paths) if not item.is_remap]
+    if not plans:  # `fmt --check` over a remap alone checked nothing: not a pass
+        raise UsageError(
+            f"{', '.join(paths)}: no *.serviceplan files to format",
+            hint="fmt formats plan files; the remap is left as it is",
+        )
+    for item in plans:
         if item.path is None:
             raise UsageError("fmt rewrites files in place; it does not read standard input")
         data = read_input(item.path, item.display, max_file_size)  # too large stops fmt

@@ -316,3 +316,11 @@ def test_a_plan_on_stdin_stands_beside_the_remap(
     monkeypatch.setattr(sys, "stdin", FakeStdin(data))
     assert main(["validate", "-", REMAP_NAME, "--stdin-name", "Trial.serviceplan"]) == 0
     assert capsys.readouterr().out == "2 files: 0 errors, 0 warnings\n"
+
+
+def test_fmt_check_over_a_remap_alone_is_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / REMAP_NAME).write_text("Business,SmallOrg,SmallBusiness\n", encoding="utf-8")
+    assert main(["fmt", "--check", str(tmp_path)]) == 2
+    assert "no *.serviceplan files to format" in capsys.readouterr().err

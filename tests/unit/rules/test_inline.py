@@ -45,21 +45,22 @@ def test_before_the_root_element_it_covers_the_file() -> None:
 
 
 def test_before_an_element_it_covers_that_element_s_lines() -> None:
-    text = with_comment(AUTO_REPLY, "serviceplan: ignore SP107, unknown-feature")
+    text = with_comment(AUTO_REPLY, "serviceplan: ignore SP106, unknown-feature")
     suppressions, findings = read(text)
     assert findings == []
     assert suppressions == Suppressions(
-        spans=((AUTO_REPLY + 1, AUTO_REPLY + 1, frozenset({"SP107", "SP101"})),)
+        spans=((AUTO_REPLY + 1, AUTO_REPLY + 1, frozenset({"SP106", "SP101"})),)
     )
     plans, _ = read(with_comment(MAILBOX_PLANS, "serviceplan: ignore SP1"))
     assert plans is not None
     ((first, last, ids),) = plans.spans
-    assert first == MAILBOX_PLANS + 1 and last > first + 5 and "SP107" in ids and "SP100" not in ids
+    assert first == MAILBOX_PLANS + 1 and last > first + 5 and "SP106" in ids
+    assert "SP100" not in ids and "SP107" not in ids  # those cannot be suppressed
 
 
 def test_other_comments_between_the_directive_and_its_element() -> None:
     text = with_comment(AUTO_REPLY, "why: tenants rely on it")
-    text = with_comment(AUTO_REPLY, "serviceplan: ignore SP107", text)
+    text = with_comment(AUTO_REPLY, "serviceplan: ignore SP106", text)
     suppressions, _ = read(text)  # directive, the other comment, then <AutoReplyEnabled>
     assert suppressions is not None and suppressions.spans[0][:2] == (AUTO_REPLY + 2,) * 2
 
@@ -89,7 +90,7 @@ def test_a_typo_next_to_a_good_rule_keeps_the_good_one() -> None:
 
 
 def test_the_last_comment_in_a_section_stands_before_nothing() -> None:
-    comment = "    <!-- serviceplan: ignore SP107 -->\n"
+    comment = "    <!-- serviceplan: ignore SP106 -->\n"
     text = SMALL.replace("  </Organization>", comment + "  </Organization>")
     _, findings = read(text)
     assert [f.rule for f in findings] == ["SP008"]
@@ -116,15 +117,21 @@ def test_a_clean_plan_on_the_fast_path_still_reports_a_bad_comment(tmp_path: Pat
 
 
 def test_an_explained_plan_has_its_finding_suppressed_on_its_element_only(tmp_path: Path) -> None:
-    broken = SMALL.replace("<AutoReplyEnabled>true<", "<AutoReplyEnabled>maybe<").replace(
-        "<MailboxCountQuota>250<", "<MailboxCountQuota>many<"
-    )
+    broken = SMALL.replace("<AutoReplyEnabled>true</AutoReplyEnabled>", "<AutoReply>1</AutoReply>")
+    broken = broken.replace("<EwsPermissions>true</EwsPermissions>", "<Ews>1</Ews>")
     (tmp_path / "S.serviceplan").write_text(broken, encoding="utf-8")
     findings, _ = _validate(tmp_path)
-    assert findings == [("SP107", AUTO_REPLY), ("SP107", 32)]
-    text = with_comment(AUTO_REPLY, "serviceplan: ignore invalid-value", broken)
+    assert findings == [("SP101", AUTO_REPLY), ("SP101", 20)]
+    text = with_comment(AUTO_REPLY, "serviceplan: ignore unknown-feature", broken)
     (tmp_path / "S.serviceplan").write_text(text, encoding="utf-8")
-    assert _validate(tmp_path) == ([("SP107", 33)], 1)
+    assert _validate(tmp_path) == ([("SP101", 21)], 1)
+
+
+def test_a_value_that_cannot_be_read_cannot_be_suppressed(tmp_path: Path) -> None:
+    broken = SMALL.replace("<AutoReplyEnabled>true<", "<AutoReplyEnabled>maybe<")
+    text = with_comment(AUTO_REPLY, "serviceplan: ignore SP107", broken)
+    (tmp_path / "S.serviceplan").write_text(text, encoding="utf-8")
+    assert _validate(tmp_path) == ([("SP008", AUTO_REPLY), ("SP107", AUTO_REPLY + 1)], 0)
 
 
 def test_sp405_is_suppressed_from_the_plan_file_even_when_only_the_remap_is_given(

@@ -44,9 +44,11 @@ def test_selectors() -> None:
 
 
 def test_the_rules_that_mean_the_file_cannot_be_read_stay_on() -> None:
-    assert {"SP001", "SP002", "SP003", "SP004", "SP100"} == FIXED
+    assert {"SP001", "SP002", "SP003", "SP004", "SP100", "SP104", "SP107", "SP108", "SP307"} == (
+        FIXED
+    )
     assert suppressible("SP0") == {r for r in RULES if r.startswith("SP0")} - FIXED
-    for rule in ("SP001", "not-well-formed", "SP100"):
+    for rule in ("SP001", "not-well-formed", "SP100", "invalid-value"):
         with pytest.raises(SelectorError, match="cannot be switched off"):
             suppressible(rule)
 
@@ -95,7 +97,7 @@ def test_per_file_ignores_match_globs_relative_to_the_configuration(
         per_file_ignores=(
             ("retired/*.serviceplan", frozenset({"SP405"})),
             ("Old.serviceplan", frozenset({"SP101"})),
-            ("**/legacy/**", frozenset({"SP107"})),
+            ("**/legacy/**", frozenset({"SP106"})),
         ),
         root=str(tmp_path),
     )
@@ -104,8 +106,8 @@ def test_per_file_ignores_match_globs_relative_to_the_configuration(
         finding("SP405", "retired/deeper/A.serviceplan"),  # `*` stays in its folder
         finding("SP405", "A.serviceplan"),
         finding("SP101", "some/where/OLD.serviceplan"),  # a bare name: any folder, any case
-        finding("SP107", "x/legacy/y/B.serviceplan"),  # ignored
-        finding("SP107", "legacy/B.serviceplan"),  # ignored: **/ matches no folder too
+        finding("SP106", "x/legacy/y/B.serviceplan"),  # ignored
+        finding("SP106", "legacy/B.serviceplan"),  # ignored: **/ matches no folder too
         finding("SP405", "main:retired/A.serviceplan"),  # a git revision's file: its path
         finding("SP405", str(tmp_path / "retired" / "Z.serviceplan")),  # absolute
     ]

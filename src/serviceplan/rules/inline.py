@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..errors import ServicePlanError
 from ..inputs import is_plan_name
 from ..load import DEFAULT_MAX_FILE_SIZE, read_input, to_utf8
 from ..model import Finding, Location
@@ -165,5 +166,5 @@ class Screen:
     def _from_disk(self, file: str) -> Suppressions | None:
         try:
             return read_suppressions(read_input(Path(file), file, self.max_file_size), file)[0]
-        except Exception:  # unreadable: its suppressions are none (reading it is not our job)
+        except ServicePlanError:  # unreadable: no suppressions (its own check says why)
             return None

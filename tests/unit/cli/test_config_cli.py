@@ -196,3 +196,19 @@ def test_render_screens_inventory_findings(
     assert main([*argv, "--out", "out2", "--ignore", "SP505", "-f", "json"]) == 0
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [f["rule"] for f in findings] == ["SP405"]  # the plans' own warning stays
+
+
+def test_diff_findings_honour_the_plan_s_own_suppression(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An edit in place the team means (SP605) is marked in the plan itself."""
+    shutil.copytree(CASES / "diff-smallorg-repoint", tmp_path / "case")
+    monkeypatch.chdir(tmp_path / "case")
+    argv = ["diff", "old", "new", "-f", "json"]
+    assert main(argv) == 0
+    assert [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["SP605"]
+    plan = Path("new/MediumBusiness.serviceplan")
+    declaration, rest = plan.read_text(encoding="utf-8").split("\n", 1)
+    plan.write_text(f"{declaration}\n<!-- serviceplan: ignore SP605 -->\n{rest}", encoding="utf-8")
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []

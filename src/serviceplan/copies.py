@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 
 from .catalog import Catalog, load_catalog
 from .errors import InputError, ServicePlanError, UsageError
-from .inputs import STDIN, discover
+from .inputs import STDIN, discover, scan
 from .load import (
     DEFAULT_MAX_FILE_SIZE,
     TooLarge,
@@ -74,14 +74,15 @@ def _sha256(path: Path, max_size: int) -> str:
         ) from None
 
 
-def _find(given: Sequence[str]) -> dict[str, _Found]:
-    """Plan files and remaps under each path, keyed by relative path; a clash is a usage error."""
+def _find(given: Sequence[str], *, empty_ok: bool = False) -> dict[str, _Found]:
+    """Plan files and remaps under each path, keyed by relative path; a clash is a usage error,
+    and so is a path that yields nothing, unless `empty_ok` (a copy that lost every file)."""
     found: dict[str, _Found] = {}
     for root in given:
         if root == STDIN:
             raise UsageError("copies are compared as files: standard input cannot be used")
         base = PurePath(root) if Path(root).is_dir() else None
-        for item in discover([root]):
+        for item in scan([root])[0] if empty_ok else discover([root]):
             assert item.path is not None  # standard input was refused above
             relative = (
                 PurePath(item.display).relative_to(base)
@@ -190,7 +191,8 @@ def _folder(path: str, role: str) -> dict[str, _Found]:
     if not Path(path).is_dir():
         what = "no such folder" if not Path(path).exists() else "not a folder"
         raise UsageError(f"{path}: {what}", hint=f"the {role} must be a folder of plan files")
-    return _find([path])
+    # an empty copy is drift (every file missing); verify_copies refuses an empty reference
+    return _find([path], empty_ok=True)
 
 
 def verify_copies(

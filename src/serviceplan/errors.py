@@ -23,6 +23,10 @@ class UsageError(ServicePlanError):
     """The command line asks for something impossible (missing path, bad option value)."""
 
 
+class ConfigError(UsageError):
+    """The project configuration (.serviceplan.toml, [tool.serviceplan]) is invalid."""
+
+
 class InputError(ServicePlanError):
     """An input could not be read at all (unreadable file, wrong kind of file)."""
 

@@ -10,7 +10,7 @@ import json
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalog import (
     MAILBOX_PLAN,
@@ -27,6 +27,9 @@ from .errors import UsageError
 from .model import ResolvedPlan, Setting, ValidationReport, plural
 from .report.text import printable
 from .values import EXPECTED, collapse, format_bytes, format_value, json_value
+
+if TYPE_CHECKING:  # the pipeline imports much: only explain() loads it, when it runs
+    from .pipeline import CompileOptions
 
 PER_MAILBOX_COST = "touches every mailbox on the plan"
 PER_TENANT_COST = "constant per tenant"
@@ -193,13 +196,13 @@ class Explanation:
     report: ValidationReport  # the compile's findings; with errors no plan was compiled
 
 
-def explain(name: str, paths: Sequence[str] = (), catalog: Catalog | None = None) -> Explanation:
+def explain(name: str, paths: Sequence[str], options: CompileOptions | None = None) -> Explanation:
     """The catalogue entries for `name` and every compiled plan's value for them."""
-    from .pipeline import compile_plans  # the pipeline imports much; only explain needs it
+    from .pipeline import CompileOptions, compile_plans  # heavy: only explain needs it
 
-    catalog = catalog or load_catalog()
+    catalog = load_catalog()
     match = lookup(catalog, name)  # an unknown name fails before any plan is read
-    result = compile_plans(paths)
+    result = compile_plans(paths, options or CompileOptions())
     entries = tuple(
         Entry(feature, dependents(catalog, feature), uses(result.plans, feature))
         for feature in match.features

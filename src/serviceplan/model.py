@@ -165,6 +165,7 @@ class ValidationReport:
     files: tuple[str, ...]
     findings: tuple[Finding, ...]
     strict: bool = False
+    suppressed: int = 0  # findings left out: not selected, ignored, or suppressed inline
 
     @property
     def errors(self) -> int:
@@ -180,10 +181,11 @@ class ValidationReport:
         return bool(self.errors or (self.strict and self.warnings))
 
     def summary(self) -> str:
-        """One line such as "7 files: 2 errors, 1 warning"."""
+        """One line such as "7 files: 2 errors, 1 warning (3 suppressed)"."""
+        hidden = f" ({self.suppressed:,} suppressed)" if self.suppressed else ""
         return (
             f"{plural(len(self.files), 'file')}: {plural(self.errors, 'error')}, "
-            f"{plural(self.warnings, 'warning')}"
+            f"{plural(self.warnings, 'warning')}{hidden}"
         )
 
 

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,19 +14,21 @@ from lxml import etree
 
 from .catalog import Catalog, load_catalog
 from .compile_scope import LeftOut, compile_scope, plan_left_out, refuse_ambiguous
+from .defaults import bundled_plans as bundled_plans
 from .diff_gate import Gate, diff_gate
 from .errors import UsageError
-from .inputs import Input, discover, plans_beside, read_item, read_remap
+from .inputs import STDIN_NAME, Input, discover, read_item, read_remap, remap_findings
 from .load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
 from .model import Finding, RemapTable, ResolvedPlan, Severity, ValidationReport
 from .resolve import resolve_plan
 from .rules.fastpath import fast_path
+from .rules.inline import Screen, Suppressions
+from .rules.selection import ALL_RULES, RuleSelection
 
 if TYPE_CHECKING:
     from .diff import DiffResult
     from .impact import ImpactReport
 from .rules.plan import PlanSections, read_plan
-from .rules.remap import check_remap, unreferenced_plans
 from .schema import schema_findings
 
 
@@ -35,8 +36,9 @@ from .schema import schema_findings
 class ValidateOptions:
     strict: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    stdin_name: str = "<stdin>"
+    stdin_name: str = STDIN_NAME
     stdin: bytes = b""  # what `-` reads; the CLI fills it in
+    rules: RuleSelection = ALL_RULES  # the project configuration's, --select, --ignore
 
 
 def validate_plan_bytes(data: bytes, source: str, catalog: Catalog) -> list[Finding]:
@@ -108,6 +110,7 @@ def _explained(xsd: Finding, domain: list[Finding]) -> bool:
 def validate_paths(paths: Sequence[str], options: ValidateOptions) -> ValidationReport:
     inputs = discover(paths, options.stdin_name)
     catalog = load_catalog()
+    screen = Screen(options.rules, max_file_size=options.max_file_size)
     findings: list[Finding] = []
     remaps: list[tuple[Input, RemapTable]] = []
     for item in inputs:
@@ -120,32 +123,11 @@ def validate_paths(paths: Sequence[str], options: ValidateOptions) -> Validation
                 remaps.append((item, table))
         else:
             findings += validate_plan_bytes(data, item.display, catalog)
-    findings += _remap_findings(remaps, inputs)
+            findings += screen.read(data, item.display)
+    findings = screen([*findings, *remap_findings(remaps, inputs)])
     findings.sort(key=Finding.sort_key)
-    return ValidationReport(tuple(i.display for i in inputs), tuple(findings), options.strict)
-
-
-def _remap_findings(
-    remaps: list[tuple[Input, RemapTable]], inputs: list[Input], given: str | None = None
-) -> list[Finding]:
-    """Each remap against the plans beside it; a remap on standard input, or the one named
-    by `given` (compile --remap), against the plans given instead."""
-    findings: list[Finding] = []
-    by_folder: dict[Path | None, list[RemapTable]] = {}
-    for item, table in remaps:
-        folder = None if item.path is None or item.display == given else item.path.parent
-        by_folder.setdefault(folder, []).append(table)
-    for folder, tables in by_folder.items():
-        if folder is None:
-            beside = {
-                plan_name_of(i.display).casefold(): i.display for i in inputs if not i.is_remap
-            }
-        else:
-            beside = plans_beside(folder)
-        for table in tables:
-            findings += check_remap(table, beside)
-        findings += unreferenced_plans(tables, beside)
-    return findings
+    files = tuple(i.display for i in inputs)
+    return ValidationReport(files, tuple(findings), options.strict, screen.suppressed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +137,7 @@ class CompileOptions:
     offer_id: str | None = None
     plan: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    rules: RuleSelection = ALL_RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +146,7 @@ class CompileResult:
     report: ValidationReport  # the findings of what was compiled (warnings included)
     remaps: tuple[RemapTable, ...] = ()  # the remap files read, in input order
     left_out: tuple[LeftOut, ...] = ()  # what an error kept out of `plans`, and why
-
-
-def bundled_plans() -> str:
-    """The sample plans shipped in the package (the README's main job compiles them)."""
-    return str(resources.files("serviceplan.serviceplans"))
+    inline: dict[str, Suppressions | None] = field(default_factory=dict)  # by plan file
 
 
 @contextmanager
@@ -192,7 +171,9 @@ def compile_plans(
 
 
 def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResult:
-    inputs = discover([*(paths or [bundled_plans()]), *([options.remap] if options.remap else [])])
+    if not paths:  # no surprise default: the bundled samples are bundled_plans()
+        raise UsageError("no plan PATH given", hint="name plan files or folders")
+    inputs = discover([*paths, *([options.remap] if options.remap else [])])
     return _compile_inputs(inputs, options)
 
 
@@ -204,6 +185,7 @@ def compile_inputs(inputs: Sequence[Input], options: CompileOptions) -> CompileR
 
 def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResult:
     catalog = load_catalog()
+    screen = Screen(options.rules, max_file_size=options.max_file_size)
     findings: list[Finding] = []
     remaps: list[tuple[Input, RemapTable]] = []
     unread: list[Input] = []
@@ -219,7 +201,8 @@ def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResu
         plans.setdefault(plan_name_of(item.display).casefold(), item)
     tables = [table for _, table in remaps]
     # a file keeps the name it was given, so --remap names its input exactly
-    findings += _remap_findings(remaps, inputs, options.remap)
+    findings += remap_findings(remaps, inputs, options.remap)
+    findings = screen(findings)  # a remap finding the user ignores blocks nothing
     scope = compile_scope(
         options.program_id, options.offer_id, options.plan, tables, unread, plans, findings
     )
@@ -230,6 +213,8 @@ def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResu
         before = len(findings)
         data = read_item(item, options.max_file_size, findings)
         problems, sections = ([], None) if data is None else load_plan(data, item.display, catalog)
+        if data is not None:
+            problems = screen([*problems, *screen.read(data, item.display)])  # before the gate
         findings += problems
         # a plan with an error is reported, never resolved (its values may not parse)
         if sections is None or any(p.severity is Severity.ERROR for p in problems):
@@ -238,10 +223,14 @@ def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResu
         name = plan_name_of(item.display)
         selected_by = scope.selected_by.get(key, ())
         resolved.append(resolve_plan(catalog, name, item.display, sections, selected_by))
+    findings = screen(findings)
     findings.sort(key=Finding.sort_key)
     left_out.sort(key=lambda entry: (entry.location, entry.kind.value))
-    report = ValidationReport(tuple(i.display for i in inputs), tuple(findings))
-    return CompileResult(tuple(resolved), report, tuple(tables), tuple(left_out))
+    files = tuple(i.display for i in inputs)
+    report = ValidationReport(files, tuple(findings), suppressed=screen.suppressed)
+    return CompileResult(
+        tuple(resolved), report, tuple(tables), tuple(left_out), inline=screen.inline
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +244,7 @@ class DiffOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     fail_on: frozenset[str] = frozenset()  # update categories whose changes fail the gate
     exit_code: bool = False  # differences fail the gate
+    rules: RuleSelection = ALL_RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,17 +265,19 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
 
     old_inputs, new_inputs, labels = _diff_sides(options)
     catalog = load_catalog()
-    compile_options = CompileOptions(max_file_size=options.max_file_size)
+    compile_options = CompileOptions(max_file_size=options.max_file_size, rules=options.rules)
     old = compile_inputs(old_inputs, compile_options)
     if old.report.errors:  # not compared: its report only, not a megabyte of remap rows held
         old = CompileResult((), old.report)  # while the other side is read (hostile: 2x memory)
     new = compile_inputs(new_inputs, compile_options)
+    screen = Screen(options.rules, {**old.inline, **new.inline}, options.max_file_size)
+    screen.suppressed = old.report.suppressed + new.report.suppressed
     files = (*old.report.files, *new.report.files)
     failed = [
         f for f in (*old.report.findings, *new.report.findings) if f.severity is Severity.ERROR
     ]
     if failed:
-        report = ValidationReport(files, tuple(failed))
+        report = ValidationReport(files, tuple(failed), suppressed=screen.suppressed)
         return DiffOutcome(*labels, None, None, report, diff_gate(None, report))
     if _single_plans(options, old, new):  # two plan files: an edit in place, or a move
         result = diff_files(old.plans[0], new.plans[0], catalog, textual=options.textual)
@@ -307,27 +299,23 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
         )
         findings += [*inventory.findings, *impact.findings]
         files = (*files, inventory.source)
+    findings = screen(findings)
     findings.sort(key=Finding.sort_key)
-    report = ValidationReport(files, tuple(findings))
+    report = ValidationReport(files, tuple(findings), suppressed=screen.suppressed)
     gate = diff_gate(result, report, options.fail_on, options.exit_code)
     return DiffOutcome(*labels, result, impact, report, gate)
 
 
 def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[str, str]]:
     if options.git is not None:
-        from .revisions import WORK_TREE, parse_range, revision_inputs
+        from .revisions import revision_sides
 
         if options.old or options.new:
             raise UsageError(
                 "--git takes paths inside the repository, not OLD and NEW",
                 hint="serviceplan diff --git origin/main..HEAD [PATH...]",
             )
-        span = parse_range(options.git)
-        paths = list(options.git_paths) or ["."]
-        old = revision_inputs(span.old, paths, options.max_file_size)
-        if span.new == WORK_TREE:
-            return old, discover(paths), (span.old, "work tree")
-        return old, revision_inputs(span.new, paths, options.max_file_size), (span.old, span.new)
+        return revision_sides(options.git, options.git_paths, options.max_file_size)
     if not options.old or not options.new:
         raise UsageError("diff needs OLD and NEW (files or folders), or --git REV1..REV2")
     return discover([options.old]), discover([options.new]), (options.old, options.new)
@@ -359,7 +347,10 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
 
     prepared = prepare(options)
     compiled = compile_plans(
-        paths, CompileOptions(remap=options.remap, max_file_size=options.max_file_size)
+        paths,
+        CompileOptions(
+            remap=options.remap, max_file_size=options.max_file_size, rules=options.rules
+        ),
     )
     if compiled.report.errors:  # render stands behind every plan or none: nothing to render
         compiled = replace(compiled, plans=())

@@ -49,6 +49,7 @@ from .render_output import (
 from .render_update import Refusals
 from .render_work import Item, Job, Workers
 from .rules.registry import rule
+from .rules.selection import ALL_RULES, RuleSelection, screen
 
 KEPT = frozenset((*WRITES, UNCHANGED))  # the files a run leaves in DIR
 
@@ -68,6 +69,7 @@ class RenderOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_inventory_size: int = DEFAULT_MAX_INVENTORY_SIZE
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    rules: RuleSelection = ALL_RULES  # the configuration's, --select, --ignore
 
 
 class Outcome(NamedTuple):
@@ -166,10 +168,13 @@ def render_inventory(
     prepared: Prepared, compiled: CompileResult, inventory: Inventory, options: RenderOptions
 ) -> RenderResult:
     pairs, pair_findings = match_pairs(inventory.tenants, compiled.remaps)
-    findings = sorted(
-        [*compiled.report.findings, *inventory.findings, *pair_findings], key=Finding.sort_key
+    screened = screen(
+        [*compiled.report.findings, *inventory.findings, *pair_findings], options.rules
     )
-    report = ValidationReport((*compiled.report.files, inventory.source), tuple(findings))
+    findings = sorted(screened.findings, key=Finding.sort_key)
+    suppressed = compiled.report.suppressed + screened.suppressed
+    files = (*compiled.report.files, inventory.source)
+    report = ValidationReport(files, tuple(findings), suppressed=suppressed)
     result = _Run(prepared, options, report, compiled.report.files)
     if not compiled.plans:  # the plans have errors: nothing can be rendered
         return result.finish((), {})

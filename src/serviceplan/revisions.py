@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .errors import InputError, UsageError
-from .inputs import REMAP_NAME, Input, is_plan_name
+from .inputs import REMAP_NAME, Input, is_plan_name, nothing_found, scan
 
 WORK_TREE = ""  # the right side of `--git REV`: the files on disk
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
@@ -37,18 +37,36 @@ def parse_range(text: str, cwd: str | None = None) -> RevisionRange:
     return RevisionRange(text, WORK_TREE)
 
 
-def revision_inputs(
+def revision_scan(
     revision: str, paths: Sequence[str], max_size: int, cwd: str | None = None
-) -> list[Input]:
+) -> tuple[list[Input], set[str]]:
     """The plans and remaps under `paths` (relative to `cwd`, as git reads them) at
-    `revision`, each named `REV:path`. Links and submodules are not followed."""
+    `revision`, each named `REV:path`, and which of `paths` yielded one. Links and submodules
+    are not followed."""
     _git(
         ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
         cwd,
         error=f"{revision}: not a commit in this repository",
     )
-    listing = _git(["ls-tree", "-r", "-z", "-l", revision, "--", *(paths or ["."])], cwd)
-    wanted: list[tuple[str, str, int]] = []
+    wanted: dict[str, tuple[str, int]] = {}
+    matched: set[str] = set()
+    for given in paths or ["."]:  # one listing per path: each must be found on some side
+        for path, blob_id, blob_size in _listing(revision, given, cwd):
+            wanted[path] = (blob_id, blob_size)
+            matched.add(given)
+    blobs = _cat_blobs([oid for oid, size in wanted.values() if size <= max_size], cwd)
+    inputs = []
+    for path, (blob_id, blob_size) in sorted(wanted.items()):
+        # a blob over the cap stands in as cap + 1 bytes: read_item reports it like a file
+        data = blobs[blob_id] if blob_size <= max_size else b"\0" * (max_size + 1)
+        name = path.rpartition("/")[2]
+        inputs.append(Input(f"{revision}:{path}", None, not is_plan_name(name), data))
+    return inputs, matched
+
+
+def _listing(revision: str, given: str, cwd: str | None) -> Iterator[tuple[str, str, int]]:
+    """(path, blob id, size) of each plan and remap under `given` at `revision`."""
+    listing = _git(["ls-tree", "-r", "-z", "-l", revision, "--", given], cwd)
     for entry in filter(None, listing.split(b"\0")):
         meta, _, raw_path = entry.partition(b"\t")
         mode, kind, oid, size = meta.split()
@@ -57,15 +75,29 @@ def revision_inputs(
         if kind != b"blob" or mode == b"120000":
             continue  # a submodule or a symbolic link: not followed
         if is_plan_name(name) or name.casefold() == REMAP_NAME.casefold():
-            wanted.append((path, oid.decode(), int(size)))
-    blobs = _cat_blobs([oid for _, oid, size in wanted if size <= max_size], cwd)
-    inputs = []
-    for path, blob_id, blob_size in sorted(wanted):
-        # a blob over the cap stands in as cap + 1 bytes: read_item reports it like a file
-        data = blobs[blob_id] if blob_size <= max_size else b"\0" * (max_size + 1)
-        name = path.rpartition("/")[2]
-        inputs.append(Input(f"{revision}:{path}", None, not is_plan_name(name), data))
-    return inputs
+            yield path, oid.decode(), int(size)
+
+
+def revision_sides(
+    text: str, paths: Sequence[str], max_size: int
+) -> tuple[list[Input], list[Input], tuple[str, str]]:
+    """Both sides of `diff --git`. A path may exist on one side only (a plan folder added or
+    removed); one that yields nothing on either side is a usage error, never "No changes"."""
+    span = parse_range(text)
+    paths = list(paths) or ["."]
+    old, found = revision_scan(span.old, paths, max_size)
+    if span.new == WORK_TREE:
+        new, empty = scan(paths, missing_ok=True)
+        found |= set(paths) - set(empty)
+        labels, where = (span.old, "work tree"), f" in {span.old} or in the work tree"
+    else:
+        new, on_new = revision_scan(span.new, paths, max_size)
+        found |= on_new
+        labels, where = (span.old, span.new), f" in {span.old} or in {span.new}"
+    for given in paths:
+        if given not in found:
+            raise nothing_found(given, where)
+    return old, new, labels
 
 
 def _cat_blobs(oids: list[str], cwd: str | None) -> dict[str, bytes]:

@@ -86,7 +86,7 @@ def test_features_scope_and_hosting_only() -> None:
 
 
 def test_explain_mailbox_count_quota_per_plan_with_file_and_line() -> None:
-    result = run("explain", "MailboxCountQuota")
+    result = run("explain", "MailboxCountQuota", "--examples")
     assert result.returncode == 0, result.stderr
     for plan, value in (("SmallBusiness", 250), ("MediumBusiness", 1000), ("LargeBusiness", 5000)):
         where = f"({plan}.serviceplan:{line_of(plan, 'MailboxCountQuota')})"
@@ -97,7 +97,7 @@ def test_explain_mailbox_count_quota_per_plan_with_file_and_line() -> None:
 
 
 def test_explain_outlook_anywhere_lists_every_mailbox_plan() -> None:
-    result = run("explain", "OutlookAnywhereEnabled")
+    result = run("explain", "OutlookAnywhereEnabled", "--examples")
     assert result.returncode == 0, result.stderr
     rows = [line.split() for line in result.stdout.splitlines()]
     shown = {(row[0], row[1]) for row in rows if len(row) >= 4}
@@ -119,14 +119,14 @@ def test_explain_outlook_anywhere_lists_every_mailbox_plan() -> None:
 
 
 def test_explain_resolves_any_case() -> None:
-    result = run("explain", "mailtipsenabled")
+    result = run("explain", "mailtipsenabled", "--examples")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("MailTipsEnabled  (Organization")
     assert "MailboxPlan/MailTipsPermissions" in result.stdout  # needed by
 
 
 def test_explain_a_documentation_spelling() -> None:
-    result = run("explain", "AddressListEnabled")
+    result = run("explain", "AddressListEnabled", "--examples")
     assert result.returncode == 0, result.stderr
     assert "AddressListEnabled is a documented spelling of AddressListsEnabled" in result.stdout
 
@@ -144,7 +144,7 @@ def test_explain_unknown_feature_exits_2_with_a_suggestion() -> None:
 
 
 def test_explain_both_scopes_json() -> None:
-    result = run("explain", "ActiveSyncPermissions", "--format", "json")
+    result = run("explain", "ActiveSyncPermissions", "--examples", "--format", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert [f["scope"] for f in document["features"]] == ["Organization", "MailboxPlan"]

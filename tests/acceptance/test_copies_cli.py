@@ -199,6 +199,19 @@ def test_no_folder_given_exits_2(servers: Path) -> None:
     result = _run("verify-copies", "reference", cwd=servers)
     assert result.returncode == 2
     assert "Missing argument 'COPY_DIR...'" in result.stderr
-    result = _run("digest", cwd=servers)
+    empty = servers / "empty"
+    empty.mkdir()
+    result = _run("digest", "empty", cwd=servers)
     assert result.returncode == 2
-    assert "Missing argument 'PATH...'" in result.stderr
+    assert "empty: no *.serviceplan files and no ServicePlanHostingRemap.csv" in result.stderr
+
+
+def test_digest_without_path_digests_the_working_directory(servers: Path) -> None:
+    named = _run("digest", "reference", cwd=servers)
+    here = _run("digest", cwd=servers / "reference")
+    assert here.returncode == 0, here.stderr
+    assert here.stdout == named.stdout
+    (servers / "empty").mkdir()
+    nothing = _run("digest", cwd=servers / "empty")
+    assert nothing.returncode == 2
+    assert "no PATH given" in nothing.stderr and "--examples" in nothing.stderr

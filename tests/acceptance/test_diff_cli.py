@@ -255,8 +255,10 @@ def test_git_three_dots_and_paths_and_gating(repository: Path) -> None:
     )
     assert gate.returncode == 1
     assert "remap Business,SmallOrg repointed SmallBusiness -> MediumBusiness" in gate.stdout
+    # a path that holds no plan on either side is a usage error, never "No changes."
     elsewhere = run("--git", "main..feature", "no-plans-here", "--exit-code", cwd=repository)
-    assert (elsewhere.returncode, elsewhere.stdout.splitlines()[-1]) == (0, "No changes.")
+    assert (elsewhere.returncode, elsewhere.stdout) == (2, "")
+    assert "no-plans-here: no *.serviceplan files" in elsewhere.stderr
 
 
 def test_git_single_revision_compares_with_the_work_tree(repository: Path) -> None:

@@ -287,7 +287,7 @@ def rendered(tmp_path: Path) -> Rendered:
     out = tmp_path / "out"
     first = _inventory(tmp_path / "first.csv", range(RENDER_TENANTS), "EMEA")
     second = _inventory(tmp_path / "second.csv", range(1, RENDER_TENANTS + 1), "APAC")
-    render = ["render", "--template", "new-organization.ps1", "--out", str(out)]
+    render = ["render", "--examples", "--template", "new-organization.ps1", "--out", str(out)]
     assert main([*render, "--tenants", str(first)]) == 0
     check_index(out)
     return Rendered(out, [*render, "--tenants", str(second)], snapshot(out))
@@ -327,7 +327,7 @@ def test_render_read_only_parent_of_a_new_folder(tmp_path: Path, dac_enforced: b
     inventory = _inventory(tmp_path / "t.csv", range(3), "EMEA")
     parent.chmod(0o555)
     try:
-        run = run_limited(serviceplan("render", "--tenants", inventory, "--template",
+        run = run_limited(serviceplan("render", "--examples", "--tenants", inventory, "--template",
                                       "tenant.json", "--out", parent / "out"),
                           cwd=tmp_path, drop_dac=True)  # fmt: skip
     finally:

@@ -104,8 +104,8 @@ def tenants(tmp_path: Path) -> Path:
 
 def test_the_readme_command(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    run = serviceplan("render", "--tenants", "examples/tenants.csv", "--template",
-                      "new-organization.ps1", "--out", str(out))  # fmt: skip
+    run = serviceplan("render", "serviceplans/", "--tenants", "examples/tenants.csv",
+                      "--template", "new-organization.ps1", "--out", str(out))  # fmt: skip
     assert run.returncode == 0, run.stderr
     # Woodgrove Bank reports more mailboxes than its plan allows: a warning (SP702), exit 0
     assert run.stdout.splitlines()[-1] == "11 tenants: 11 written, 0 unchanged, 0 failed, 1 warning"
@@ -119,7 +119,8 @@ def test_the_readme_command(tmp_path: Path) -> None:
 def test_injection_shaped_names(tmp_path: Path) -> None:
     inventory = write_inventory(tmp_path / "tenants.csv", HOSTILE)
     out = tmp_path / "deep" / "out"
-    run = serviceplan("render", "--tenants", str(inventory), "--template", "new-organization.ps1",
+    run = serviceplan("render", "--examples",
+                      "--tenants", str(inventory), "--template", "new-organization.ps1",
                       "--out", str(out), "--keep-going", "--format", "json")  # fmt: skip
     assert run.returncode == 1, run.stderr
     report = json.loads(run.stdout)
@@ -160,7 +161,8 @@ def test_strict_undefined_names_the_template_line_and_the_tenant(
     template = tmp_path / "mine.ps1"
     template.write_text("# {{ tenant.name | ps_quote }}\n\nSet-It {{ tenant.regoin | ps_quote }}\n")
     out = tmp_path / "out"
-    run = serviceplan("render", "--tenants", str(tenants), "--template", str(template),
+    run = serviceplan("render", "--examples",
+                      "--tenants", str(tenants), "--template", str(template),
                       "--out", str(out))  # fmt: skip
     assert run.returncode == 1
     # every tenant fails alike: one line, with their number (issue 12, item 10)
@@ -184,8 +186,8 @@ def test_a_filter_on_an_unset_value_fails_the_tenant(tmp_path: Path) -> None:
         "Set-Mailbox -ArchiveQuota {{ plan.mailbox_plans[0].settings.ArchiveQuota.value | size }}\n"
     )
     out = tmp_path / "out"
-    run = serviceplan("render", "--tenants", str(inventory), "--template", str(template),
-                      "--out", str(out))  # fmt: skip
+    run = serviceplan("render", "--examples", "--tenants", str(inventory), "--template",
+                      str(template), "--out", str(out))  # fmt: skip
     assert run.returncode == 1, run.stdout
     assert run.stdout.splitlines()[0] == (
         f"{inventory}:2: error: tenant 'Contoso': {template}:2: ArchiveQuota of mailbox plan "
@@ -198,8 +200,8 @@ def test_a_filter_on_an_unset_value_fails_the_tenant(tmp_path: Path) -> None:
         "{% set quota = plan.mailbox_plans[0].settings.ArchiveQuota.value %}\n"
         "{% if quota is not none %}Set-Mailbox -ArchiveQuota {{ quota | size }}{% endif %}\n"
     )
-    run = serviceplan("render", "--tenants", str(inventory), "--template", str(guarded),
-                      "--out", str(out))  # fmt: skip
+    run = serviceplan("render", "--examples", "--tenants", str(inventory), "--template",
+                      str(guarded), "--out", str(out))  # fmt: skip
     assert run.returncode == 0, run.stdout
     assert (out / "Contoso.ps1").read_text(encoding="utf-8-sig") == ""  # unset: no line
 
@@ -214,8 +216,8 @@ def test_a_powershell_template_fails_on_the_first_tenant_or_never(
     template = tmp_path / "raw.ps1"
     template.write_text("New-Mailbox -Organization {{ tenant.name }}\n")
     for inventory in (contoso, tenants):
-        run = serviceplan("render", "--tenants", str(inventory), "--template", str(template),
-                          "--out", str(tmp_path / "out"), "--dry-run")  # fmt: skip
+        run = serviceplan("render", "--examples", "--tenants", str(inventory), "--template",
+                          str(template), "--out", str(tmp_path / "out"), "--dry-run")  # fmt: skip
         assert run.returncode == 1
         assert "must go through ps_quote in a powershell template (column name)" in run.stdout
 
@@ -223,7 +225,8 @@ def test_a_powershell_template_fails_on_the_first_tenant_or_never(
 def test_template_syntax_error_is_exit_2(tenants: Path, tmp_path: Path) -> None:
     template = tmp_path / "broken.json.j2"
     template.write_text("{\n  {% for %}\n}\n")
-    run = serviceplan("render", "--tenants", str(tenants), "--template", str(template),
+    run = serviceplan("render", "--examples",
+                      "--tenants", str(tenants), "--template", str(template),
                       "--out", str(tmp_path / "out"))  # fmt: skip
     assert run.returncode == 2
     assert f"{template}:2: template syntax error" in run.stderr
@@ -231,7 +234,7 @@ def test_template_syntax_error_is_exit_2(tenants: Path, tmp_path: Path) -> None:
 
 
 def test_unknown_template_is_exit_2(tenants: Path, tmp_path: Path) -> None:
-    run = serviceplan("render", "--tenants", str(tenants), "--template", "nope.ps1",
+    run = serviceplan("render", "--examples", "--tenants", str(tenants), "--template", "nope.ps1",
                       "--out", str(tmp_path / "out"))  # fmt: skip
     assert run.returncode == 2 and "built-in templates: new-organization.ps1" in run.stderr
 
@@ -245,6 +248,7 @@ def test_byte_identical_across_hash_seeds_and_jobs(template: str, tmp_path: Path
         out = tmp_path / f"out-{seed}"
         run = serviceplan(
             "render",
+            "--examples",
             "--tenants",
             str(tenants),
             "--template",
@@ -263,7 +267,7 @@ def test_byte_identical_across_hash_seeds_and_jobs(template: str, tmp_path: Path
 
 def test_incremental_rerun(tenants: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    arguments = ("render", "--tenants", str(tenants), "--template", "tenant.json",
+    arguments = ("render", "--examples", "--tenants", str(tenants), "--template", "tenant.json",
                  "--out", str(out))  # fmt: skip
     assert serviceplan(*arguments).returncode == 0
     stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
@@ -282,7 +286,8 @@ def test_shards_together_cover_every_tenant_once(tmp_path: Path) -> None:
     out = tmp_path / "out"
     seen: list[str] = []
     for shard in ("1/3", "2/3", "3/3"):
-        run = serviceplan("render", "--tenants", str(inventory), "--template", "tenant.json",
+        run = serviceplan("render", "--examples",
+                          "--tenants", str(inventory), "--template", "tenant.json",
                           "--out", str(out), "--shard", shard, "--format", "json")  # fmt: skip
         assert run.returncode == 0, run.stderr
         report = json.loads(run.stdout)
@@ -298,7 +303,8 @@ def test_shards_together_cover_every_tenant_once(tmp_path: Path) -> None:
 
 def test_dry_run_writes_nothing(tenants: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run = serviceplan("render", "--tenants", str(tenants), "--template", "new-organization.ps1",
+    run = serviceplan("render", "--examples",
+                      "--tenants", str(tenants), "--template", "new-organization.ps1",
                       "--out", str(out), "--dry-run")  # fmt: skip
     assert run.returncode == 0
     assert run.stdout.splitlines()[-1] == (
@@ -314,7 +320,8 @@ def test_errors_write_nothing_and_keep_going_writes_the_rest(tmp_path: Path) -> 
         "Nowhere,nowhere.com,Business,Enormous\nFabrikam,fabrikam.com,Business,MedOrg\n"
     )
     out = tmp_path / "out"
-    arguments = ("render", "--tenants", str(inventory), "--template", "new-organization.ps1",
+    arguments = ("render", "--examples",
+                 "--tenants", str(inventory), "--template", "new-organization.ps1",
                  "--out", str(out))  # fmt: skip
     run = serviceplan(*arguments)
     assert run.returncode == 1
@@ -330,7 +337,8 @@ def test_a_symbolic_link_in_the_folder_is_not_followed(tenants: Path, tmp_path: 
     out.mkdir()
     target.write_text("untouched\n")
     (out / "Contoso.ps1").symlink_to(target)
-    run = serviceplan("render", "--tenants", str(tenants), "--template", "new-organization.ps1",
+    run = serviceplan("render", "--examples",
+                      "--tenants", str(tenants), "--template", "new-organization.ps1",
                       "--out", str(out), "--keep-going")  # fmt: skip
     assert run.returncode == 1
     assert "Contoso.ps1 is a symbolic link in the output folder; it is not followed" in run.stdout
@@ -345,7 +353,8 @@ def test_a_user_template_file(tenants: Path, tmp_path: Path) -> None:
         "{{ plan.mailbox_plans[0].settings.ProhibitSendReceiveMaiboxQuota.value | size }})\n"
     )
     out = tmp_path / "out"
-    run = serviceplan("render", "--tenants", str(tenants), "--template", str(template),
+    run = serviceplan("render", "--examples",
+                      "--tenants", str(tenants), "--template", str(template),
                       "--out", str(out))  # fmt: skip
     assert run.returncode == 0, run.stdout
     assert (out / "Alpine_Ski_House.txt").read_text() == (
@@ -367,7 +376,8 @@ def test_help_lists_the_builtin_templates() -> None:
 
 @pytest.mark.parametrize("shard", ["0/3", "4/3", "1", "a/b"])
 def test_a_bad_shard_is_exit_2(shard: str, tenants: Path, tmp_path: Path) -> None:
-    run = serviceplan("render", "--tenants", str(tenants), "--template", "tenant.json",
+    run = serviceplan("render", "--examples",
+                      "--tenants", str(tenants), "--template", "tenant.json",
                       "--out", str(tmp_path / "out"), "--shard", shard)  # fmt: skip
     assert run.returncode == 2 and "--shard" in run.stderr
     assert not (tmp_path / "out").exists()

@@ -31,7 +31,7 @@ def test_formula_cells_are_not_written_raw_into_csv(tmp_path: Path) -> None:
     template.write_text("name,domain\n{{ tenant.name }},{{ tenant.domain }}\n")
     out = tmp_path / "out"
     run = subprocess.run(
-        [sys.executable, "-m", "serviceplan", "render", "--tenants", str(inventory),
+        [sys.executable, "-m", "serviceplan", "render", "--examples", "--tenants", str(inventory),
          "--template", str(template), "--out", str(out), "--keep-going"],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip

@@ -73,8 +73,9 @@ def write_inventory(path: Path, names: range, location: str = "EMEA") -> Path:
 
 def argv(inventory: Path, out: Path, jobs: int = 1) -> list[str]:
     return serviceplan(
-        "render", "--tenants", inventory, "--template", TEMPLATE, "--out", out, "--jobs", str(jobs)
-    )
+        "render", "--examples", "--tenants", inventory, "--template", TEMPLATE, "--out", out,
+        "--jobs", str(jobs),
+    )  # fmt: skip
 
 
 def tree(out: Path) -> dict[str, bytes]:

@@ -249,6 +249,7 @@ def test_render_answers_every_input(case: Case) -> None:
         def argv(out: Path) -> list[str]:
             return [
                 "render",
+                "--examples",
                 "--tenants",
                 str(inputs / name),
                 "--template",

@@ -30,7 +30,7 @@ from serviceplan.explain import (
     uses,
 )
 from serviceplan.features_table import render_features_json, render_features_text
-from serviceplan.pipeline import compile_plans
+from serviceplan.pipeline import bundled_plans, compile_plans
 
 
 def csv_rows() -> list[dict[str, str]]:
@@ -249,7 +249,7 @@ def test_requirements_in_words() -> None:
 
 def test_uses_list_every_plan_with_explicit_and_default_values() -> None:
     catalog = load_catalog()
-    plans = compile_plans().plans
+    plans = compile_plans([bundled_plans()]).plans
     feature = catalog.get(ORGANIZATION, "MailboxCountQuota")
     assert feature is not None
     found = {u.plan: u for u in uses(plans, feature)}
@@ -265,7 +265,7 @@ def test_uses_list_every_plan_with_explicit_and_default_values() -> None:
 
 def test_uses_of_a_mailbox_plan_feature_list_each_mailbox_plan() -> None:
     catalog = load_catalog()
-    plans = compile_plans().plans
+    plans = compile_plans([bundled_plans()]).plans
     feature = catalog.get(MAILBOX_PLAN, "OutlookAnywhereEnabled")
     assert feature is not None
     got = [(u.plan, u.section) for u in uses(plans, feature)]
@@ -274,7 +274,7 @@ def test_uses_of_a_mailbox_plan_feature_list_each_mailbox_plan() -> None:
 
 
 def test_explain_of_a_both_scope_name_renders_both() -> None:
-    explanation = explain("EXOCoreFeatures")
+    explanation = explain("EXOCoreFeatures", [bundled_plans()])
     assert [e.feature.scope for e in explanation.entries] == [ORGANIZATION, MAILBOX_PLAN]
     text = render_explain_text(explanation)
     assert "both scopes" in text
@@ -289,7 +289,7 @@ def test_explain_json_marks_explicit_and_default(small_business: str) -> None:
         for number, text in enumerate(small_business.splitlines(), start=1)
         if "<OutlookAnywhereEnabled>" in text
     )
-    document = json.loads(render_explain_json(explain("OutlookAnywhereEnabled")))
+    document = json.loads(render_explain_json(explain("OutlookAnywhereEnabled", [bundled_plans()])))
     rows = {(r["plan"], r["section"]): r for r in document["features"][0]["set_in"]}
     assert rows["SmallBusiness", "Standard"]["source"] == "explicit"
     assert rows["SmallBusiness", "Standard"]["line"] == line

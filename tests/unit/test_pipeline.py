@@ -162,24 +162,50 @@ def test_stdin_plan_with_errors_is_reported_under_its_name() -> None:
     assert [(f.rule, f.location.file) for f in report.findings] == [("SP001", "in.serviceplan")]
 
 
-def test_remap_on_stdin_is_checked_against_the_plans_given(plans: Path) -> None:
+def test_remap_on_stdin_is_checked_against_the_plans_beside_its_name(plans: Path) -> None:
+    """As the file itself would be: --stdin-name puts it in the plans' folder."""
+    name = str(plans / "remap.csv")
     options = ValidateOptions(
-        stdin=(REMAP + "Business,MedOrg,MediumBusiness\n").encode(), stdin_name="remap.csv"
+        stdin=(REMAP + "Business,MedOrg,MediumBusiness\n").encode(), stdin_name=name
     )
-    report = validate_paths([STDIN, str(plans / "SmallBusiness.serviceplan")], options)
-    assert report.files[0] == "remap.csv"
+    report = validate_paths([STDIN], options)
+    assert report.files == (name,)
     assert [(f.rule, f.location.file, f.location.line) for f in report.findings] == [
-        ("SP404", "remap.csv", 2)
+        ("SP404", name, 2)
     ]
 
 
-def test_remap_on_stdin_flags_plans_it_does_not_name(plans: Path) -> None:
-    options = ValidateOptions(stdin=b"Business,MedOrg,SmallBusiness\n", stdin_name="r.csv")
+def test_remap_on_stdin_flags_plans_beside_it_that_it_does_not_name(plans: Path) -> None:
+    name = str(plans / "r.csv")
+    options = ValidateOptions(stdin=b"Business,MedOrg,SmallBusiness\n", stdin_name=name)
+    assert validate_paths([STDIN], options).findings == ()
+    options = ValidateOptions(stdin=b"# nothing\n", stdin_name=name)
+    report = validate_paths([STDIN], options)
+    assert [(f.rule, f.location.file) for f in report.findings] == [
+        ("SP405", str(plans / "SmallBusiness.serviceplan"))
+    ]
+
+
+def test_remap_on_stdin_named_in_no_folder_is_checked_against_the_plans_given(
+    plans: Path,
+) -> None:
+    options = ValidateOptions(stdin=b"Business,MedOrg,Other\n", stdin_name="nowhere/r.csv")
     report = validate_paths([STDIN, str(plans / "SmallBusiness.serviceplan")], options)
+    assert [(f.rule, f.location.file) for f in report.findings] == [
+        ("SP405", str(plans / "SmallBusiness.serviceplan")),
+        ("SP404", "nowhere/r.csv"),
+    ]
+
+
+def test_plan_on_stdin_lives_beside_the_remap_its_name_puts_it_in(
+    plans: Path, small_business: str
+) -> None:
+    """A plan not yet on disk, read from standard input, satisfies the remap beside it."""
+    (plans / REMAP_NAME).write_text(REMAP + "Business,MedOrg,New\n", encoding="utf-8")
+    name = str(plans / "New.serviceplan")
+    options = ValidateOptions(stdin=small_business.encode(), stdin_name=name)
+    report = validate_paths([STDIN, str(plans / REMAP_NAME)], options)
     assert report.findings == ()
-    options = ValidateOptions(stdin=b"# nothing\n", stdin_name="r.csv")
-    report = validate_paths([STDIN, str(plans / "SmallBusiness.serviceplan")], options)
-    assert [f.rule for f in report.findings] == ["SP405"]
 
 
 def test_remap_in_utf16_and_invalid_utf8(plans: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from serviceplan import __version__
 from serviceplan.errors import UsageError
-from serviceplan.pipeline import render_tenants
+from serviceplan.pipeline import bundled_plans, render_tenants
 from serviceplan.render import RenderOptions, RenderResult
 from serviceplan.render_output import STAGING_PREFIX
 from serviceplan.render_report import render_json, render_text
@@ -41,7 +41,7 @@ def inventory(folder: Path, *rows: str, header: str = HEADER) -> str:
 def run(
     tenants: str, out: Path, template: str = "new-organization.ps1", **more: Any
 ) -> RenderResult:
-    result = render_tenants([], RenderOptions(tenants, template, str(out), **more))
+    result = render_tenants([bundled_plans()], RenderOptions(tenants, template, str(out), **more))
     report = json.loads(render_json(result, __version__))
     jsonschema.validate(report, schema("report"))
     assert report["summary"]["text"] in render_text(result, __version__)

@@ -11,7 +11,7 @@ from .. import __version__
 from ..catalog import CATEGORIES, SCOPES
 from ..report import REPORTERS, ReportOptions
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import AnyCaseChoice
+from .options import EXAMPLES, AnyCaseChoice, config_options, rule_options
 
 _FORMAT = click.option(
     "-f",
@@ -63,17 +63,37 @@ def _terminal_width() -> int | None:
 @cli.command("explain")
 @click.argument("feature")
 @click.argument("paths", nargs=-1, type=click.Path())
+@EXAMPLES
 @_FORMAT
-def explain_command(feature: str, paths: tuple[str, ...], output_format: str) -> int:
+@rule_options
+@config_options
+def explain_command(
+    feature: str,
+    paths: tuple[str, ...],
+    examples: bool,
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
+    isolated: bool,
+) -> int:
     """Explain FEATURE and show what every plan (and mailbox plan) sets it to, and where.
 
-    FEATURE matches exactly, else ignoring case, else by its documented spelling. With no
-    PATHS the sample plans shipped in the package are read. A plan with an error finding
-    stops the command: the findings are printed instead (exit 1).
+    FEATURE matches exactly, else ignoring case, else by its documented spelling. No PATH:
+    the configuration's paths, else the working directory (--examples: the sample plans
+    shipped in the package). A plan with an error finding stops the command: the findings
+    are printed instead (exit 1).
     """
-    from ..explain import explain, render_explain_json, render_explain_text
+    from ..catalog import load_catalog
+    from ..config import load_project_config
+    from ..defaults import plan_paths
+    from ..explain import explain, lookup, render_explain_json, render_explain_text
+    from ..pipeline import CompileOptions
 
-    explanation = explain(feature, paths)
+    lookup(load_catalog(), feature)  # an unknown name is the error, before any path is looked at
+    config = load_project_config(config_file, isolated)
+    options = CompileOptions(rules=config.rules(select, ignore))
+    explanation = explain(feature, plan_paths(paths, examples, config), options)
     if explanation.report.errors:
         text = REPORTERS["text"](explanation.report, ReportOptions(tool_version=__version__))
         click.echo(text, nl=False, err=True)

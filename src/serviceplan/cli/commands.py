@@ -10,14 +10,28 @@ import click
 from .. import __version__
 from ..report import REPORTERS, ReportOptions, resolve_format
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import COLOR_CHOICE, ByteSize, ReportTarget, emit, use_color
+from .options import (
+    COLOR_CHOICE,
+    EXAMPLES,
+    ByteSize,
+    ReportTarget,
+    config_options,
+    emit,
+    rule_options,
+    use_color,
+)
 
 FORMATS = ["auto", *REPORTERS]
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.argument("paths", nargs=-1, type=click.Path())
+@EXAMPLES
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Warnings fail too (exit 1). Default: the configuration's strict, else off.",
+)
 @click.option(
     "-f",
     "--format",
@@ -45,7 +59,8 @@ FORMATS = ["auto", *REPORTERS]
     "--stdin-name",
     default="<stdin>",
     show_default=True,
-    help="File name to report for `-` (a .csv name reads it as a remap).",
+    help="File name for `-`, relative to the working directory: a .csv name reads it as a "
+    "remap, checked against the plans in that folder, as the file itself would be.",
 )
 @click.option(
     "--color",
@@ -54,27 +69,40 @@ FORMATS = ["auto", *REPORTERS]
     show_default=True,
     help="Colour the text output (auto: on a terminal, unless NO_COLOR).",
 )
+@rule_options
+@config_options
 def validate(
     paths: tuple[str, ...],
-    strict: bool,
+    examples: bool,
+    strict: bool | None,
     output_format: str,
     reports: tuple[tuple[str, str], ...],
     max_file_size: int,
     stdin_name: str,
     color: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
+    isolated: bool,
 ) -> int:
     """Validate plan files and the remap: XSD first, then the domain rules.
 
     PATHS are files or folders (searched for *.serviceplan and ServicePlanHostingRemap.csv);
-    `-` reads standard input.
+    `-` reads standard input. No PATH: the configuration's paths, else the working directory.
     """
+    from ..config import load_project_config
+    from ..defaults import plan_paths
     from ..errors import OutputErrors
     from ..inputs import STDIN
     from ..output import write_each
     from ..pipeline import ValidateOptions, validate_paths
 
+    config = load_project_config(config_file, isolated)
+    paths = plan_paths(paths, examples, config)
+    strict = config.strict if strict is None else strict
     stdin = sys.stdin.buffer.read(max_file_size + 1) if STDIN in paths else b""
-    options = ValidateOptions(strict, max_file_size, stdin_name, stdin)
+    rules = config.rules(select, ignore)
+    options = ValidateOptions(bool(strict), max_file_size, stdin_name, stdin, rules)
     report = validate_paths(paths, options)
     plain = ReportOptions(tool_version=__version__)
     # a report that cannot be written loses neither the findings nor the other reports
@@ -118,4 +146,20 @@ def list_rules(output_format: str) -> int:
         return EXIT_OK
     for r in RULES.values():
         click.echo(f"{r.id}  {r.name:<44} {r.severity.value:<8} {r.summary}")
+    return EXIT_OK
+
+
+@cli.command("examples")
+@click.argument("folder", metavar="DIR", type=click.Path())
+@click.option("--force", is_flag=True, help="Overwrite files of the same name in DIR.")
+def examples_command(folder: str, force: bool) -> int:
+    """Copy the bundled sample plans (Contoso) and their remap into DIR, to start from.
+
+    DIR is made when missing; a file already there is left alone (exit 2, naming it) unless
+    --force.
+    """
+    from ..defaults import copy_examples
+
+    for path in copy_examples(folder, force):
+        click.echo(f"wrote {path}")
     return EXIT_OK

@@ -7,11 +7,12 @@ import click
 from .. import __version__
 from ..report import REPORTERS, ReportOptions
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import ByteSize
+from .options import EXAMPLES, ByteSize, config_options, rule_options
 
 
 @cli.command("compile")
 @click.argument("paths", nargs=-1, type=click.Path())
+@EXAMPLES
 @click.option("--remap", type=click.Path(), help="A remap file besides any among PATHS.")
 @click.option("--program", "program_id", help="ProgramId to resolve through the remap.")
 @click.option("--offer", "offer_id", help="OfferId to resolve through the remap.")
@@ -31,8 +32,11 @@ from .options import ByteSize
     help="Also list the datacenter-only features left at their default.",
 )
 @click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
+@rule_options
+@config_options
 def compile_command(
     paths: tuple[str, ...],
+    examples: bool,
     remap: str | None,
     program_id: str | None,
     offer_id: str | None,
@@ -41,21 +45,30 @@ def compile_command(
     output: str | None,
     all_features: bool,
     max_file_size: int,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
+    isolated: bool,
 ) -> int:
     """Resolve every Organization and mailbox-plan setting, with where each value came from.
 
-    With no PATHS it compiles the sample plans shipped in the package.
+    No PATH: the configuration's paths, else the working directory (--examples: the sample
+    plans shipped in the package).
 
     Every plan without an error is compiled; a plan with an error finding (or a remap line
     with one) is left out, the output says so and the findings are printed on stderr (exit 1).
     Datacenter-only features left at their default are not listed unless --all-features.
     """
+    from ..config import load_project_config
+    from ..defaults import plan_paths
     from ..output import write_atomic
     from ..pipeline import CompileOptions, compile_plans
     from ..report.compiled import COMPILE_REPORTERS
 
-    options = CompileOptions(remap, program_id, offer_id, plan, max_file_size)
-    result = compile_plans(paths, options)
+    config = load_project_config(config_file, isolated)
+    rules = config.rules(select, ignore)
+    options = CompileOptions(remap, program_id, offer_id, plan, max_file_size, rules)
+    result = compile_plans(plan_paths(paths, examples, config), options)
     if result.report.errors:
         text = REPORTERS["text"](result.report, ReportOptions(tool_version=__version__))
         click.echo(text, nl=False, err=True)

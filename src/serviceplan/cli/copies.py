@@ -9,7 +9,7 @@ import click
 
 from ..model import plural
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import ByteSize
+from .options import ByteSize, config_options
 
 if TYPE_CHECKING:  # the stage (lxml and all) loads only when a command runs
     from ..copies import CopyReport, Difference, DigestSet
@@ -32,19 +32,29 @@ _MAX_FILE_SIZE = click.option(
 
 
 @cli.command("digest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH...]")
 @_FORMAT
 @_MAX_FILE_SIZE
-def digest_command(paths: tuple[str, ...], output_format: str, max_file_size: int) -> int:
+@config_options
+def digest_command(
+    paths: tuple[str, ...],
+    output_format: str,
+    max_file_size: int,
+    config_file: str | None,
+    isolated: bool,
+) -> int:
     """Print the SHA-256 of every plan file and the remap, and one digest for the set.
 
     Paths inside a folder are relative to it; the lines are in sha256sum's format, sorted by
     path, and the set digest, the SHA-256 of those lines, is the last line as a `# set` comment,
     which `sha256sum -c --strict` skips. Equal set digests on two servers mean byte-identical
-    copies.
+    copies. No PATH: the configuration's paths, else the working directory.
     """
+    from ..config import load_project_config
     from ..copies import digest_set
+    from ..defaults import plan_paths
 
+    paths = plan_paths(paths, False, load_project_config(config_file, isolated))
     digests = digest_set(paths, max_file_size)
     click.echo(
         _digest_json(digests) if output_format == "json" else _digest_text(digests), nl=False

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import click
 
 from .. import __version__
 from ..report import DIFF_REPORTERS, ReportOptions
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import COLOR_CHOICE, ByteSize, CategoryList, emit, use_color
+from .options import (
+    COLOR_CHOICE,
+    ByteSize,
+    CategoryList,
+    config_options,
+    emit,
+    rule_options,
+    use_color,
+)
 
 
 @cli.command("diff")
@@ -53,6 +59,8 @@ from .options import COLOR_CHOICE, ByteSize, CategoryList, emit, use_color
 )
 @click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
 @click.option("--color", type=COLOR_CHOICE, default="auto", show_default=True)
+@rule_options
+@config_options
 def diff_command(
     paths: tuple[str, ...],
     git_range: str | None,
@@ -64,13 +72,19 @@ def diff_command(
     textual: bool,
     max_file_size: int,
     color: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
+    isolated: bool,
 ) -> int:
     """Compare plan revisions before rollout: OLD NEW (files or folders), or --git.
 
     Reordering, formatting, comments and writing a default out are not changes. Exit 0 when
     nothing fails; 1 on blockers (Update-ServicePlan would refuse), on differences with
-    --exit-code, or on --fail-on categories; 2 on usage or tool errors.
+    --exit-code, or on --fail-on categories; 2 on usage or tool errors. With --git and no
+    PATH: the configuration's paths, else the working directory.
     """
+    from ..config import load_project_config
     from ..errors import UsageError
     from ..output import write_atomic
     from ..pipeline import DiffOptions, diff_paths
@@ -81,12 +95,27 @@ def diff_command(
             hint="serviceplan diff old/ new/   or   serviceplan diff --git "
             "origin/main..HEAD serviceplans/",
         )
+    config = load_project_config(config_file, isolated)
+    if git_range is not None and not paths:
+        paths = tuple(config.resolve(path) for path in config.paths)
     old, new = (None, None) if git_range is not None else paths
-    options = DiffOptions(
-        old, new, git_range, paths if git_range is not None else (), tenants, textual, max_file_size
+    git_paths = paths if git_range is not None else ()
+    failing = frozenset(
+        category for group in fail_on or [config.fail_on or ()] for category in group
     )
-    failing = frozenset(category for group in fail_on for category in group)
-    outcome = diff_paths(replace(options, fail_on=failing, exit_code=exit_code))
+    options = DiffOptions(
+        old,
+        new,
+        git_range,
+        git_paths,
+        tenants,
+        textual,
+        max_file_size,
+        fail_on=failing,
+        exit_code=exit_code,
+        rules=config.rules(select, ignore),
+    )
+    outcome = diff_paths(options)
     colored = use_color(color) and output is None and output_format == "text"
     rendered = DIFF_REPORTERS[output_format](
         outcome, ReportOptions(color=colored, tool_version=__version__)

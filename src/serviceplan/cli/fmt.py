@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import ByteSize
+from .options import ByteSize, config_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class _Formatted:
 
 
 @cli.command("fmt")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--check",
     is_flag=True,
@@ -39,16 +39,28 @@ class _Formatted:
     help="Write nothing; print a unified diff of the changes (exit 1 if any).",
 )
 @click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
-def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool, max_file_size: int) -> int:
+@config_options
+def fmt_command(
+    paths: tuple[str, ...],
+    check: bool,
+    show_diff: bool,
+    max_file_size: int,
+    config_file: str | None,
+    isolated: bool,
+) -> int:
     """Rewrite plan files in canonical form: catalogue order, two-space indent, comments kept.
 
-    PATHS are plan files or folders (searched for *.serviceplan; remap files are skipped).
-    Formatting changes no setting. A file that is not a well-formed plan is refused (exit 2)
-    and then no file is written.
+    PATHS are plan files or folders (searched for *.serviceplan; remap files are skipped);
+    none: the configuration's paths, else the working directory. Formatting changes no
+    setting. A file that is not a well-formed plan is refused (exit 2) and then no file is
+    written.
     """
+    from ..config import load_project_config
+    from ..defaults import plan_paths
     from ..model import plural
     from ..output import write_atomic
 
+    paths = plan_paths(paths, False, load_project_config(config_file, isolated))
     results = _format_all(paths, max_file_size)
     changed = [result for result in results if result.changed]
     if check or show_diff:
@@ -79,9 +91,13 @@ def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
 
     catalog = load_catalog()
     results = []
-    for item in discover(paths):
-        if item.is_remap:
-            continue
+    plans = [item for item in discover(paths) if not item.is_remap]
+    if not plans:  # `fmt --check` over a remap alone checked nothing: not a pass
+        raise UsageError(
+            f"{', '.join(paths)}: no *.serviceplan files to format",
+            hint="fmt formats plan files; the remap is left as it is",
+        )
+    for item in plans:
         if item.path is None:
             raise UsageError("fmt rewrites files in place; it does not read standard input")
         data = read_input(item.path, item.display, max_file_size)  # too large stops fmt

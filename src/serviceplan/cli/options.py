@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -117,3 +118,47 @@ def emit(output: str, color: bool) -> None:
     # color=True keeps the codes whatever the stream is (--color always into a pipe);
     # None lets click strip them when stdout is not a terminal.
     click.echo(output, nl=False, color=True if color else None)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_options(command: F) -> F:
+    """--config and --isolated: which project configuration applies (config.py)."""
+    command = click.option(
+        "--isolated",
+        is_flag=True,
+        help="Ignore every configuration file (.serviceplan.toml, pyproject.toml).",
+    )(command)
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(),
+        help="The project configuration to use, instead of the nearest .serviceplan.toml or "
+        "pyproject.toml [tool.serviceplan] above the working directory.",
+    )(command)
+
+
+def rule_options(command: F) -> F:
+    """--select and --ignore: rules by id, id prefix or name, on top of the configuration."""
+    command = click.option(
+        "--ignore",
+        multiple=True,
+        metavar="RULE[,RULE...]",
+        help="Leave these rules out (adds to the configuration's ignore).",
+    )(command)
+    return click.option(
+        "--select",
+        multiple=True,
+        metavar="RULE[,RULE...]",
+        help="Report only these rules, e.g. --select SP4,SP201 (replaces the configuration's "
+        "select and ignore); ALL for every rule.",
+    )(command)
+
+
+EXAMPLES = click.option(
+    "--examples",
+    is_flag=True,
+    help="Read the bundled sample plans (Contoso) instead of PATH; "
+    "`serviceplan examples DIR` copies them out.",
+)

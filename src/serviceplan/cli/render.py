@@ -12,7 +12,7 @@ import click
 from .. import __version__
 from ..render_builtins import BUILTIN_TEMPLATES
 from . import EXIT_FINDINGS, EXIT_OK, cli
-from .options import ByteSize
+from .options import EXAMPLES, ByteSize, config_options, rule_options
 
 _BUILTINS = "\b\n" + "\n".join(
     f"  {name:<24} {summary}" for name, summary in BUILTIN_TEMPLATES.items()
@@ -66,6 +66,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     epilog=f"Built-in templates (--template NAME):\n\n{_BUILTINS}",
 )
 @click.argument("paths", nargs=-1, type=click.Path())
+@EXAMPLES
 @click.option(
     "--tenants", required=True, type=click.Path(), help="The tenant inventory: CSV or JSONL."
 )
@@ -120,8 +121,11 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     show_default=True,
     help="Cap on the inventory.",
 )
+@rule_options
+@config_options
 def render_command(
     paths: tuple[str, ...],
+    examples: bool,
     tenants: str,
     template: str,
     out: str,
@@ -133,23 +137,32 @@ def render_command(
     output_format: str,
     max_file_size: int,
     max_inventory_size: int,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
+    isolated: bool,
 ) -> int:
     """Render one manifest per tenant of an inventory, from the compiled plans.
 
-    PATHS are plan files or folders (as for compile; none: the sample plans shipped in the
-    package). Each tenant's (ProgramId, OfferId) selects its plan through the remap. Files are
+    PATHS are plan files or folders (as for compile; none: the configuration's paths, else
+    the working directory; --examples: the sample plans shipped in the package). Each
+    tenant's (ProgramId, OfferId) selects its plan through the remap. Files are
     named after the tenants, written atomically, only when their bytes change, and listed
     with their SHA-256 in DIR/index.json. With any error nothing is written (exit 1) unless
     --keep-going.
     """
+    from ..config import load_project_config
+    from ..defaults import plan_paths
     from ..pipeline import render_tenants
     from ..render import RenderOptions
     from ..render_report import RENDER_REPORTERS
 
+    config = load_project_config(config_file, isolated)
+    paths = plan_paths(paths, examples, config)
     progress, close = _progress_bar()
     options = RenderOptions(
         tenants, template, out, remap, jobs, shard, dry_run, keep_going,
-        max_file_size, max_inventory_size, progress,
+        max_file_size, max_inventory_size, progress, config.rules(select, ignore),
     )  # fmt: skip
     try:
         result = render_tenants(paths, options)

@@ -37,6 +37,7 @@ def render(report: ValidationReport, options: ReportOptions) -> str:
             "files": len(report.files),
             "errors": report.errors,
             "warnings": report.warnings,
+            "suppressed": report.suppressed,
             "strict": report.strict,
             "failed": report.failed,
             "text": report.summary(),

@@ -149,9 +149,12 @@ def test_validate_missing_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     assert captured.out == ""
 
 
-def test_validate_without_paths_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_without_paths_in_a_folder_without_plans_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
     assert main(["validate"]) == 2
-    assert "PATHS" in capsys.readouterr().err
+    assert "--examples" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -328,8 +331,8 @@ def test_stdin_remap_by_its_csv_name(
     clean: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", FakeStdin(b"Business,SmallOrg,Missing\n"))
-    plan = str(clean / "SmallBusiness.serviceplan")
-    assert main(["validate", "--stdin-name", "remap.csv", "-", plan]) == 1
+    monkeypatch.chdir(clean)  # the remap stands where --stdin-name puts it: beside the plan
+    assert main(["validate", "--stdin-name", "remap.csv", "-"]) == 1
     out = capsys.readouterr().out
     assert "remap.csv:1: error:" in out
     assert "[SP404 remap-plan-missing]" in out

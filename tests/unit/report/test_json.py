@@ -46,6 +46,7 @@ def test_json_document() -> None:
         "files": 3,
         "errors": 2,
         "warnings": 1,
+        "suppressed": 0,
         "strict": False,
         "failed": True,
         "text": "3 files: 2 errors, 1 warning",

@@ -18,7 +18,7 @@ RAW = ("\x1b", "\x07", "\u202e")
 def _render(tmp_path: Path, inventory: str, template: str) -> None:
     (tmp_path / "tenants.csv").write_text(inventory, encoding="utf-8")
     (tmp_path / "mine.txt.j2").write_text(template, encoding="utf-8")
-    main(["render", "--tenants", str(tmp_path / "tenants.csv"), "--template",
+    main(["render", "--examples", "--tenants", str(tmp_path / "tenants.csv"), "--template",
           str(tmp_path / "mine.txt.j2"), "--out", str(tmp_path / "out")])  # fmt: skip
 
 

@@ -38,8 +38,15 @@ def test_text_lists_findings_hints_paths_and_summary() -> None:
         "  at /Configuration/X\n"
         "plans/b.serviceplan: warning: No remap line points at plan 'b'. "
         "[SP405 plan-never-referenced]\n"
-        "  hint: Add a remap line for it, or delete the plan if it is retired.\n"
+        f"  hint: {RULES['SP405'].hint}\n"
         "3 files: 2 errors, 1 warning\n"
+    )
+
+
+def test_the_summary_counts_suppressed_findings() -> None:
+    report = ValidationReport(("x.serviceplan",), (), suppressed=2)
+    assert render(report, ReportOptions(tool_version="1")) == (
+        "1 file: 0 errors, 0 warnings (2 suppressed)\n"
     )
 
 

@@ -10,9 +10,14 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from serviceplan.catalog import load_catalog
+from serviceplan.inputs import STDIN
 from serviceplan.load import parse_plan_xml
-from serviceplan.pipeline import explain_plan
+from serviceplan.model import Finding
+from serviceplan.pipeline import ValidateOptions, explain_plan, validate_paths
 from serviceplan.rules.fastpath import fast_path
+from serviceplan.rules.inline import read_suppressions
+from serviceplan.rules.registry import RULES
+from serviceplan.rules.selection import ALL_RULES, screen
 
 CATALOG = load_catalog()
 FAST = fast_path(CATALOG)
@@ -89,3 +94,33 @@ def test_every_bundled_plan_takes_the_fast_path() -> None:
     for name, data in SAMPLES:
         root, _ = parse_plan_xml(data, name)
         assert FAST.is_clean(root), name
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    mutated_plans(),
+    st.lists(st.sampled_from([*RULES, "SP1", "SP3", "nope"]), min_size=1, max_size=3),
+    st.sampled_from(["file", "Organization", "MailboxPlans"]),
+)
+def test_validate_honours_inline_suppression_on_either_path(
+    data: bytes, rules: list[str], before: str
+) -> None:
+    """Whether a plan takes the fast path or the explained one, validate reports exactly the
+    explained findings less what the plan's own `serviceplan: ignore` comment suppresses."""
+    root = etree.fromstring(data)
+    comment = etree.Comment(f" serviceplan: ignore {', '.join(rules)} ")
+    (root if before == "file" else root.find(before)).addprevious(comment)
+    data = etree.tostring(root.getroottree())
+    report = validate_paths([STDIN], ValidateOptions(stdin=data, stdin_name="x.serviceplan"))
+    parsed, _ = parse_plan_xml(data, "x.serviceplan")
+    assert parsed is not None
+    suppressions, about_comment = read_suppressions(data, "x.serviceplan")
+    expected = screen(
+        [*explain_plan(parsed, "x.serviceplan", CATALOG), *about_comment],
+        ALL_RULES,
+        {"x.serviceplan": suppressions},
+    )
+    assert sorted(report.findings, key=Finding.sort_key) == sorted(
+        expected.findings, key=Finding.sort_key
+    )
+    assert report.suppressed == expected.suppressed

@@ -245,12 +245,13 @@ def _fail_on(values: dict[str, Any], fail: _Fail) -> tuple[str, ...] | None:
 
 
 def _shown_path(path: Path) -> str:
-    """The file as errors name it: relative to the working directory when that is shorter."""
+    """The file as errors name it: relative when it lies under the working directory (found
+    upward, or elsewhere, it is named in full, whatever the working directory)."""
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive (Windows)
         return str(path)
-    return relative if len(relative) < len(str(path.resolve())) else str(path.resolve())
+    return str(path.resolve()) if relative.startswith(os.pardir) else relative
 
 
 def _shown(value: object) -> str:

@@ -11,7 +11,7 @@ in one process pinned to one core, times:
   render_json   serviceplan.report.compiled.render_json(plans) - the JSON document the CLI
                 prints for those plans (reported, no target)
   lxml floor    read bytes + etree.fromstring per plan file with the parser compile uses
-                (serviceplan.schema.safe_parser(keep_comments=False))
+                (serviceplan.plan.schema.safe_parser(keep_comments=False))
 
 Target (issue 4): compile takes at most 3x the floor's time.
 
@@ -127,7 +127,7 @@ def measure_validate(folder: Path, count: int, repeat: int) -> Row:
 def measure_floor(paths: Sequence[Path], repeat: int) -> Row:
     from lxml import etree
 
-    from serviceplan.schema import safe_parser
+    from serviceplan.plan.schema import safe_parser
 
     parser = safe_parser(keep_comments=False)
 

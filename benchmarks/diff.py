@@ -5,13 +5,13 @@ bundled samples and a remap referencing each), the second with a realistic edit 
 changed across plans, one mailbox plan renamed, remap rows repointed), and a tenant inventory
 over the remap's pairs. Then, in one process pinned to one core, times:
 
-  diff (ours)     serviceplan.diff.diff_revisions over the two compiled revisions (plans and
+  diff (ours)     serviceplan.diff.changes.diff_revisions over the two compiled revisions (plans and
                   remaps), including the plan moves the repointed rows cause
   DeepDiff        deepdiff.DeepDiff over the same revisions as plain dictionaries
                   {plan: {scope: {feature: value}}} plus {"ProgramId,OfferId": plan}; the
                   dictionaries are built beforehand and not timed (our diff needs none)
-  read_inventory  serviceplan.inventory.read_inventory on the inventory CSV
-  tenant_impact   serviceplan.impact.tenant_impact: what reaches each tenant
+  read_inventory  serviceplan.tenants.inventory.read_inventory on the inventory CSV
+  tenant_impact   serviceplan.diff.impact.tenant_impact: what reaches each tenant
   render JSON     serviceplan.report.diff_json.render with the impact (what --format json prints)
 
 Targets (issue 5): our diff at least 10x faster than DeepDiff on 50 plans; read_inventory +
@@ -176,7 +176,7 @@ def measure_diff(old: Any, new: Any, count: int, repeat: int) -> tuple[Row, Row,
     from deepdiff import DeepDiff
 
     from serviceplan.catalog import load_catalog
-    from serviceplan.diff import diff_revisions
+    from serviceplan.diff.changes import diff_revisions
 
     catalog = load_catalog()
     result = diff_revisions(old.plans, new.plans, old.remaps, new.remaps, catalog)
@@ -239,13 +239,13 @@ def measure_impact(
 ) -> tuple[list[Row], Any]:
     from serviceplan import __version__
     from serviceplan.catalog import load_catalog
-    from serviceplan.impact import tenant_impact
-    from serviceplan.inventory import read_inventory
+    from serviceplan.diff.impact import tenant_impact
     from serviceplan.model import Finding, ValidationReport
     from serviceplan.pipeline import DiffOutcome
     from serviceplan.report import ReportOptions
     from serviceplan.report.diff_json import render as render_json
     from serviceplan.report.diff_markdown import render as render_markdown
+    from serviceplan.tenants.inventory import read_inventory
 
     catalog = load_catalog()
     path = str(inventory_path)

@@ -96,7 +96,7 @@ def render_once(
 ) -> tuple[float, float, int]:
     """One timed render into an empty folder (and, when asked, one rerun into it)."""
     from serviceplan.pipeline import render_tenants
-    from serviceplan.render import RenderOptions
+    from serviceplan.render.run import RenderOptions
 
     out = fresh_folder(root, "ours")
     options = RenderOptions(str(inventory), template, str(out), jobs=CORES)
@@ -125,7 +125,7 @@ _FLOOR: dict[str, Any] = {}
 def _floor_work(span: tuple[int, int]) -> int:
     import jinja2
 
-    from serviceplan.render_env import ps_quote, size, tojson
+    from serviceplan.render.env import ps_quote, size, tojson
 
     state = _FLOOR
     if "template" not in state:
@@ -190,7 +190,7 @@ def floor_once(inventory: Path, root: Path, spec: Any, plans: Any) -> tuple[floa
 
 def measure(inventory: Path, root: Path, template: str, repeat: int) -> tuple[Row, Row, Row]:
     """Ours and the floor, alternately (the disk's state drifts): best of each."""
-    from serviceplan.render_env import find_template
+    from serviceplan.render.env import find_template
 
     spec, plans = find_template(template), floor_contexts()
     ours = floor = rerun = float("inf")

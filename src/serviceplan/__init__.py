@@ -30,10 +30,10 @@ _EXPORTS = {
     "DiffOptions": "pipeline",
     "DiffOutcome": "pipeline",
     "render_tenants": "pipeline",
-    "RenderOptions": "render",
-    "RenderResult": "render",
-    "read_inventory": "inventory",
-    "Tenant": "inventory",
+    "RenderOptions": "render.run",
+    "RenderResult": "render.run",
+    "read_inventory": "tenants.inventory",
+    "Tenant": "tenants.inventory",
     "load_catalog": "catalog",
     "Catalog": "catalog",
     "Feature": "catalog",
@@ -79,7 +79,6 @@ __all__ = [
 if TYPE_CHECKING:
     from .catalog import Catalog, Feature, load_catalog
     from .errors import ServicePlanError
-    from .inventory import Tenant, read_inventory
     from .model import (
         Finding,
         Location,
@@ -101,7 +100,8 @@ if TYPE_CHECKING:
         render_tenants,
         validate_paths,
     )
-    from .render import RenderOptions, RenderResult
+    from .render.run import RenderOptions, RenderResult
+    from .tenants.inventory import Tenant, read_inventory
 
 
 def __getattr__(name: str) -> Any:

@@ -13,23 +13,23 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .catalog import Catalog, load_catalog
-from .compile_scope import LeftOut, compile_scope, plan_left_out, refuse_ambiguous
-from .defaults import bundled_plans as bundled_plans
-from .diff_gate import Gate, diff_gate
+from .diff.gate import Gate, diff_gate
 from .errors import UsageError
-from .inputs import STDIN_NAME, Input, discover, read_item, read_remap, remap_findings
-from .load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
+from .files.defaults import bundled_plans as bundled_plans
+from .files.inputs import STDIN_NAME, Input, discover, read_item, read_remap, remap_findings
 from .model import Finding, RemapTable, ResolvedPlan, Severity, ValidationReport
-from .resolve import resolve_plan
+from .plan.load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
+from .resolve.plans import resolve_plan
+from .resolve.scope import LeftOut, compile_scope, plan_left_out, refuse_ambiguous
 from .rules.fastpath import fast_path
 from .rules.inline import Screen, Suppressions
 from .rules.selection import ALL_RULES, RuleSelection
 
 if TYPE_CHECKING:
-    from .diff import DiffResult
-    from .impact import ImpactReport
+    from .diff.changes import DiffResult
+    from .diff.impact import ImpactReport
+from .plan.schema import schema_findings
 from .rules.plan import PlanSections, read_plan
-from .schema import schema_findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +259,9 @@ class DiffOutcome:
 
 def diff_paths(options: DiffOptions) -> DiffOutcome:
     """Compile both sides, compare them, with a tenant inventory what reaches whom; the gate."""
-    from .diff import diff_files, diff_revisions
-    from .impact import tenant_impact
-    from .inventory import read_inventory
+    from .diff.changes import diff_files, diff_revisions
+    from .diff.impact import tenant_impact
+    from .tenants.inventory import read_inventory
 
     old_inputs, new_inputs, labels = _diff_sides(options)
     catalog = load_catalog()
@@ -308,7 +308,7 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
 
 def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[str, str]]:
     if options.git is not None:
-        from .revisions import revision_sides
+        from .files.revisions import revision_sides
 
         if options.old or options.new:
             raise UsageError(
@@ -335,15 +335,15 @@ def _single_plans(options: DiffOptions, old: CompileResult, new: CompileResult) 
 # --------------------------------------------------------------------------- render
 
 if TYPE_CHECKING:
-    from .render import RenderOptions, RenderResult
+    from .render.run import RenderOptions, RenderResult
 
 
 def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult:
     """`serviceplan render`: compile the plans, read the inventory, one manifest per tenant.
 
     Usage errors (template syntax, --out and its index, --shard) stop it before any work."""
-    from .inventory import read_inventory
-    from .render import prepare, render_inventory
+    from .render.run import prepare, render_inventory
+    from .tenants.inventory import read_inventory
 
     prepared = prepare(options)
     compiled = compile_plans(

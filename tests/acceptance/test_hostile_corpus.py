@@ -71,7 +71,7 @@ from _render_checks import (
 )
 
 from serviceplan.catalog import load_catalog
-from serviceplan.inventory import read_inventory
+from serviceplan.tenants.inventory import read_inventory
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -92,7 +92,7 @@ INVENTORY_PROBE = """
 import json, sys
 from serviceplan.catalog import load_catalog
 from serviceplan.errors import ServicePlanError
-from serviceplan.inventory import read_inventory
+from serviceplan.tenants.inventory import read_inventory
 try:
     inventory = read_inventory(sys.argv[1], load_catalog())
 except ServicePlanError as error:

@@ -7,9 +7,9 @@ from _harness import CATALOG, PROFILE, SAMPLES, plan
 from hypothesis import event, example, given
 
 from serviceplan.errors import InputError
-from serviceplan.fmt import format_plan
 from serviceplan.pipeline import load_plan, validate_plan_bytes
-from serviceplan.resolve import resolve_plan
+from serviceplan.resolve.plans import resolve_plan
+from serviceplan.tools.fmt import format_plan
 
 
 def _settings(data: bytes, source: str) -> object:

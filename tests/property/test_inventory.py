@@ -11,7 +11,7 @@ from _harness import CATALOG, PROFILE, inventory_file, line_count
 from hypothesis import event, example, given
 
 from serviceplan.errors import ServicePlanError
-from serviceplan.inventory import REQUIRED, read_inventory
+from serviceplan.tenants.inventory import REQUIRED, read_inventory
 
 
 @PROFILE

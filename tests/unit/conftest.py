@@ -10,8 +10,8 @@ from textwrap import dedent
 import pytest
 
 from serviceplan.catalog import load_catalog
-from serviceplan.load import build_document, parse_plan_xml
 from serviceplan.model import Finding
+from serviceplan.plan.load import build_document, parse_plan_xml
 from serviceplan.rules.plan import check_plan
 
 PlanCheck = Callable[..., list[Finding]]

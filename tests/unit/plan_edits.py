@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from serviceplan.catalog import ORGANIZATION, load_catalog
-from serviceplan.diff import PlanDiff
-from serviceplan.load import parse_remap
+from serviceplan.diff.changes import PlanDiff
 from serviceplan.model import Location, RemapTable, ResolvedPlan, Setting
 from serviceplan.pipeline import bundled_plans, compile_plans
+from serviceplan.plan.load import parse_remap
 from serviceplan.values import Value, format_value
 
 CATALOG = load_catalog()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from serviceplan.copies import (
+from serviceplan.errors import UsageError
+from serviceplan.tools.copies import (
     Difference,
     FileDigest,
     Kind,
@@ -19,7 +20,6 @@ from serviceplan.copies import (
     digest_set,
     verify_copies,
 )
-from serviceplan.errors import UsageError
 
 REMAP = "ServicePlanHostingRemap.csv"
 SMALL = "SmallBusiness.serviceplan"

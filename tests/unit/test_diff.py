@@ -24,7 +24,7 @@ from plan_edits import (
 )
 
 from serviceplan.catalog import CATEGORIES, ORGANIZATION
-from serviceplan.diff import (
+from serviceplan.diff.changes import (
     ADDED,
     DEFAULT_MOVED,
     MAILBOX_PLAN_ADDED,
@@ -43,10 +43,10 @@ from serviceplan.diff import (
     diff_revisions,
     most_impactful,
 )
+from serviceplan.diff.remap import ROW_ADDED, ROW_REMOVED, ROW_REPOINTED, diff_remaps
 from serviceplan.errors import UsageError
 from serviceplan.model import Location, ResolvedPlan
 from serviceplan.pipeline import DiffOptions, bundled_plans, diff_paths
-from serviceplan.remap_diff import ROW_ADDED, ROW_REMOVED, ROW_REPOINTED, diff_remaps
 from serviceplan.values import parse_value
 
 # --------------------------------------------------------------------------- settings

@@ -14,7 +14,8 @@ import pytest
 
 from serviceplan.catalog import CATEGORIES, MAILBOX_PLAN, ORGANIZATION, Feature, load_catalog
 from serviceplan.errors import UsageError
-from serviceplan.explain import (
+from serviceplan.pipeline import bundled_plans, compile_plans
+from serviceplan.tools.explain import (
     PER_MAILBOX_COST,
     PER_TENANT_COST,
     cost,
@@ -29,8 +30,7 @@ from serviceplan.explain import (
     suggest,
     uses,
 )
-from serviceplan.features_table import render_features_json, render_features_text
-from serviceplan.pipeline import bundled_plans, compile_plans
+from serviceplan.tools.features_table import render_features_json, render_features_text
 
 
 def csv_rows() -> list[dict[str, str]]:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import pytest
 
 from serviceplan.catalog import MAILBOX_PLAN, Feature, load_catalog
-from serviceplan.explain import select_features
-from serviceplan.features_table import render_features_text, wrap
+from serviceplan.tools.explain import select_features
+from serviceplan.tools.features_table import render_features_text, wrap
 
 CATALOG = load_catalog()
 FEATURES = select_features(CATALOG)

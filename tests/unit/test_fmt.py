@@ -15,10 +15,10 @@ from lxml import etree
 
 from serviceplan.catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from serviceplan.errors import InputError
-from serviceplan.fmt import format_plan
 from serviceplan.model import ResolvedPlan, Setting
 from serviceplan.pipeline import ValidateOptions, compile_plans, validate_paths, validate_plan_bytes
-from serviceplan.schema import safe_parser
+from serviceplan.plan.schema import safe_parser
+from serviceplan.tools.fmt import format_plan
 
 CATALOG = load_catalog()
 SAMPLES_FOLDER = Path(str(resources.files("serviceplan.serviceplans")))

@@ -8,10 +8,10 @@ from dataclasses import replace
 from plan_edits import CATALOG, PLANS, edit, remap, rules
 
 from serviceplan.catalog import ORGANIZATION
-from serviceplan.diff import diff_revisions
-from serviceplan.impact import ImpactReport, tenant_impact
-from serviceplan.inventory import parse_inventory
+from serviceplan.diff.changes import diff_revisions
+from serviceplan.diff.impact import ImpactReport, tenant_impact
 from serviceplan.model import Location, ResolvedPlan
+from serviceplan.tenants.inventory import parse_inventory
 
 BUSINESS = (
     "Business,SmallOrg,SmallBusiness\nBusiness,MedOrg,MediumBusiness\n"

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from serviceplan.errors import InputError
-from serviceplan.load import (
+from serviceplan.model import FeatureElement, Location, Severity
+from serviceplan.plan.load import (
     build_document,
     decode_text,
     parse_plan_xml,
@@ -15,7 +16,6 @@ from serviceplan.load import (
     to_utf8,
     too_large_finding,
 )
-from serviceplan.model import FeatureElement, Location, Severity
 
 DECLARED_UTF16 = '<?xml version="1.0" encoding="utf-16"?>\n<Configuration Name="é"/>'
 EXPECTED_UTF8 = '<?xml version="1.0" encoding="utf-8"?>\n<Configuration Name="é"/>'.encode()

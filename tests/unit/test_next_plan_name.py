@@ -8,7 +8,7 @@ import pytest
 from plan_edits import CATALOG, PLANS, edit
 
 from serviceplan.catalog import ORGANIZATION
-from serviceplan.diff import diff_plans
+from serviceplan.diff.changes import diff_plans
 from serviceplan.model import next_plan_name
 
 

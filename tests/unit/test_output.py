@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from serviceplan.errors import OutputError
-from serviceplan.output import write_atomic, write_each
+from serviceplan.files.output import write_atomic, write_each
 
 
 def test_new_file_gets_the_umask_default(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from serviceplan.catalog import load_catalog
 from serviceplan.errors import UsageError
-from serviceplan.inputs import REMAP_NAME, STDIN, Input, discover
+from serviceplan.files.inputs import REMAP_NAME, STDIN, Input, discover
 from serviceplan.model import Severity
 from serviceplan.pipeline import ValidateOptions, validate_paths, validate_plan_bytes
 

@@ -11,7 +11,7 @@ import pytest
 
 from serviceplan.errors import ResolveError
 from serviceplan.pipeline import CompileOptions, CompileResult, compile_plans, render_tenants
-from serviceplan.render import RenderOptions
+from serviceplan.render.run import RenderOptions
 
 SAMPLES = resources.files("serviceplan.serviceplans")
 

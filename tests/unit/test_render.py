@@ -14,9 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from serviceplan.errors import UsageError
-from serviceplan.render import shard_of
-from serviceplan.render_context import Record, records, release, update_context
-from serviceplan.render_env import (
+from serviceplan.render.context import Record, records, release, update_context
+from serviceplan.render.env import (
     UNSAFE,
     JsonText,
     PsLiteral,
@@ -30,8 +29,9 @@ from serviceplan.render_env import (
     size,
     tojson,
 )
-from serviceplan.render_names import collisions, file_name, index_name, is_safe_name
-from serviceplan.render_values import Token
+from serviceplan.render.names import collisions, file_name, index_name, is_safe_name
+from serviceplan.render.run import shard_of
+from serviceplan.render.values import Token
 from serviceplan.values import UNLIMITED
 
 PS_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -390,6 +390,6 @@ def test_update_context_lists_mailbox_plans_without_a_match() -> None:
     ],
 )
 def test_csv_cells_are_never_formulas(text: str, cell: str) -> None:
-    from serviceplan.render_env import csv_cell
+    from serviceplan.render.env import csv_cell
 
     assert csv_cell(text) == cell

@@ -10,9 +10,9 @@ import pytest
 
 from serviceplan.catalog import load_catalog
 from serviceplan.errors import InputError
-from serviceplan.explain import lookup
-from serviceplan.inventory import Inventory, match_pairs, parse_inventory, read_inventory
 from serviceplan.model import Location, RemapRow, RemapTable, Severity
+from serviceplan.tenants.inventory import Inventory, match_pairs, parse_inventory, read_inventory
+from serviceplan.tools.explain import lookup
 
 HEADER = "name,domain,program_id,offer_id"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from serviceplan.render_output import STAGING_PREFIX, drop_staging, make_staging, sweep_leftovers
+from serviceplan.render.output import STAGING_PREFIX, drop_staging, make_staging, sweep_leftovers
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock")
 
@@ -17,7 +17,7 @@ def test_a_live_staging_folder_is_kept_and_a_dead_ones_swept(tmp_path: Path) -> 
     live = make_staging(str(tmp_path))
     # a staging folder made by a process that has since died: its lock went with it
     code = (
-        "import sys; from serviceplan.render_output import make_staging; "
+        "import sys; from serviceplan.render.output import make_staging; "
         "print(make_staging(sys.argv[1]))"
     )
     dead = subprocess.run(

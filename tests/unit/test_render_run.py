@@ -14,9 +14,9 @@ import pytest
 from serviceplan import __version__
 from serviceplan.errors import UsageError
 from serviceplan.pipeline import bundled_plans, render_tenants
-from serviceplan.render import RenderOptions, RenderResult
-from serviceplan.render_output import STAGING_PREFIX
-from serviceplan.render_report import render_json, render_text
+from serviceplan.render.output import STAGING_PREFIX
+from serviceplan.render.report import render_json, render_text
+from serviceplan.render.run import RenderOptions, RenderResult
 
 HEADER = "name,domain,program_id,offer_id,location,plan,mailboxes"
 TENANTS = [
@@ -379,6 +379,6 @@ def test_a_remap_given_apart(tmp_path: Path, small_business: str) -> None:
 
 
 def test_jobs_zero_means_every_cpu() -> None:
-    from serviceplan.render_work import workers
+    from serviceplan.render.work import workers
 
     assert workers(0) >= 1 and workers(3) == 3

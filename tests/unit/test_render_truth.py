@@ -9,7 +9,7 @@ from pathlib import Path
 from test_render_run import TENANTS, inventory, names, run, user_template
 
 from serviceplan import __version__
-from serviceplan.render_report import render_json, render_text
+from serviceplan.render.report import render_json, render_text
 
 
 def test_dry_run_lists_what_would_be_written_changed_and_removed(tmp_path: Path) -> None:

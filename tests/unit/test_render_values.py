@@ -9,11 +9,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from serviceplan.inventory import Tenant
 from serviceplan.model import Location
 from serviceplan.pipeline import CompileOptions, bundled_plans, compile_plans
-from serviceplan.render_context import Record, plan_context, tenant_context
-from serviceplan.render_env import (
+from serviceplan.render.context import Record, plan_context, tenant_context
+from serviceplan.render.env import (
     TemplateSpec,
     UnsafeValue,
     find_template,
@@ -21,7 +20,8 @@ from serviceplan.render_env import (
     ps_quote,
     size,
 )
-from serviceplan.render_values import Token, Unset
+from serviceplan.render.values import Token, Unset
+from serviceplan.tenants.inventory import Tenant
 from serviceplan.values import UNLIMITED
 
 

@@ -13,11 +13,11 @@ import pytest
 
 from serviceplan.catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from serviceplan.errors import ResolveError, UsageError
-from serviceplan.inputs import REMAP_NAME
-from serviceplan.load import parse_remap
+from serviceplan.files.inputs import REMAP_NAME
 from serviceplan.model import Location, RemapTable, ResolvedPlan, Setting
 from serviceplan.pipeline import CompileOptions, compile_plans
-from serviceplan.resolve import select_row
+from serviceplan.plan.load import parse_remap
+from serviceplan.resolve.plans import select_row
 from serviceplan.values import UNLIMITED
 
 # Line numbers below are those of this text (line 1 is the XML declaration).

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from serviceplan.load import parse_plan_xml
-from serviceplan.schema import compiled_schema, safe_parser, schema_findings
+from serviceplan.plan.load import parse_plan_xml
+from serviceplan.plan.schema import compiled_schema, safe_parser, schema_findings
 
 
 def test_schema_is_compiled_once() -> None:

@@ -42,8 +42,8 @@ def features_command(
 ) -> int:
     """List the feature catalogue in the schema's order: type, default, categories, rules."""
     from ..catalog import load_catalog
-    from ..explain import select_features
-    from ..features_table import render_features_json, render_features_text
+    from ..tools.explain import select_features
+    from ..tools.features_table import render_features_json, render_features_text
 
     features = select_features(load_catalog(), category, scope, hosting_only)
     if output_format == "json":
@@ -86,9 +86,9 @@ def explain_command(
     """
     from ..catalog import load_catalog
     from ..config import load_project_config
-    from ..defaults import plan_paths
-    from ..explain import explain, lookup, render_explain_json, render_explain_text
+    from ..files.defaults import plan_paths
     from ..pipeline import CompileOptions
+    from ..tools.explain import explain, lookup, render_explain_json, render_explain_text
 
     lookup(load_catalog(), feature)  # an unknown name is the error, before any path is looked at
     config = load_project_config(config_file, isolated)

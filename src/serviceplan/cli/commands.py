@@ -91,10 +91,10 @@ def validate(
     `-` reads standard input. No PATH: the configuration's paths, else the working directory.
     """
     from ..config import load_project_config
-    from ..defaults import plan_paths
     from ..errors import OutputErrors
-    from ..inputs import STDIN
-    from ..output import write_each
+    from ..files.defaults import plan_paths
+    from ..files.inputs import STDIN
+    from ..files.output import write_each
     from ..pipeline import ValidateOptions, validate_paths
 
     config = load_project_config(config_file, isolated)
@@ -158,7 +158,7 @@ def examples_command(folder: str, force: bool) -> int:
     DIR is made when missing; a file already there is left alone (exit 2, naming it) unless
     --force.
     """
-    from ..defaults import copy_examples
+    from ..files.defaults import copy_examples
 
     for path in copy_examples(folder, force):
         click.echo(f"wrote {path}")

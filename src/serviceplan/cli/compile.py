@@ -60,8 +60,8 @@ def compile_command(
     Datacenter-only features left at their default are not listed unless --all-features.
     """
     from ..config import load_project_config
-    from ..defaults import plan_paths
-    from ..output import write_atomic
+    from ..files.defaults import plan_paths
+    from ..files.output import write_atomic
     from ..pipeline import CompileOptions, compile_plans
     from ..report.compiled import COMPILE_REPORTERS
 

@@ -12,7 +12,7 @@ from . import EXIT_FINDINGS, EXIT_OK, cli
 from .options import ByteSize, config_options
 
 if TYPE_CHECKING:  # the stage (lxml and all) loads only when a command runs
-    from ..copies import CopyReport, Difference, DigestSet
+    from ..tools.copies import CopyReport, Difference, DigestSet
 
 _FORMAT = click.option(
     "-f",
@@ -51,8 +51,8 @@ def digest_command(
     copies. No PATH: the configuration's paths, else the working directory.
     """
     from ..config import load_project_config
-    from ..copies import digest_set
-    from ..defaults import plan_paths
+    from ..files.defaults import plan_paths
+    from ..tools.copies import digest_set
 
     paths = plan_paths(paths, False, load_project_config(config_file, isolated))
     digests = digest_set(paths, max_file_size)
@@ -91,7 +91,7 @@ def verify_copies_command(
     differ. Any difference is drift, textual ones included: copies must be byte-identical.
     Exit 0 when every copy is identical, 1 on any drift.
     """
-    from ..copies import digest_set, verify_copies
+    from ..tools.copies import digest_set, verify_copies
 
     reports = verify_copies(reference_dir, copy_dirs, max_file_size)
     reference = digest_set([reference_dir], max_file_size)
@@ -105,7 +105,7 @@ def _errors(side: str, count: int) -> str:
 
 
 def _describe(difference: Difference) -> list[str]:
-    from ..copies import Kind
+    from ..tools.copies import Kind
 
     """The lines for one difference, without the folder prefix."""
     path = difference.path
@@ -143,7 +143,7 @@ def _summary(reports: list[CopyReport]) -> str:
 
 
 def _verify_text(folder: str, reference: DigestSet, reports: list[CopyReport]) -> str:
-    from ..copies import display_folder
+    from ..tools.copies import display_folder
 
     lines = [
         f"reference {display_folder(folder)}: {plural(len(reference.files), 'file')}, "

@@ -86,7 +86,7 @@ def diff_command(
     """
     from ..config import load_project_config
     from ..errors import UsageError
-    from ..output import write_atomic
+    from ..files.output import write_atomic
     from ..pipeline import DiffOptions, diff_paths
 
     if git_range is None and len(paths) != 2:

@@ -56,9 +56,9 @@ def fmt_command(
     written.
     """
     from ..config import load_project_config
-    from ..defaults import plan_paths
+    from ..files.defaults import plan_paths
+    from ..files.output import write_atomic
     from ..model import plural
-    from ..output import write_atomic
 
     paths = plan_paths(paths, False, load_project_config(config_file, isolated))
     results = _format_all(paths, max_file_size)
@@ -85,9 +85,9 @@ def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
     """Every plan formatted in memory first: one refused file means none is written."""
     from ..catalog import load_catalog
     from ..errors import UsageError
-    from ..fmt import format_plan
-    from ..inputs import discover
-    from ..load import read_input
+    from ..files.inputs import discover
+    from ..plan.load import read_input
+    from ..tools.fmt import format_plan
 
     catalog = load_catalog()
     results = []
@@ -108,7 +108,7 @@ def _format_all(paths: tuple[str, ...], max_file_size: int) -> list[_Formatted]:
 
 
 def _diff(result: _Formatted) -> Iterator[str]:
-    from ..load import decode_text
+    from ..plan.load import decode_text
 
     before, _ = decode_text(result.original, result.display)
     if result.original.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):

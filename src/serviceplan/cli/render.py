@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..render_builtins import BUILTIN_TEMPLATES
+from ..render.builtins import BUILTIN_TEMPLATES
 from . import EXIT_FINDINGS, EXIT_OK, cli
 from .options import EXAMPLES, ByteSize, config_options, rule_options
 
@@ -152,10 +152,10 @@ def render_command(
     --keep-going.
     """
     from ..config import load_project_config
-    from ..defaults import plan_paths
+    from ..files.defaults import plan_paths
     from ..pipeline import render_tenants
-    from ..render import RenderOptions
-    from ..render_report import RENDER_REPORTERS
+    from ..render.report import RENDER_REPORTERS
+    from ..render.run import RenderOptions
 
     config = load_project_config(config_file, isolated)
     paths = plan_paths(paths, examples, config)

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
-from ..compile_scope import LeftOut, LeftOutKind
 from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, plural
+from ..resolve.scope import LeftOut, LeftOutKind
 from ..values import collapse, format_bytes, format_value, json_value
 from . import ReportOptions
 from .text import printable

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..catalog import CATEGORIES
-from ..diff import (
+from ..diff.changes import (
     ADDED,
     DEFAULT_MOVED,
     MAILBOX_PLAN_ADDED,
@@ -19,10 +19,10 @@ from ..diff import (
     Change,
     PlanDiff,
 )
-from ..impact import DueMove, ImpactReport
+from ..diff.impact import DueMove, ImpactReport
+from ..diff.remap import ROW_ADDED, ROW_REMOVED, RemapChange
 from ..model import Location, plural
 from ..pipeline import DiffOutcome
-from ..remap_diff import ROW_ADDED, ROW_REMOVED, RemapChange
 from ..values import Value, format_value
 
 SYMBOLS = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..diff import Change, PlanDiff
-from ..diff_gate import GateReason
-from ..impact import DueMove, ImpactReport, TenantImpact
+from ..diff.changes import Change, PlanDiff
+from ..diff.gate import GateReason
+from ..diff.impact import DueMove, ImpactReport, TenantImpact
+from ..diff.remap import RemapChange
 from ..model import Location
 from ..pipeline import DiffOutcome
-from ..remap_diff import RemapChange
 from ..values import json_value
 from . import ReportOptions
 from .diff_common import category_counts, summary

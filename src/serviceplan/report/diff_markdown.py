@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..catalog import PER_MAILBOX_CATEGORY
-from ..diff import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
-from ..impact import DueMove, ImpactReport, TenantImpact
+from ..diff.changes import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
+from ..diff.impact import DueMove, ImpactReport, TenantImpact
+from ..diff.remap import RemapChange
 from ..model import Finding, Location, Severity, plural
 from ..pipeline import DiffOutcome
-from ..remap_diff import RemapChange
 from . import ReportOptions
 from .diff_common import (
     COST_ORDER,

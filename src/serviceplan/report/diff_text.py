@@ -7,8 +7,8 @@ from itertools import groupby
 
 import click
 
-from ..diff import Change, PlanDiff
-from ..impact import ImpactReport
+from ..diff.changes import Change, PlanDiff
+from ..diff.impact import ImpactReport
 from ..pipeline import DiffOutcome
 from . import ReportOptions
 from .diff_common import (

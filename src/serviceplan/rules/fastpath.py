@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import Location, MailboxPlanElement
-from ..schema import MAX_MAILBOX_PLANS, mailbox_plan_count
+from ..plan.schema import MAX_MAILBOX_PLANS, mailbox_plan_count
 from ..values import BOOLEANS, Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
 from .dependencies import PlanValues, check_dependencies

@@ -21,10 +21,10 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import ServicePlanError
-from ..inputs import is_plan_name
-from ..load import DEFAULT_MAX_FILE_SIZE, read_input, to_utf8
+from ..files.inputs import is_plan_name
 from ..model import Finding, Location
-from ..schema import safe_parser
+from ..plan.load import DEFAULT_MAX_FILE_SIZE, read_input, to_utf8
+from ..plan.schema import safe_parser
 from .registry import rule
 from .selection import RuleSelection, SelectorError, screen, suppressible
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from serviceplan.catalog import ORGANIZATION, load_catalog
-from serviceplan.diff import diff_files, diff_revisions
-from serviceplan.diff_gate import FAIL_ON, Gate, GateReason
-from serviceplan.impact import DueMove, ImpactReport, TenantImpact
-from serviceplan.inventory import Tenant
+from serviceplan.diff.changes import diff_files, diff_revisions
+from serviceplan.diff.gate import FAIL_ON, Gate, GateReason
+from serviceplan.diff.impact import DueMove, ImpactReport, TenantImpact
 from serviceplan.model import Finding, Location, ResolvedPlan, Setting, Severity, ValidationReport
 from serviceplan.pipeline import DiffOptions, DiffOutcome, bundled_plans, compile_plans, diff_paths
 from serviceplan.report import ReportOptions
 from serviceplan.report.diff_common import COST_ORDER, summary
 from serviceplan.report.diff_markdown import LIMIT, TENANTS_SHOWN, escape, render
+from serviceplan.tenants.inventory import Tenant
 from serviceplan.values import UNLIMITED, Unlimited, Value
 
 OPTIONS = ReportOptions(tool_version="1.2.3")

@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from serviceplan.load import parse_plan_xml
 from serviceplan.model import Finding, Location, ValidationReport
+from serviceplan.plan.load import parse_plan_xml
 from serviceplan.report import REPORTERS, ReportOptions
 from serviceplan.report.sarif import sentence
 from serviceplan.rules.registry import RULES

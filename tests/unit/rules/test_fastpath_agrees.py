@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from serviceplan.catalog import load_catalog
-from serviceplan.inputs import STDIN
-from serviceplan.load import parse_plan_xml
+from serviceplan.files.inputs import STDIN
 from serviceplan.model import Finding
 from serviceplan.pipeline import ValidateOptions, explain_plan, validate_paths
+from serviceplan.plan.load import parse_plan_xml
 from serviceplan.rules.fastpath import fast_path
 from serviceplan.rules.inline import read_suppressions
 from serviceplan.rules.registry import RULES

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from serviceplan.load import parse_remap
 from serviceplan.model import Finding, Location, Severity
+from serviceplan.plan.load import parse_remap
 from serviceplan.rules.remap import check_remap, unreferenced_plans
 
 BESIDE = {"smallbusiness": "SmallBusiness.serviceplan"}

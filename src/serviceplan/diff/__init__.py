@@ -1,0 +1,1 @@
+"""Diff: what changed between two revisions of the plans, and what reaches each tenant."""

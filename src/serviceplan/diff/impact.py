@@ -1,0 +1,279 @@
+"""Impact: a diff and the tenant inventory → per tenant what this change causes (the plan move
+that reaches it, the mailboxes to update, usage the new limits put over the top: a finding),
+and apart from it the moves that were due before this change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..catalog import ORGANIZATION, Catalog
+from ..errors import UsageError
+from ..model import Finding, RemapTable, ResolvedPlan
+from ..resolve.plans import remap_lines
+from ..rules.registry import rule
+from ..tenants.inventory import Tenant
+from ..values import format_bytes
+from .changes import Change, DiffResult, PlanDiff, diff_plans
+
+
+@dataclass(frozen=True, slots=True)
+class TenantImpact:
+    tenant: Tenant
+    old_plan: str  # the plan the tenant has now: its `plan` column, else the old remap's
+    new_plan: str  # the plan the new remap selects
+    plan_diff: PlanDiff  # what this change causes (a due move's own changes left out)
+    mailboxes: int  # mailboxes to update because of this change (MailboxPlanConfiguration)
+    estimated: bool  # per-mailbox-plan counts missing: the tenant's total stood in
+    due_plan: str | None = None  # the old remap's plan, when the move to it was due already
+
+    @property
+    def skipped(self) -> bool:
+        """Update-ServicePlan skips a tenant whose plan name does not change."""
+        return self.old_plan.casefold() == self.new_plan.casefold()
+
+    @property
+    def category(self) -> str | None:
+        return self.plan_diff.category
+
+
+@dataclass(frozen=True, slots=True)
+class DueMove:
+    """A tenant whose plan already differed from what the old remap gives it: its update was
+    due before this change, and still is. Not caused by this change, so never its cost."""
+
+    tenant: Tenant
+    old_plan: str  # the plan it has now
+    due_plan: str  # the plan the old remap gives it
+    new_plan: str  # the plan the new remap gives it (its update's target after this change)
+    mailboxes: int  # mailboxes its update touched before this change, and still touches
+    estimated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactReport:
+    source: str
+    tenants: tuple[TenantImpact, ...]  # the tenants a change reaches, in inventory order
+    unreached: int  # tenants no change reaches
+    findings: tuple[Finding, ...]
+    already_due: tuple[DueMove, ...] = ()  # in inventory order
+
+    @property
+    def mailboxes(self) -> int:
+        """Mailboxes Update-ServicePlan would update (tenants it skips are not counted)."""
+        return sum(impact.mailboxes for impact in self.tenants if not impact.skipped)
+
+    @property
+    def skipped(self) -> tuple[TenantImpact, ...]:
+        """Tenants on a plan edited in place: Update-ServicePlan skips them."""
+        return tuple(impact for impact in self.tenants if impact.skipped)
+
+    @property
+    def estimated(self) -> bool:
+        return any(impact.estimated for impact in self.tenants)
+
+    @property
+    def due_mailboxes(self) -> int:
+        return sum(due.mailboxes for due in self.already_due)
+
+    @property
+    def due_estimated(self) -> bool:
+        return any(due.estimated for due in self.already_due)
+
+
+def tenant_impact(
+    diff: DiffResult,
+    tenants: Sequence[Tenant],
+    source: str,
+    revisions: tuple[Sequence[ResolvedPlan], Sequence[ResolvedPlan]],
+    remaps: tuple[Sequence[RemapTable], Sequence[RemapTable]],
+    catalog: Catalog,
+) -> ImpactReport:
+    """Per tenant, its update after this change (its plan now to the new remap's plan) less
+    its update before it (to the old remap's plan, when that differed already): a setting
+    the update made before, to the same value, is no cost of this change, and neither is a
+    mailbox the update touched before."""
+    if not remaps[0] and not remaps[1]:
+        raise UsageError(
+            f"--tenants {source}: neither side has a {_REMAP}, so no tenant's plan can be told",
+            hint="compare the folders that hold the plans and the remap, e.g. "
+            "serviceplan diff old/ new/ --tenants tenants.csv",
+        )
+    moves = _Moves(diff, revisions, catalog)
+    old_rows, new_rows = remap_lines(remaps[0]), remap_lines(remaps[1])
+    impacts: list[TenantImpact] = []
+    already_due: list[DueMove] = []
+    findings: list[Finding] = []
+    unreached = 0
+    for tenant in tenants:
+        new_row = new_rows.get(tenant.pair)
+        if new_row is None:
+            findings.append(
+                rule("inventory-unknown-pair").finding(
+                    f"tenant {tenant.name}: the new remap maps no line to "
+                    f"({tenant.program_id}, {tenant.offer_id})",
+                    tenant.row,
+                )
+            )
+            continue
+        old_row = old_rows.get(tenant.pair)
+        current = tenant.plan or (old_row.plan_name if old_row else "")
+        target = new_row.plan_name
+        after = moves.get(current, target, new=True)
+        if after is None and target.casefold() in moves.new:  # only its own plan is unknown
+            findings.append(_unknown_plan(tenant, current))
+            continue
+        due = old_row.plan_name if old_row else current
+        before = None
+        if not _same(current, due) and not _same(current, target):
+            before = moves.get(current, due, new=False)
+        if after is None:
+            unreached += 1
+            continue
+        (count, estimated), (held, held_estimated) = _mailboxes(tenant, after, before)
+        if before is not None and before.costed:
+            already_due.append(DueMove(tenant, current, due, target, held, held_estimated))
+        caused = _less(after, before)
+        if not caused.costed:  # textual changes and due ones reach nobody
+            unreached += 1
+            continue
+        due_plan = due if before is not None and before.costed else None
+        impact = TenantImpact(tenant, current, target, caused, count, estimated, due_plan)
+        impacts.append(impact)
+        findings += _over_limit(tenant, caused, catalog, impact.skipped)
+    findings.sort(key=Finding.sort_key)
+    return ImpactReport(source, tuple(impacts), unreached, tuple(findings), tuple(already_due))
+
+
+_REMAP = "ServicePlanHostingRemap.csv"
+
+
+def _unknown_plan(tenant: Tenant, current: str) -> Finding:
+    """A tenant the report would otherwise count as not reached, without knowing."""
+    said = (
+        f"its plan {current} is no plan of the old revision"
+        if current
+        else "it has no `plan` and the old remap maps no line to its pair"
+    )
+    return rule("tenant-plan-unknown").finding(
+        f"tenant {tenant.name}: {said}, so what this change does to it cannot be told",
+        tenant.row,
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+class _Moves:
+    """Plan moves by (from, to), each compared once: to a plan of the new revision (a
+    tenant's update after this change) or of the old one (its update before)."""
+
+    def __init__(
+        self,
+        diff: DiffResult,
+        revisions: tuple[Sequence[ResolvedPlan], Sequence[ResolvedPlan]],
+        catalog: Catalog,
+    ) -> None:
+        self.old = {plan.name.casefold(): plan for plan in revisions[0]}
+        self.new = {plan.name.casefold(): plan for plan in revisions[1]}
+        self.catalog = catalog
+        self.known: dict[tuple[str, str, bool], PlanDiff | None] = {
+            (d.old.casefold(), d.new.casefold(), True): d
+            for d in diff.transitions
+            if d.old and d.new
+        }
+        for plan_diff in diff.plans:
+            if plan_diff.in_place:
+                self.known[(plan_diff.name.casefold(), plan_diff.name.casefold(), True)] = plan_diff
+
+    def get(self, current: str, target: str, *, new: bool) -> PlanDiff | None:
+        key = (current.casefold(), target.casefold(), new)
+        if key not in self.known:
+            old, to = self.old.get(key[0]), (self.new if new else self.old).get(key[1])
+            self.known[key] = diff_plans(old, to, self.catalog) if old and to else None
+        return self.known[key]
+
+
+def _key(change: Change) -> tuple[object, ...]:
+    """A change of a tenant's update, whichever plan it moves to: same scope, feature (or
+    structural kind) and new value is the same change (both start from the tenant's plan)."""
+    value = change.new
+    return (change.scope.casefold(), change.feature or change.kind, type(value), value)
+
+
+def _less(after: PlanDiff, before: PlanDiff | None) -> PlanDiff:
+    """The changes of `after` that `before` did not make already."""
+    if before is None or not before.changes:
+        return after
+    done = {_key(change) for change in before.changes}
+    return replace(after, changes=tuple(c for c in after.changes if _key(c) not in done))
+
+
+def _mailboxes(
+    tenant: Tenant, after: PlanDiff, before: PlanDiff | None
+) -> tuple[tuple[int, bool], tuple[int, bool]]:
+    """Mailboxes the tenant's update touches because of this change, and those it touched
+    before this change already (each with whether it is an estimate): their sum is what the
+    update touches now, so no mailbox counts twice."""
+    now = after.per_mailbox_scopes()
+    then = before.per_mailbox_scopes() if before is not None else frozenset()
+    if then is None:  # every mailbox was due for an update already
+        return (0, False), _count(tenant, now)
+    if now is None:  # every mailbox now, some of them before
+        every, every_estimated = _count(tenant, None)
+        held, held_estimated = _count(tenant, then)
+        return (max(every - held, 0), every_estimated or held_estimated), (held, held_estimated)
+    return _count(tenant, now - then), _count(tenant, now & then)
+
+
+def _count(tenant: Tenant, scopes: frozenset[str] | None) -> tuple[int, bool]:
+    """Mailboxes on these mailbox plans (None: every one); the total stands in (an upper
+    bound) when the inventory has no count for one of them."""
+    if scopes is not None and not scopes:
+        return 0, False
+    total = tenant.mailboxes or 0
+    if scopes is None:
+        if tenant.mailboxes is not None:
+            return total, False
+        return sum(tenant.mailboxes_by_plan.values()), not tenant.mailboxes_by_plan
+    counts = [tenant.mailboxes_on(scope) for scope in sorted(scopes)]
+    known = sum(count for count in counts if count is not None)
+    if None in counts:
+        return max(total, known), True
+    return known, False
+
+
+def _over_limit(
+    tenant: Tenant, plan_diff: PlanDiff, catalog: Catalog, skipped: bool
+) -> list[Finding]:
+    """Usage above a limit this move changes: an Organization quota, or the quota of a mailbox
+    plan the tenant has mailboxes on (each of them when the counts are not known)."""
+    if not tenant.used:
+        return []
+    findings = []
+    for change in plan_diff.changes:
+        usage = tenant.used.get(change.feature)
+        limit = change.new
+        if usage is None or not isinstance(limit, int) or isinstance(limit, bool):
+            continue
+        if change.scope != ORGANIZATION and tenant.mailboxes_on(change.scope) == 0:
+            continue
+        if usage > limit:
+            feature = next(catalog.find(change.feature), None)
+            if feature is not None and feature.type == "bytes":
+                shown = f"{format_bytes(usage)} against a new limit of {format_bytes(limit)}"
+            else:
+                shown = f"{usage:,} against a new limit of {limit:,}"
+            where = "" if change.scope == ORGANIZATION else f" of mailbox plan {change.scope}"
+            when = (
+                " once the edit reaches it (Update-ServicePlan skips it today)" if skipped else ""
+            )
+            findings.append(
+                rule("usage-above-new-limit").finding(
+                    f"tenant {tenant.name} uses {shown} ({change.feature}{where} in "
+                    f"{plan_diff.name}){when}",
+                    tenant.row,
+                )
+            )
+    return findings

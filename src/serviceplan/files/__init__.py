@@ -1,0 +1,1 @@
+"""Files: finding, reading and atomically writing the files the pipeline works on."""

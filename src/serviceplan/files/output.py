@@ -1,0 +1,117 @@
+"""Atomic writes: a temporary file in the target's folder, then a rename.
+
+Missing parent folders are made first (`-o out/diff.md`, `--report sarif:out/v.sarif`), as
+ruff and pytest do for their output files; when the write still fails, the folders made for it
+are removed again, so a failed write leaves the disk as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import OutputError
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write the whole file or nothing: readers never see a half-written file."""
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if _is_special(target):
+        _write_through(target, payload)
+        return
+    made = _make_parents(target)
+    try:
+        _replace(target, payload)
+    except OutputError:
+        for folder in made:  # deepest first: only the folders this write made, if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def write_each(outputs: Iterable[tuple[str | Path, str | bytes]]) -> tuple[OutputError, ...]:
+    """Write every output atomically; one that fails is returned, and never stops the others."""
+    failed = []
+    for path, data in outputs:
+        try:
+            write_atomic(path, data)
+        except OutputError as error:
+            failed.append(error)
+    return tuple(failed)
+
+
+def _make_parents(target: Path) -> list[Path]:
+    """Make the target's missing folders; the ones made, deepest first."""
+    missing = []
+    folder = target.parent
+    while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{target}: cannot write: {folder} is not a folder")
+    made: list[Path] = []
+    for parent in reversed(missing):
+        try:
+            parent.mkdir()
+        except FileExistsError:
+            continue  # made meanwhile by another process: fine
+        except OSError as error:
+            for done in reversed(made):
+                with contextlib.suppress(OSError):
+                    done.rmdir()
+            reason = error.strerror or error
+            raise OutputError(f"{target}: cannot make the folder {parent}: {reason}") from error
+        made.append(parent)
+    return made[::-1]
+
+
+def _replace(target: Path, payload: bytes) -> None:
+    folder = target.parent
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write: {error.strerror or error}") from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp makes the file 0600: keep a replaced file's mode, else the umask's default
+        Path(temporary).chmod(_mode_for(target))
+        Path(temporary).replace(target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write: {error.strerror or error}") from error
+
+
+def _is_special(target: Path) -> bool:
+    """A device or pipe (-o /dev/stdout, a FIFO): renaming over it would replace it."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_through(target: Path, payload: bytes) -> None:
+    try:
+        with open(target, "wb") as stream:
+            stream.write(payload)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write: {error.strerror or error}") from error

@@ -1,0 +1,1 @@
+"""Plan: a service plan file parsed and checked against its schema."""

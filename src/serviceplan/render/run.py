@@ -1,0 +1,355 @@
+"""`serviceplan render`: one manifest per tenant of an inventory, from the compiled plans.
+
+The stages: `prepare` (template compiled once, --out and its previous index checked: usage
+errors before any work), then `render_inventory` over the compiled plans and the inventory:
+file names for every tenant (collisions are found across shards), the shard's tenants rendered
+(in worker processes with --jobs) into a staging folder, then, when nothing failed (or with
+--keep-going), renamed into DIR, stale files of the previous index removed and index.json
+written. Templates, file names and the folder live in render_env, render_names and
+render_output; the worker loop is in render_work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..errors import UsageError
+from ..files.inputs import is_plan_name
+from ..model import Finding, Location, Severity, ValidationReport, file_name, plural
+from ..pipeline import CompileResult, bundled_plans
+from ..plan.load import DEFAULT_MAX_FILE_SIZE
+from ..rules.registry import rule
+from ..rules.selection import ALL_RULES, RuleSelection, screen
+from ..tenants.inventory import DEFAULT_MAX_INVENTORY_SIZE, Inventory, Tenant, match_pairs
+from .context import TOOL, Context, plan_context, remap_context
+from .env import TemplateSpec, find_template, load_template, reads_name
+from .names import collisions, index_name
+from .names import file_name as tenant_file_name
+from .output import (
+    FAIL,
+    SKIP,
+    UNCHANGED,
+    WRITES,
+    Folder,
+    digest_file,
+    discard,
+    drop_staging,
+    index_chunks,
+    make_staging,
+    prepare_out,
+    publish,
+    read_index,
+    stage_streamed,
+    stale_files,
+    sweep_leftovers,
+)
+from .update import Refusals
+from .work import Item, Job, Workers
+
+KEPT = frozenset((*WRITES, UNCHANGED))  # the files a run leaves in DIR
+
+__all__ = ["Outcome", "Prepared", "RenderOptions", "RenderResult", "prepare", "render_inventory"]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    tenants: str  # the inventory: CSV or JSONL
+    template: str  # a built-in's name or a template file
+    out: str  # the output folder
+    remap: str | None = None  # a remap file besides those among the plan paths
+    jobs: int = 1  # worker processes; 0: one per CPU
+    shard: tuple[int, int] = (1, 1)  # (I, N): the I-th of N shards, 1-based
+    dry_run: bool = False
+    keep_going: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_inventory_size: int = DEFAULT_MAX_INVENTORY_SIZE
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    rules: RuleSelection = ALL_RULES  # the configuration's, --select, --ignore
+
+
+class Outcome(NamedTuple):
+    """What became of one tenant of the shard."""
+
+    tenant: str
+    row: Location  # the tenant's line in the inventory
+    path: str  # its file name in DIR
+    action: str  # create, update, unchanged, skip or fail
+    sha256: str = ""
+    message: str = ""  # why it failed (naming the tenant and template:line), or was skipped
+    template_line: int = 0
+    kind: str = ""  # a template error's message less the tenant's values: alike ones group
+    warnings: tuple[str, ...] = ()  # the template's warn() calls: findings SP702
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    spec: TemplateSpec
+    template_sha256: str
+    index: str  # the index file's name: index.json or index.I-of-N.json
+    previous: dict[str, Any] | None  # the previous index of this shard
+    updates: bool = False  # the template uses `update`: a refused update is SP701
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    template: str
+    out: str
+    index: str
+    shard: tuple[int, int]
+    dry_run: bool
+    report: ValidationReport  # findings of the plans and the inventory
+    outcomes: tuple[Outcome, ...]  # the shard's tenants, in inventory order
+    removed: tuple[str, ...]  # files of the previous index no longer produced
+    applied: bool  # whether DIR now holds exactly this run's files
+
+    def count(self, *actions: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action in actions)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.report.errors) or self.count(FAIL) > 0
+
+    def summary(self) -> str:
+        """e.g. `100,000 tenants: 99,998 written, 0 unchanged, 2 failed`."""
+        written, unchanged = self.count(*WRITES), self.count(UNCHANGED)
+        failed, skipped = self.count(FAIL), self.count(SKIP)
+        head = plural(len(self.outcomes), "tenant")
+        if self.dry_run:
+            parts = [f"{written:,} to write", f"{unchanged:,} unchanged", f"{failed:,} failed"]
+            head += " (dry run, nothing written)"
+        elif self.applied:
+            parts = [f"{written:,} written", f"{unchanged:,} unchanged", f"{failed:,} failed"]
+        else:
+            parts = [f"nothing written ({written:,} to write)", f"{failed:,} failed"]
+        if skipped:
+            parts.append(f"{skipped:,} skipped")
+        if self.removed:
+            parts.append(f"{len(self.removed):,} {'to remove' if self.dry_run else 'removed'}")
+        if self.report.errors:
+            parts.append(plural(self.report.errors, "input error"))
+        if self.report.warnings:
+            parts.append(plural(self.report.warnings, "warning"))
+        return f"{head}: {', '.join(parts)}"
+
+
+def shard_of(key: str, count: int) -> int:
+    """The 0-based shard of a tenant: stable across runs, machines and PYTHONHASHSEED."""
+    if count == 1:
+        return 0
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count
+
+
+def prepare(options: RenderOptions) -> Prepared:
+    """Everything that can be a usage error, before plans or tenants are read."""
+    shard, count = options.shard
+    if not 1 <= shard <= count:
+        raise UsageError(f"--shard {shard}/{count}: I must be from 1 to N")
+    if options.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per CPU) or more")
+    spec = find_template(options.template)
+    load_template(spec)  # a syntax error stops here (exit 2)
+    name = index_name(options.shard)
+    previous = None
+    if Path(options.out).is_dir():
+        previous = read_index(os.path.realpath(options.out), name, spec.name)
+    elif os.path.lexists(options.out):
+        prepare_out(options.out, dry_run=True)  # raises the right usage error
+    updates = reads_name(spec, "update")
+    return Prepared(spec, digest_file(str(spec.path)), name, previous, updates)
+
+
+def render_inventory(
+    prepared: Prepared, compiled: CompileResult, inventory: Inventory, options: RenderOptions
+) -> RenderResult:
+    pairs, pair_findings = match_pairs(inventory.tenants, compiled.remaps)
+    screened = screen(
+        [*compiled.report.findings, *inventory.findings, *pair_findings], options.rules
+    )
+    findings = sorted(screened.findings, key=Finding.sort_key)
+    suppressed = compiled.report.suppressed + screened.suppressed
+    files = (*compiled.report.files, inventory.source)
+    report = ValidationReport(files, tuple(findings), suppressed=suppressed)
+    result = _Run(prepared, options, report, compiled.report.files)
+    if not compiled.plans:  # the plans have errors: nothing can be rendered
+        return result.finish((), {})
+    plans = {plan.name.casefold(): plan_context(plan) for plan in compiled.plans}
+    keyed = [(key, tenant) for tenant in inventory.tenants if (key := tenant.key) in pairs]
+    tenants = [tenant for _, tenant in keyed]
+    suffix = prepared.spec.suffix
+    names = [tenant_file_name(tenant.name, suffix) for tenant in tenants]
+    clashes = collisions(names)  # across every shard, so shards name files alike
+    shard, count = options.shard
+    outcomes: list[Outcome | None] = []
+    items: list[Item] = []
+    slots: list[int] = []
+    plan_keys: dict[int, str] = {}
+    rows: dict[int, int] = {}  # id of a remap line (they live as long as `compiled`) -> index
+    remaps: list[Context] = []
+    refusals = Refusals(compiled.plans) if prepared.updates else None
+    refused: list[Finding] = []
+    for position, (key, tenant) in enumerate(keyed):
+        if count > 1 and shard_of(key, count) != shard - 1:
+            continue
+        row = pairs[key]
+        if position in clashes:
+            others = ", ".join(
+                f"{tenants[other].name!r} (line {tenants[other].row.line})"
+                for other in clashes[position]
+            )
+            message = f"its file name {names[position]} is also the file name of {others}"
+            outcomes.append(_failure(tenant, names[position], message))
+        elif plan_keys.setdefault(id(row), row.plan_name.casefold()) not in plans:
+            message = f"{row.location} selects {row.plan_name}, which was not compiled"
+            outcomes.append(_failure(tenant, names[position], message))
+        else:
+            finding = refusals.finding(tenant, row) if refusals is not None else None
+            if finding is not None:
+                refused.append(finding)
+                if finding.severity is Severity.ERROR:
+                    continue  # a finding on its line, not a tenant to render (as SP505)
+            remap = rows.get(id(row))
+            if remap is None:
+                remap = rows[id(row)] = len(remaps)
+                remaps.append(remap_context(row))
+            slots.append(len(outcomes))
+            outcomes.append(None)
+            items.append(Item(names[position], tenant, plan_keys[id(row)], remap))
+    del keyed, tenants, names, clashes  # 100,000 of each: not needed while rendering
+    if refused:  # before anything is written: an error stops the writes as any finding does
+        result.report = ValidationReport(
+            report.files, tuple(sorted([*findings, *refused], key=Finding.sort_key))
+        )
+    return result.render(outcomes, slots, Job(prepared.spec, None, None, items, plans, remaps))
+
+
+def _failure(tenant: Tenant, path: str, message: str) -> Outcome:
+    text = f"tenant {tenant.name!r}: {message}"
+    return Outcome(tenant.name, tenant.row, path, FAIL, message=text)
+
+
+class _Run:
+    """One render run's side effects on DIR: staging, commit, stale files, index."""
+
+    def __init__(
+        self,
+        prepared: Prepared,
+        options: RenderOptions,
+        report: ValidationReport,
+        inputs: tuple[str, ...],
+    ) -> None:
+        self.prepared = prepared
+        self.options = options
+        self.report = report
+        self.inputs = inputs  # the plan and remap files compiled
+        self.out = os.path.realpath(options.out) if Path(options.out).is_dir() else None
+        self.made = False
+
+    def render(self, outcomes: list[Outcome | None], slots: list[int], job: Job) -> RenderResult:
+        options = self.options
+        writing = not options.dry_run and (options.keep_going or not self.report.errors)
+        staging = None
+        try:
+            if writing:
+                self.out, self.made = prepare_out(options.out, dry_run=False)
+                sweep_leftovers(self.out, index_name(options.shard))
+                staging = make_staging(self.out)
+            existing = None
+            if self.out is not None:
+                existing = frozenset(entry.name.casefold() for entry in os.scandir(self.out))
+            job = job._replace(out=self.out, staging=staging, existing=existing)
+            with Workers(job, options.jobs, options.progress) as workers:
+                results = workers.render()
+                for slot, item, (action, digest, message, line, kind, warned) in zip(
+                    slots, job.items, results, strict=True
+                ):
+                    outcomes[slot] = Outcome(
+                        item.tenant.name, item.tenant.row, item.file, action, digest, message,
+                        line, kind, warned,
+                    )  # fmt: skip
+                done = tuple(outcome for outcome in outcomes if outcome is not None)
+                self._add_warnings(done)
+                return self.finish(done, job.plans, staging, workers.commit)
+        finally:
+            drop_staging(staging)
+            made = Path(self.out or options.out)
+            if self.made and not any(made.iterdir()):
+                made.rmdir()  # made for this run and left empty
+
+    def finish(
+        self,
+        outcomes: tuple[Outcome, ...],
+        plans: Mapping[str, Context],
+        staging: str | None = None,
+        commit: Callable[[list[str]], None] | None = None,
+    ) -> RenderResult:
+        options, prepared = self.options, self.prepared
+        failed = bool(self.report.errors) or any(o.action == FAIL for o in outcomes)
+        apply = bool(plans) and not options.dry_run and (options.keep_going or not failed)
+        produced = {o.path for o in outcomes if o.action in KEPT}
+        folder = Folder(self.out) if self.out is not None and bool(plans) else None
+        try:
+            stale = stale_files(folder, prepared.previous, produced)
+            if apply and folder is not None and staging is not None and commit is not None:
+                index = self._stage_index(folder, outcomes)
+                try:
+                    commit(sorted(o.path for o in outcomes if o.action in WRITES))
+                    for name in stale:
+                        folder.unlink(name)
+                    folder.sync()
+                except BaseException:
+                    discard(index)
+                    raise
+                publish(folder, index, self.prepared.index)  # the index last
+                self.made = False  # DIR holds the index now
+        finally:
+            if folder is not None:
+                folder.close()
+        return RenderResult(
+            prepared.spec.name, options.out, prepared.index, options.shard, options.dry_run,
+            self.report, outcomes, tuple(stale) if apply or options.dry_run else (), apply,
+        )  # fmt: skip
+
+    def _add_warnings(self, outcomes: tuple[Outcome, ...]) -> None:
+        """The template's warn() calls, as findings on the tenants' lines (SP702)."""
+        warned = rule("template-warning")
+        found = [
+            warned.finding(f"tenant {outcome.tenant!r}: {warning}", outcome.row)
+            for outcome in outcomes
+            for warning in outcome.warnings
+        ]
+        if found:
+            findings = sorted([*self.report.findings, *found], key=Finding.sort_key)
+            self.report = ValidationReport(self.report.files, tuple(findings))
+
+    def _stage_index(self, folder: Folder, outcomes: tuple[Outcome, ...]) -> str | None:
+        entries = (
+            (o.path, o.tenant, o.row.line, o.sha256)
+            for o in sorted(outcomes, key=lambda o: (o.path.casefold(), o.path))
+            if o.action in KEPT
+        )
+        spec = self.prepared.spec
+        template = {"name": spec.name, "sha256": self.prepared.template_sha256}
+        chunks = index_chunks(template, self.options.shard, self._inputs(), entries, TOOL)
+        return stage_streamed(folder, self.prepared.index, chunks)
+
+    def _inputs(self) -> list[dict[str, str]]:
+        """The tenants file, every plan and remap file read: where, and their SHA-256."""
+        files = [("tenants", self.options.tenants)]
+        files += [("plan", f) for f in self.inputs if is_plan_name(f)]
+        files += [("remap", f) for f in self.inputs if not is_plan_name(f)]
+        bundled = os.path.join(bundled_plans(), "")  # noqa: PTH118 - a prefix, with its separator
+        return [
+            {
+                "role": role,
+                "file": f"<bundled>/{file_name(path)}" if path.startswith(bundled) else path,
+                "sha256": digest_file(path),
+            }
+            for role, path in files
+            if path != "-"
+        ]

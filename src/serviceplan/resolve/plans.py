@@ -1,0 +1,84 @@
+"""Resolve: a plan read into sections + the catalogue + the remap → every feature's value with
+its provenance (the "compile")."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from ..catalog import Catalog
+from ..errors import ResolveError
+from ..model import Location, RemapRow, RemapTable, ResolvedMailboxPlan, ResolvedPlan, Setting
+from ..rules.features import SectionValues
+from ..rules.plan import PlanSections
+from ..values import parse_flag
+
+
+def resolve_plan(
+    catalog: Catalog,
+    name: str,
+    source: str,
+    sections: PlanSections,
+    selected_by: Sequence[RemapRow] = (),
+) -> ResolvedPlan:
+    """Every catalogue feature, in the schema's order: written values, else defaults."""
+    return ResolvedPlan(
+        name=name,
+        source=source,
+        organization=_settings(catalog, sections.organization),
+        mailbox_plans=tuple(
+            ResolvedMailboxPlan(
+                name=header.name or "",
+                index=int(str(header.index).strip()),
+                provision_as_default=parse_flag(header.provision_as_default) is True,
+                is_pilot=parse_flag(header.is_pilot) is True,
+                location=header.location,
+                settings=_settings(catalog, section),
+            )
+            for header, section in sections.mailbox_plans
+        ),
+        selected_by=tuple(selected_by),
+    )
+
+
+@functools.cache
+def _defaults(catalog: Catalog, scope: str) -> dict[str, Setting]:
+    """Every feature of a scope at its default, in the schema's order (shared: immutable)."""
+    return {
+        name: Setting(name, feature.default_value, None, None)
+        for name, feature in catalog.scope(scope).items()
+    }
+
+
+def _settings(catalog: Catalog, section: SectionValues) -> tuple[Setting, ...]:
+    source, values = section.location.file, section.values
+    written = {
+        name: Setting(name, values[name], text, Location(source, line))
+        for name, text, line in section.rows
+    }
+    defaults = _defaults(catalog, section.scope)
+    return tuple([written.get(name) or default for name, default in defaults.items()])
+
+
+def remap_lines(tables: Sequence[RemapTable]) -> dict[tuple[str, str], RemapRow]:
+    """The line Exchange picks for each (ProgramId, OfferId), compared ignoring case: the first
+    line of a pair that names a plan."""
+    lines: dict[tuple[str, str], RemapRow] = {}
+    for table in tables:
+        for row in table.rows:
+            if len(row.fields) >= 3:
+                lines.setdefault(row.key, row)
+    return lines
+
+
+def select_row(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> RemapRow:
+    """The remap line Exchange would pick: fields trimmed, the pair compared ignoring case."""
+    row = remap_lines(tables).get((program_id.strip().casefold(), offer_id.strip().casefold()))
+    if row is not None:
+        return row
+    sources = ", ".join(table.source for table in tables) or "no remap file"
+    raise ResolveError(
+        f"no line of {sources} maps ({program_id}, {offer_id})",
+        hint="check the spelling (the pair is compared ignoring case) or add a line "
+        f"{program_id},{offer_id},PlanName",
+    )

@@ -1,0 +1,1 @@
+"""Tenants: the tenant inventory CSV read into typed rows."""

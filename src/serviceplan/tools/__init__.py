@@ -1,0 +1,1 @@
+"""Tools: the side commands (fmt, copies, explain, features table) beside the pipeline."""

@@ -1,0 +1,393 @@
+"""Exact copies: every Client Access server must hold byte-identical plan files and remap.
+
+`digest_set` fingerprints a set of files (sha256sum style, plus one digest for the set);
+`verify_copies` compares copy folders with a reference folder and, for a file that differs,
+says whether the difference is textual only or changes settings (or remap rows).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import os
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from ..catalog import Catalog, load_catalog
+from ..errors import InputError, ServicePlanError, UsageError
+from ..files.inputs import STDIN, discover, scan
+from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, Severity
+from ..pipeline import load_plan
+from ..plan.load import (
+    DEFAULT_MAX_FILE_SIZE,
+    TooLarge,
+    decode_text,
+    parse_remap,
+    plan_name_of,
+    read_input,
+)
+from ..resolve.plans import resolve_plan
+from ..values import format_value
+
+# -- digests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileDigest:
+    path: str  # relative to the folder it was found in (POSIX separators), or as given
+    sha256: str  # hex digest of the raw bytes
+
+    def line(self) -> str:
+        """The sha256sum line: two spaces between digest and name; a name holding a backslash,
+        a line feed or a carriage return is escaped, and the line starts with `\\`, as
+        coreutils writes it (else `sha256sum -c` reads another name)."""
+        if not any(char in self.path for char in "\\\n\r"):
+            return f"{self.sha256}  {self.path}\n"
+        name = self.path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        return f"\\{self.sha256}  {name}\n"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSet:
+    files: tuple[FileDigest, ...]  # sorted by path (case-sensitive)
+    digest: str  # sha256 over the sha256sum lines of `files`, in order
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    relative: str
+    path: Path
+    is_remap: bool
+
+
+def _sha256(path: Path, max_size: int) -> str:
+    """The file's SHA-256, read with the cap validation uses: a plan or remap larger than that
+    (a 2 GB sparse file) is an error, not seconds of hashing."""
+    try:
+        return hashlib.sha256(read_input(path, str(path), max_size)).hexdigest()
+    except TooLarge as error:
+        raise InputError(
+            error.message, hint="plans and the remap are small; or raise --max-file-size"
+        ) from None
+
+
+def _find(given: Sequence[str], *, empty_ok: bool = False) -> dict[str, _Found]:
+    """Plan files and remaps under each path, keyed by relative path; a clash is a usage error,
+    and so is a path that yields nothing, unless `empty_ok` (a copy that lost every file)."""
+    found: dict[str, _Found] = {}
+    for root in given:
+        if root == STDIN:
+            raise UsageError("copies are compared as files: standard input cannot be used")
+        base = PurePath(root) if Path(root).is_dir() else None
+        for item in scan([root])[0] if empty_ok else discover([root]):
+            assert item.path is not None  # standard input was refused above
+            relative = (
+                PurePath(item.display).relative_to(base)
+                if base is not None
+                else PurePath(item.display)
+            ).as_posix()
+            entry = _Found(relative, item.path, item.is_remap)
+            known = found.setdefault(relative, entry)
+            if known is not entry and not _same_file(known.path, entry.path):
+                raise UsageError(
+                    f"two files are both {relative}: {known.path} and {entry.path}",
+                    hint="digest one folder (one server's copy) at a time",
+                )
+    return found
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
+
+
+def _set_digest(files: Sequence[FileDigest]) -> str:
+    return hashlib.sha256("".join(f.line() for f in files).encode("utf-8")).hexdigest()
+
+
+def digest_set(paths: Sequence[str], max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> DigestSet:
+    """The SHA-256 of every plan file and remap under `paths`, and one digest for the set."""
+    found = _find(paths)
+    files = tuple(FileDigest(key, _sha256(found[key].path, max_file_size)) for key in sorted(found))
+    return DigestSet(files, _set_digest(files))
+
+
+# -- verifying copies ---------------------------------------------------------------------
+
+
+class Kind(enum.Enum):
+    MISSING = "missing"  # in the reference, not in the copy
+    EXTRA = "extra"  # in the copy only
+    DIFFERENT = "different"  # in both, bytes differ
+
+
+class Textual(enum.Enum):
+    """Why two different files still mean the same thing."""
+
+    LINE_ENDS = "line ends"
+    BYTE_ORDER_MARK = "byte order mark"
+    LINE_ENDS_AND_BYTE_ORDER_MARK = "line ends, byte order mark"
+    FORMATTING = "formatting/order/comments"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChange:
+    """One setting of a plan that the copy resolves differently from the reference."""
+
+    scope: str  # "Organization" or "mailbox plan 'X'"
+    feature: str  # "" when the whole mailbox plan is on one side only
+    reference: str | None  # None: not on that side
+    copy: str | None
+
+    def __str__(self) -> str:
+        if not self.feature:
+            side = "reference" if self.copy is None else "copy"
+            return f"{self.scope}: only in the {side}"
+        return f"{self.scope} {self.feature}: {self.reference} → {self.copy}"
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    """A remap mapping line in one file and not the other (fields trimmed)."""
+
+    added: bool  # True: in the copy only; False: in the reference only
+    fields: tuple[str, ...]
+    line: int  # in the file that has it
+
+    def __str__(self) -> str:
+        return f"{'added' if self.added else 'removed'} {','.join(self.fields)} (line {self.line})"
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    path: str  # relative to the folders compared
+    kind: Kind
+    textual: Textual | None = None  # set when a different file changes nothing
+    settings: tuple[SettingChange, ...] = ()
+    rows: tuple[RowChange, ...] = ()
+    reference_errors: int = 0  # > 0: the reference side does not validate
+    copy_errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    folder: str  # as given
+    files: int  # plan files and remaps found in the copy
+    digest: str  # the copy's set digest (equal to the reference's when in sync; "" unchecked)
+    differences: tuple[Difference, ...]  # sorted by path
+    error: str = ""  # why the copy could not be checked at all ("no such folder")
+
+    @property
+    def in_sync(self) -> bool:
+        return not self.differences and not self.error
+
+
+def _folder(path: str, role: str) -> dict[str, _Found]:
+    if not Path(path).is_dir():
+        what = "no such folder" if not Path(path).exists() else "not a folder"
+        raise UsageError(f"{path}: {what}", hint=f"the {role} must be a folder of plan files")
+    # an empty copy is drift (every file missing); verify_copies refuses an empty reference
+    return _find([path], empty_ok=True)
+
+
+def verify_copies(
+    reference_dir: str, copy_dirs: Sequence[str], max_file_size: int = DEFAULT_MAX_FILE_SIZE
+) -> list[CopyReport]:
+    """One report per copy folder, in the order given: files missing, extra and different."""
+    reference = _folder(reference_dir, "reference")
+    if not reference:
+        raise UsageError(
+            f"{reference_dir}: no plan files or remap to compare",
+            hint="the reference is the folder holding the .serviceplan files",
+        )
+    reference_sums = {key: _sha256(found.path, max_file_size) for key, found in reference.items()}
+    catalog = load_catalog()
+    reports = []
+    for folder in copy_dirs:
+        # one server's missing or unreadable copy is a finding; the other copies are checked
+        try:
+            reports.append(_check(folder, reference, reference_sums, catalog, max_file_size))
+        except ServicePlanError as error:
+            reason = error.message.removeprefix(f"{folder}: ")
+            reports.append(CopyReport(folder, 0, "", (), error=reason))
+    return reports
+
+
+def _check(
+    folder: str,
+    reference: dict[str, _Found],
+    reference_sums: dict[str, str],
+    catalog: Catalog,
+    max_file_size: int,
+) -> CopyReport:
+    found = _folder(folder, "copy")
+    sums = {key: _sha256(found[key].path, max_file_size) for key in sorted(found)}
+    differences = []
+    for key in sorted(reference.keys() | found.keys()):
+        if key not in found:
+            differences.append(Difference(key, Kind.MISSING))
+        elif key not in reference:
+            differences.append(Difference(key, Kind.EXTRA))
+        elif sums[key] != reference_sums[key]:
+            differences.append(_compare(key, reference[key], found[key], catalog, max_file_size))
+    digest = _set_digest([FileDigest(key, sha) for key, sha in sums.items()])
+    return CopyReport(folder, len(found), digest, tuple(differences))
+
+
+_LINE_END = re.compile(rb"\r\n?")
+_BOM = b"\xef\xbb\xbf"
+
+
+def _without_bom(data: bytes) -> bytes:
+    return data[len(_BOM) :] if data.startswith(_BOM) else data
+
+
+def _line_ends_only(reference: bytes, copy: bytes) -> Textual | None:
+    """Which byte-level normalisation makes two different files equal, if any."""
+    if _without_bom(reference) == _without_bom(copy):
+        return Textual.BYTE_ORDER_MARK
+    if _LINE_END.sub(b"\n", _without_bom(reference)) != _LINE_END.sub(b"\n", _without_bom(copy)):
+        return None
+    if reference.startswith(_BOM) == copy.startswith(_BOM):
+        return Textual.LINE_ENDS
+    return Textual.LINE_ENDS_AND_BYTE_ORDER_MARK
+
+
+def _read(found: _Found, max_size: int) -> tuple[bytes, int]:
+    """The bytes of one side (capped as validation caps them) and 1 error when too large."""
+    try:
+        return read_input(found.path, str(found.path), max_size), 0
+    except TooLarge:
+        return b"", 1
+
+
+def _compare(
+    key: str, reference: _Found, copy: _Found, catalog: Catalog, max_size: int
+) -> Difference:
+    (reference_data, reference_errors), (copy_data, copy_errors) = (
+        _read(reference, max_size),
+        _read(copy, max_size),
+    )
+    if reference_errors or copy_errors:
+        return Difference(
+            key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
+        )
+    textual = _line_ends_only(reference_data, copy_data)
+    if textual is not None:
+        return Difference(key, Kind.DIFFERENT, textual)
+    if reference.is_remap:
+        return _compare_remaps(key, reference_data, copy_data)
+    return _compare_plans(key, reference_data, copy_data, catalog)
+
+
+Fields = tuple[str, ...]
+
+
+def _remap_rows(data: bytes, key: str) -> tuple[Counter[Fields], dict[Fields, int], int]:
+    """The mapping rows (a multiset), the first line of each, and the decoding errors."""
+    text, problems = decode_text(data, key)
+    rows: Counter[Fields] = Counter()
+    lines: dict[Fields, int] = {}
+    if not problems:
+        for row in parse_remap(text, key).rows:
+            rows[row.fields] += 1
+            lines.setdefault(row.fields, row.location.line)
+    return rows, lines, len(problems)
+
+
+def _compare_remaps(key: str, reference: bytes, copy: bytes) -> Difference:
+    """Rows compared as a multiset: reordering rows or editing comments changes nothing."""
+    reference_rows, reference_lines, reference_errors = _remap_rows(reference, key)
+    copy_rows, copy_lines, copy_errors = _remap_rows(copy, key)
+    if reference_errors or copy_errors:
+        return Difference(
+            key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
+        )
+    removed = reference_rows - copy_rows
+    added = copy_rows - reference_rows
+    changes = tuple(
+        [RowChange(False, fields, reference_lines[fields]) for fields in sorted(removed)]
+        + [RowChange(True, fields, copy_lines[fields]) for fields in sorted(added)]
+    )
+    if not changes:
+        return Difference(key, Kind.DIFFERENT, Textual.FORMATTING)
+    return Difference(key, Kind.DIFFERENT, rows=changes)
+
+
+def _resolve(data: bytes, key: str, catalog: Catalog) -> tuple[ResolvedPlan | None, int]:
+    findings, sections = load_plan(data, key, catalog)
+    errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
+    if errors or sections is None:
+        return None, max(errors, 1)
+    return resolve_plan(catalog, plan_name_of(key), key, sections), 0
+
+
+def _compare_plans(key: str, reference: bytes, copy: bytes, catalog: Catalog) -> Difference:
+    reference_plan, reference_errors = _resolve(reference, key, catalog)
+    copy_plan, copy_errors = _resolve(copy, key, catalog)
+    if reference_plan is None or copy_plan is None:
+        return Difference(
+            key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
+        )
+    changes = setting_changes(reference_plan, copy_plan)
+    if not changes:
+        return Difference(key, Kind.DIFFERENT, Textual.FORMATTING)
+    return Difference(key, Kind.DIFFERENT, settings=changes)
+
+
+def _text(setting: Setting) -> str:
+    if setting.value is None:
+        return "(unset)"
+    shown = format_value(setting.value)
+    return f"{shown} (default)" if setting.is_default else shown
+
+
+def _settings_changes(
+    scope: str, reference: Sequence[Setting], copy: Sequence[Setting]
+) -> list[SettingChange]:
+    copied = {setting.feature: setting for setting in copy}
+    changes = []
+    for setting in reference:  # both sides list every catalogue feature, in the same order
+        other = copied[setting.feature]
+        if setting.value != other.value:
+            changes.append(SettingChange(scope, setting.feature, _text(setting), _text(other)))
+    return changes
+
+
+def _header(plan: ResolvedMailboxPlan) -> list[tuple[str, str]]:
+    return [
+        ("MailboxPlanIndex", str(plan.index)),
+        ("ProvisionAsDefault", format_value(plan.provision_as_default)),
+        ("IsPilotMailboxPlan", format_value(plan.is_pilot)),
+    ]
+
+
+def setting_changes(reference: ResolvedPlan, copy: ResolvedPlan) -> tuple[SettingChange, ...]:
+    """Every resolved value that differs: Organization first, then mailbox plans by name."""
+    changes = _settings_changes("Organization", reference.organization, copy.organization)
+    reference_plans = {plan.name: plan for plan in reference.mailbox_plans}
+    copy_plans = {plan.name: plan for plan in copy.mailbox_plans}
+    for name in sorted(reference_plans.keys() | copy_plans.keys()):
+        scope = f"mailbox plan {name!r}"
+        ours, theirs = reference_plans.get(name), copy_plans.get(name)
+        if ours is None or theirs is None:
+            present = "present"
+            changes.append(
+                SettingChange(scope, "", present if ours else None, present if theirs else None)
+            )
+            continue
+        for (attribute, before), (_, after) in zip(_header(ours), _header(theirs), strict=True):
+            if before != after:
+                changes.append(SettingChange(scope, attribute, before, after))
+        changes += _settings_changes(scope, ours.settings, theirs.settings)
+    return tuple(changes)
+
+
+def display_folder(folder: str) -> str:
+    """A folder as given, with one trailing separator (`server2/`)."""
+    return folder if folder.endswith(("/", os.sep)) else f"{folder}/"

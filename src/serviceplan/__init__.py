@@ -24,11 +24,11 @@ _EXPORTS = {
     "ValidateOptions": "pipeline",
     "compile_plans": "pipeline",
     "CompileOptions": "pipeline",
-    "CompileResult": "pipeline",
+    "CompileResult": "resolve.result",
     "bundled_plans": "pipeline",
     "diff_paths": "pipeline",
     "DiffOptions": "pipeline",
-    "DiffOutcome": "pipeline",
+    "DiffOutcome": "diff.outcome",
     "render_tenants": "pipeline",
     "RenderOptions": "render.run",
     "RenderResult": "render.run",
@@ -78,6 +78,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .catalog import Catalog, Feature, load_catalog
+    from .diff.outcome import DiffOutcome
     from .errors import ServicePlanError
     from .model import (
         Finding,
@@ -90,9 +91,7 @@ if TYPE_CHECKING:
     )
     from .pipeline import (
         CompileOptions,
-        CompileResult,
         DiffOptions,
-        DiffOutcome,
         ValidateOptions,
         bundled_plans,
         compile_plans,
@@ -101,6 +100,7 @@ if TYPE_CHECKING:
         validate_paths,
     )
     from .render.run import RenderOptions, RenderResult
+    from .resolve.result import CompileResult
     from .tenants.inventory import Tenant, read_inventory
 
 

@@ -6,28 +6,29 @@ import gc
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from .catalog import Catalog, load_catalog
-from .diff.gate import Gate, diff_gate
+from .diff.gate import diff_gate
+from .diff.outcome import DiffOutcome as DiffOutcome
 from .errors import UsageError
 from .files.defaults import bundled_plans as bundled_plans
 from .files.inputs import STDIN_NAME, Input, discover, read_item, read_remap, remap_findings
-from .model import Finding, RemapTable, ResolvedPlan, Severity, ValidationReport
+from .model import Finding, RemapTable, Severity, ValidationReport
 from .plan.load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
 from .resolve.plans import resolve_plan
-from .resolve.scope import LeftOut, compile_scope, plan_left_out, refuse_ambiguous
+from .resolve.result import CompileResult as CompileResult
+from .resolve.scope import compile_scope, plan_left_out, refuse_ambiguous
 from .rules.fastpath import fast_path
-from .rules.inline import Screen, Suppressions
+from .rules.inline import Screen
 from .rules.selection import ALL_RULES, RuleSelection
 
 if TYPE_CHECKING:
-    from .diff.changes import DiffResult
-    from .diff.impact import ImpactReport
+    pass
 from .plan.schema import schema_findings
 from .rules.plan import PlanSections, read_plan
 
@@ -140,15 +141,6 @@ class CompileOptions:
     rules: RuleSelection = ALL_RULES
 
 
-@dataclass(frozen=True, slots=True)
-class CompileResult:
-    plans: tuple[ResolvedPlan, ...]  # every plan asked for whose file has no error
-    report: ValidationReport  # the findings of what was compiled (warnings included)
-    remaps: tuple[RemapTable, ...] = ()  # the remap files read, in input order
-    left_out: tuple[LeftOut, ...] = ()  # what an error kept out of `plans`, and why
-    inline: dict[str, Suppressions | None] = field(default_factory=dict)  # by plan file
-
-
 @contextmanager
 def _acyclic_work() -> Iterator[None]:
     """Pause the cyclic garbage collector: the model is acyclic, and collector passes over
@@ -245,16 +237,6 @@ class DiffOptions:
     fail_on: frozenset[str] = frozenset()  # update categories whose changes fail the gate
     exit_code: bool = False  # differences fail the gate
     rules: RuleSelection = ALL_RULES
-
-
-@dataclass(frozen=True, slots=True)
-class DiffOutcome:
-    old_label: str
-    new_label: str
-    diff: DiffResult | None  # None when a side could not be compiled (see report)
-    impact: ImpactReport | None  # with --tenants
-    report: ValidationReport  # compile errors of either side, blockers, tenant findings
-    gate: Gate = field(default_factory=Gate)  # why the run fails (exit 1); none: it passes
 
 
 def diff_paths(options: DiffOptions) -> DiffOutcome:

@@ -7,19 +7,11 @@ import sys
 
 import click
 
-from .. import __version__
 from ..errors import ServicePlanError
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="serviceplan")
-def cli() -> None:
-    """Exchange-style hosting service plans as code.
-
-    Exit codes: 0 clean, 1 findings (or differences when asked), 2 usage or tool error.
-    """
+from .group import EXIT_ERROR as EXIT_ERROR
+from .group import EXIT_FINDINGS as EXIT_FINDINGS
+from .group import EXIT_OK as EXIT_OK
+from .group import cli as cli
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ import click
 from .. import __version__
 from ..catalog import CATEGORIES, SCOPES
 from ..report import REPORTERS, ReportOptions
-from . import EXIT_FINDINGS, EXIT_OK, cli
+from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import EXAMPLES, AnyCaseChoice, config_options, rule_options
 
 _FORMAT = click.option(

@@ -9,7 +9,7 @@ import click
 
 from .. import __version__
 from ..report import REPORTERS, ReportOptions, resolve_format
-from . import EXIT_FINDINGS, EXIT_OK, cli
+from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
     COLOR_CHOICE,
     EXAMPLES,

@@ -6,7 +6,7 @@ import click
 
 from .. import __version__
 from ..report import REPORTERS, ReportOptions
-from . import EXIT_FINDINGS, EXIT_OK, cli
+from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import EXAMPLES, ByteSize, config_options, rule_options
 
 

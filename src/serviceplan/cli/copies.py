@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..model import plural
-from . import EXIT_FINDINGS, EXIT_OK, cli
+from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import ByteSize, config_options
 
 if TYPE_CHECKING:  # the stage (lxml and all) loads only when a command runs

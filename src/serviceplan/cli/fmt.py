@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import EXIT_FINDINGS, EXIT_OK, cli
+from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import ByteSize, config_options
 
 

@@ -11,7 +11,7 @@ import click
 
 from .. import __version__
 from ..render.builtins import BUILTIN_TEMPLATES
-from . import EXIT_FINDINGS, EXIT_OK, cli
+from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import EXAMPLES, ByteSize, config_options, rule_options
 
 _BUILTINS = "\b\n" + "\n".join(

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import UsageError
+from ..files.defaults import bundled_plans
 from ..files.inputs import is_plan_name
 from ..model import Finding, Location, Severity, ValidationReport, file_name, plural
-from ..pipeline import CompileResult, bundled_plans
 from ..plan.load import DEFAULT_MAX_FILE_SIZE
+from ..resolve.result import CompileResult
 from ..rules.registry import rule
 from ..rules.selection import ALL_RULES, RuleSelection, screen
 from ..tenants.inventory import DEFAULT_MAX_INVENTORY_SIZE, Inventory, Tenant, match_pairs

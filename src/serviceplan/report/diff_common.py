@@ -20,9 +20,9 @@ from ..diff.changes import (
     PlanDiff,
 )
 from ..diff.impact import DueMove, ImpactReport
+from ..diff.outcome import DiffOutcome
 from ..diff.remap import ROW_ADDED, ROW_REMOVED, RemapChange
 from ..model import Location, plural
-from ..pipeline import DiffOutcome
 from ..values import Value, format_value
 
 SYMBOLS = {

@@ -8,9 +8,9 @@ from typing import Any
 from ..diff.changes import Change, PlanDiff
 from ..diff.gate import GateReason
 from ..diff.impact import DueMove, ImpactReport, TenantImpact
+from ..diff.outcome import DiffOutcome
 from ..diff.remap import RemapChange
 from ..model import Location
-from ..pipeline import DiffOutcome
 from ..values import json_value
 from . import ReportOptions
 from .diff_common import category_counts, summary

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from ..catalog import PER_MAILBOX_CATEGORY
 from ..diff.changes import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
 from ..diff.impact import DueMove, ImpactReport, TenantImpact
+from ..diff.outcome import DiffOutcome
 from ..diff.remap import RemapChange
 from ..model import Finding, Location, Severity, plural
-from ..pipeline import DiffOutcome
 from . import ReportOptions
 from .diff_common import (
     COST_ORDER,

@@ -9,7 +9,7 @@ import click
 
 from ..diff.changes import Change, PlanDiff
 from ..diff.impact import ImpactReport
-from ..pipeline import DiffOutcome
+from ..diff.outcome import DiffOutcome
 from . import ReportOptions
 from .diff_common import (
     COST_ORDER,

@@ -336,6 +336,6 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
     )
     if compiled.report.errors:  # render stands behind every plan or none: nothing to render
         compiled = replace(compiled, plans=())
-    with _acyclic_work():  # 100,000 tenants; rendering itself collects (render_work)
+    with _acyclic_work():  # 100,000 tenants; rendering itself collects (render.work)
         inventory = read_inventory(options.tenants, load_catalog(), options.max_inventory_size)
         return render_inventory(prepared, compiled, inventory, options)

@@ -1,4 +1,4 @@
-"""diff_gate.py: the run fails for error findings, --fail-on categories and --exit-code, and
+"""diff/gate.py: the run fails for error findings, --fail-on categories and --exit-code, and
 says which tripped and why (issue 12, item 6); it passes without a reason otherwise."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""render_output: what a killed run left is swept; what a live run holds is not."""
+"""render/output.py: what a killed run left is swept; what a live run holds is not."""
 
 from __future__ import annotations
 

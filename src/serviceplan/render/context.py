@@ -3,7 +3,7 @@
 Plan and remap contexts are built once per plan and remap line and shared by every tenant on
 them; a tenant's own context is one small dict, so 100,000 tenants cost 100,000 dicts.
 A value that is not there (a setting without a value, a tenant without a mailbox count) is an
-`Unset` naming itself, so writing it fails the tenant with that name (render_values).
+`Unset` naming itself, so writing it fails the tenant with that name (render.values).
 """
 
 from __future__ import annotations

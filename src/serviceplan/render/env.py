@@ -9,7 +9,7 @@ template either works for every tenant or fails on the first:
 - no value may carry a control character, a line or paragraph separator or a bidirectional
   control (a newline could end a comment and start a command; an override could make the
   script read differently from what runs);
-- no unset value (render_values.Unset, or None) is ever written: the template tests for it
+- no unset value (render.values.Unset, or None) is ever written: the template tests for it
   first; `tojson` alone writes it, as null;
 - in PowerShell templates (.ps1, .psm1, .psd1) every text value must come out of `ps_quote`,
   and in JSON templates out of `tojson`; numbers and booleans are written as they are, and in

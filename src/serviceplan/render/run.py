@@ -5,8 +5,8 @@ errors before any work), then `render_inventory` over the compiled plans and the
 file names for every tenant (collisions are found across shards), the shard's tenants rendered
 (in worker processes with --jobs) into a staging folder, then, when nothing failed (or with
 --keep-going), renamed into DIR, stale files of the previous index removed and index.json
-written. Templates, file names and the folder live in render_env, render_names and
-render_output; the worker loop is in render_work.
+written. Templates, file names and the folder live in env, names and output;
+the worker loop is in work.
 """
 
 from __future__ import annotations

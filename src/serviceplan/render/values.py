@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-# the names a template is given (render_work.Renderer.one) and the environment's globals
+# the names a template is given (render.work.Renderer.one) and the environment's globals
 CONTEXT_NAMES = ("tenant", "plan", "remap", "update", "output", "tool", "skip", "warn")
 _SHOWN_NAMES = 12
 

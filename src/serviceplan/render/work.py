@@ -44,7 +44,7 @@ from .values import WARNINGS
 BOM = "\ufeff"
 CHUNK = 1000
 
-# action, sha256, message, template line, kind of template error (render_env.Failure),
+# action, sha256, message, template line, kind of template error (render.env.Failure),
 # and the template's warn() calls for the tenant ("template:line: message")
 Result = tuple[str, str, str, int, str, tuple[str, ...]]
 

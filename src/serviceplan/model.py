@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -144,6 +145,23 @@ class RemapRow:
 class RemapTable:
     source: str
     rows: tuple[RemapRow, ...]
+
+    @staticmethod
+    def lines(tables: Sequence[RemapTable]) -> dict[tuple[str, str], RemapRow]:
+        """The line Exchange picks for each (ProgramId, OfferId), compared ignoring case: the
+        first line of a pair that names a plan, the tables read in order."""
+        lines: dict[tuple[str, str], RemapRow] = {}
+        for table in tables:
+            for row in table.rows:
+                if len(row.fields) >= 3:
+                    lines.setdefault(row.key, row)
+        return lines
+
+    @staticmethod
+    def lookup(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> RemapRow | None:
+        """The line Exchange picks for one pair: fields trimmed, compared ignoring case."""
+        key = (program_id.strip().casefold(), offer_id.strip().casefold())
+        return RemapTable.lines(tables).get(key)
 
 
 @dataclass(frozen=True, slots=True)

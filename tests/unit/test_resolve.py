@@ -331,3 +331,14 @@ def test_warnings_do_not_stop_the_compile(tmp_path: Path) -> None:
     assert result.report.errors == 0 and result.report.warnings == 1
     assert [plan.name for plan in result.plans] == ["Spare", "Tiny"]
     assert result.plans[0].selected_by == ()
+
+
+def test_remap_table_lookup_is_the_one_lookup() -> None:
+    first = table("Business,SmallOrg,SmallBusiness\nBusiness,Short\n", "a.csv")
+    second = table("Business,SmallOrg,MediumBusiness\nBusiness,Short,Later\n", "b.csv")
+    lines = RemapTable.lines([first, second])
+    assert lines[("business", "smallorg")].location.file == "a.csv"
+    assert lines[("business", "short")].plan_name == "Later"  # a short line maps nothing
+    row = RemapTable.lookup([first, second], " BUSINESS ", "smallorg")
+    assert row is not None and row.plan_name == "SmallBusiness"
+    assert RemapTable.lookup([first], "Education", "K12") is None

@@ -10,9 +10,8 @@ from dataclasses import dataclass, replace
 from ..catalog import ORGANIZATION, Catalog
 from ..errors import UsageError
 from ..model import Finding, RemapTable, ResolvedPlan
-from ..resolve.plans import remap_lines
 from ..rules.registry import rule
-from ..tenants.inventory import Tenant
+from ..tenants.inventory import Tenant, unknown_pair
 from ..values import format_bytes
 from .changes import Change, DiffResult, PlanDiff, diff_plans
 
@@ -100,7 +99,7 @@ def tenant_impact(
             "serviceplan diff old/ new/ --tenants tenants.csv",
         )
     moves = _Moves(diff, revisions, catalog)
-    old_rows, new_rows = remap_lines(remaps[0]), remap_lines(remaps[1])
+    old_rows, new_rows = RemapTable.lines(remaps[0]), RemapTable.lines(remaps[1])
     impacts: list[TenantImpact] = []
     already_due: list[DueMove] = []
     findings: list[Finding] = []
@@ -108,13 +107,7 @@ def tenant_impact(
     for tenant in tenants:
         new_row = new_rows.get(tenant.pair)
         if new_row is None:
-            findings.append(
-                rule("inventory-unknown-pair").finding(
-                    f"tenant {tenant.name}: the new remap maps no line to "
-                    f"({tenant.program_id}, {tenant.offer_id})",
-                    tenant.row,
-                )
-            )
+            findings.append(unknown_pair(tenant, "the new remap maps no line to"))
             continue
         old_row = old_rows.get(tenant.pair)
         current = tenant.plan or (old_row.plan_name if old_row else "")

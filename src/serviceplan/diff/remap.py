@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Location, RemapTable
-from ..resolve.plans import remap_lines
 
 ROW_ADDED, ROW_REMOVED, ROW_REPOINTED = "added", "removed", "repointed"
 
@@ -26,7 +25,7 @@ class RemapChange:
 def diff_remaps(old: Sequence[RemapTable], new: Sequence[RemapTable]) -> tuple[RemapChange, ...]:
     """Rows keyed by (ProgramId, OfferId) ignoring case; a plan name that only changes case is
     the same plan."""
-    before, after = remap_lines(old), remap_lines(new)
+    before, after = RemapTable.lines(old), RemapTable.lines(new)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key), after.get(key)

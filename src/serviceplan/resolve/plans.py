@@ -60,24 +60,18 @@ def _settings(catalog: Catalog, section: SectionValues) -> tuple[Setting, ...]:
     return tuple([written.get(name) or default for name, default in defaults.items()])
 
 
-def remap_lines(tables: Sequence[RemapTable]) -> dict[tuple[str, str], RemapRow]:
-    """The line Exchange picks for each (ProgramId, OfferId), compared ignoring case: the first
-    line of a pair that names a plan."""
-    lines: dict[tuple[str, str], RemapRow] = {}
-    for table in tables:
-        for row in table.rows:
-            if len(row.fields) >= 3:
-                lines.setdefault(row.key, row)
-    return lines
-
-
 def select_row(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> RemapRow:
-    """The remap line Exchange would pick: fields trimmed, the pair compared ignoring case."""
-    row = remap_lines(tables).get((program_id.strip().casefold(), offer_id.strip().casefold()))
-    if row is not None:
-        return row
+    """The remap line Exchange picks (`RemapTable.lookup`); none is an error naming the pair."""
+    row = RemapTable.lookup(tables, program_id, offer_id)
+    if row is None:
+        raise unmapped_pair(tables, program_id, offer_id)
+    return row
+
+
+def unmapped_pair(tables: Sequence[RemapTable], program_id: str, offer_id: str) -> ResolveError:
+    """The error for a pair no line of the remap maps."""
     sources = ", ".join(table.source for table in tables) or "no remap file"
-    raise ResolveError(
+    return ResolveError(
         f"no line of {sources} maps ({program_id}, {offer_id})",
         hint="check the spelling (the pair is compared ignoring case) or add a line "
         f"{program_id},{offer_id},PlanName",

@@ -13,7 +13,7 @@ from ..errors import ResolveError, UsageError
 from ..files.inputs import Input
 from ..model import Finding, Location, RemapRow, RemapTable, Severity, plural
 from ..plan.load import plan_name_of
-from .plans import remap_lines, select_row
+from .plans import unmapped_pair
 
 
 class LeftOutKind(enum.Enum):
@@ -95,15 +95,14 @@ def _pair_scope(
     errors: Mapping[Location, tuple[str, ...]],
 ) -> Scope:
     pair = f"({program_id}, {offer_id})"
-    row = remap_lines(remaps).get((program_id.strip().casefold(), offer_id.strip().casefold()))
+    row = RemapTable.lookup(remaps, program_id, offer_id)
     if row is None and unread:  # it may be on a line of the remap that could not be read
         first = unread[0]
         reason = f"{pair} cannot be looked up: {first.location.file} could not be read"
         left = LeftOut(LeftOutKind.SELECTION, None, first.location, reason, first.rules)
         return Scope(frozenset(), {}, (*unread, left))
     if row is None:
-        select_row(remaps, program_id, offer_id)  # raises the error that names the pair
-        raise AssertionError("select_row found a line remap_lines did not")  # pragma: no cover
+        raise unmapped_pair(remaps, program_id, offer_id)
     rules = errors.get(row.location)
     if rules:
         reason = f"{pair} is mapped at {row.location} to {row.plan_name}, a line with an error"

@@ -14,7 +14,6 @@ from pathlib import Path
 from ..catalog import Catalog, Feature
 from ..model import Finding, Location, RemapRow, RemapTable
 from ..plan.load import decode_text, read_input
-from ..resolve.plans import remap_lines
 from ..rules.limits import MAX_FINDINGS_PER_FILE, limited
 from ..rules.registry import rule
 from ..values import UNLIMITED, ValueProblem, parse_value
@@ -370,19 +369,21 @@ def match_pairs(
 ) -> tuple[dict[str, RemapRow], list[Finding]]:
     """The remap line each tenant's pair selects (as Exchange picks it), by tenant key; a
     pair no line maps is a finding naming the tenant's row."""
-    lines = remap_lines(tables)
+    lines = RemapTable.lines(tables)
     chosen: dict[str, RemapRow] = {}
     findings: list[Finding] = []
     for tenant in tenants:
         found = lines.get(tenant.pair)
         if found is None:
-            findings.append(
-                rule("inventory-unknown-pair").finding(
-                    f"tenant {tenant.name}: no remap line maps "
-                    f"({tenant.program_id}, {tenant.offer_id})",
-                    tenant.row,
-                )
-            )
+            findings.append(unknown_pair(tenant, "no remap line maps"))
         else:
             chosen[tenant.key] = found
     return chosen, findings
+
+
+def unknown_pair(tenant: Tenant, unmapped: str) -> Finding:
+    """The finding (on the tenant's row) for a tenant whose pair no remap line maps; `unmapped`
+    says which remap, e.g. "no remap line maps"."""
+    return rule("inventory-unknown-pair").finding(
+        f"tenant {tenant.name}: {unmapped} ({tenant.program_id}, {tenant.offer_id})", tenant.row
+    )

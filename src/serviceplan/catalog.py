@@ -16,6 +16,7 @@ Organization, `any-plan.NAME` in at least one mailbox plan, `every-plan.NAME` in
 from __future__ import annotations
 
 import csv
+import enum
 import functools
 import io
 import re
@@ -47,11 +48,23 @@ _WHEN = re.compile(r"(on|off|set|value=(?P<eq>[^;:]+)|value!=(?P<ne>[^;:]+)|valu
 _TARGET = re.compile(r"(?P<neg>!?)(?:(?P<where>org|any-plan|every-plan)\.)?(?P<name>[A-Za-z]\w*)")
 
 
+class ConditionKind(enum.StrEnum):
+    """How a requirement's condition judges the feature's own value."""
+
+    DEFAULT = "default"  # no condition written: ON for a flag, SET for any other feature
+    ON = "on"
+    OFF = "off"
+    SET = "set"
+    EQ = "eq"  # value=X
+    NE = "ne"  # value!=X
+    GE = "ge"  # value>=N
+
+
 @dataclass(frozen=True, slots=True)
 class Condition:
     """When a requirement applies, judged on the feature's own value."""
 
-    kind: str  # on | off | set | eq | ne | ge
+    kind: ConditionKind
     operand: str = ""
 
     def __str__(self) -> str:
@@ -245,17 +258,17 @@ def parse_requires(text: str) -> tuple[Requirement, ...]:
     for clause in filter(None, (part.strip() for part in text.split(";"))):
         when_text, _, target_text = clause.rpartition(":")
         when_text, target_text = when_text.strip(), target_text.strip()
-        when = Condition("default")
+        when = Condition(ConditionKind.DEFAULT)
         if when_text:
             match = _WHEN.fullmatch(when_text)
             if match is None:
                 raise CatalogError(f"bad condition {when_text!r} in requirement {clause!r}")
-            for kind in ("eq", "ne", "ge"):
+            for kind in (ConditionKind.EQ, ConditionKind.NE, ConditionKind.GE):
                 if match[kind] is not None:
                     when = Condition(kind, match[kind].strip())
                     break
             else:
-                when = Condition(when_text)
+                when = Condition(ConditionKind(when_text))
         requirements.append(Requirement(when, _parse_target(target_text, clause), clause))
     return tuple(requirements)
 

@@ -27,14 +27,16 @@ from ..model import (
 from ..rules.registry import rule
 from ..values import Value
 from .forbidden import forbidden_transitions
+from .kinds import ChangeKind
 from .remap import ROW_REPOINTED, RemapChange, diff_remaps
 
-# kinds of change
-ADDED, REMOVED, MODIFIED, TEXTUAL = "added", "removed", "modified", "textual"
-PLAN_ADDED, PLAN_REMOVED = "plan-added", "plan-removed"
-MAILBOX_PLAN_ADDED, MAILBOX_PLAN_REMOVED = "mailbox-plan-added", "mailbox-plan-removed"
-MAILBOX_PLAN_RENAMED, MAILBOX_PLAN_REINDEXED = "mailbox-plan-renamed", "mailbox-plan-reindexed"
-DEFAULT_MOVED = "default-moved"
+# kinds of change, by their short names
+_K = ChangeKind
+ADDED, REMOVED, MODIFIED, TEXTUAL = _K.ADDED, _K.REMOVED, _K.MODIFIED, _K.TEXTUAL
+PLAN_ADDED, PLAN_REMOVED = _K.PLAN_ADDED, _K.PLAN_REMOVED
+MAILBOX_PLAN_ADDED, MAILBOX_PLAN_REMOVED = _K.MAILBOX_PLAN_ADDED, _K.MAILBOX_PLAN_REMOVED
+MAILBOX_PLAN_RENAMED, MAILBOX_PLAN_REINDEXED = _K.MAILBOX_PLAN_RENAMED, _K.MAILBOX_PLAN_REINDEXED
+DEFAULT_MOVED = _K.DEFAULT_MOVED
 
 PLAN_SCOPE = ""  # the scope of a change to the plan itself (added or removed)
 _RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
@@ -59,7 +61,7 @@ class Change:
     plan: str
     scope: str
     feature: str
-    kind: str
+    kind: ChangeKind
     old: Value | str | int | None = None
     new: Value | str | int | None = None
     old_text: str | None = None  # as written; None: not written (the default applied)
@@ -366,7 +368,7 @@ def _structural(
     plan: str,
     before: ResolvedMailboxPlan | None,
     after: ResolvedMailboxPlan | None,
-    kind: str,
+    kind: ChangeKind,
     old: str | int | None = None,
     new: str | int | None = None,
 ) -> Change:

@@ -7,13 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Location, RemapTable
+from .kinds import RowChangeKind
 
-ROW_ADDED, ROW_REMOVED, ROW_REPOINTED = "added", "removed", "repointed"
+ROW_ADDED, ROW_REMOVED, ROW_REPOINTED = (
+    RowChangeKind.ADDED,
+    RowChangeKind.REMOVED,
+    RowChangeKind.REPOINTED,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class RemapChange:
-    kind: str  # added, removed, repointed
+    kind: RowChangeKind
     program_id: str
     offer_id: str
     old_plan: str | None

@@ -13,6 +13,7 @@ empty is rewritten by the next run.
 from __future__ import annotations
 
 import contextlib
+import enum
 import hashlib
 import json
 import os
@@ -32,7 +33,26 @@ except ImportError:  # Windows: leftovers are recognised by their age instead
 from ..errors import OutputError, UsageError
 from .names import is_safe_name
 
-CREATE, UPDATE, UNCHANGED, SKIP, FAIL = "create", "update", "unchanged", "skip", "fail"
+
+class Action(enum.StrEnum):
+    """What a run did with a tenant's file (REMOVE: a file of the previous index it no longer
+    produces); a str, so the report and the index print the word itself."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+    FAIL = "fail"
+    REMOVE = "remove"
+
+
+CREATE, UPDATE, UNCHANGED, SKIP, FAIL = (
+    Action.CREATE,
+    Action.UPDATE,
+    Action.UNCHANGED,
+    Action.SKIP,
+    Action.FAIL,
+)
 WRITES = (CREATE, UPDATE)
 STAGING_PREFIX = ".serviceplan-staging-"
 LOCK_NAME = ".lock"
@@ -122,7 +142,7 @@ class Folder:
                 os.fsync(self.fd)
 
 
-def compare(folder: Folder | None, name: str, data: bytes) -> tuple[str, int | None]:
+def compare(folder: Folder | None, name: str, data: bytes) -> tuple[Action, int | None]:
     """CREATE, UPDATE or UNCHANGED for `data` as the file `name`, and the mode to keep."""
     if folder is None:
         return CREATE, None

@@ -9,7 +9,7 @@ from collections import Counter
 from ..model import plural
 from ..report.json_ import finding_json
 from ..report.text import finding_lines, printable
-from .output import CREATE, FAIL, SKIP, UNCHANGED, UPDATE, WRITES
+from .output import CREATE, FAIL, SKIP, UNCHANGED, UPDATE, WRITES, Action
 from .run import Outcome, RenderResult
 
 FORMAT_VERSION = 1
@@ -97,7 +97,7 @@ def render_json(result: RenderResult, tool_version: str) -> str:
         if o.action in (*WRITES, UNCHANGED)
     ]  # fmt: skip
     files += [
-        {"path": name, "tenant": "", "line": 0, "action": "remove", "sha256": ""}
+        {"path": name, "tenant": "", "line": 0, "action": Action.REMOVE, "sha256": ""}
         for name in result.removed
     ]
     document = {

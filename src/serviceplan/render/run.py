@@ -36,6 +36,7 @@ from .output import (
     SKIP,
     UNCHANGED,
     WRITES,
+    Action,
     Folder,
     digest_file,
     discard,
@@ -79,7 +80,7 @@ class Outcome(NamedTuple):
     tenant: str
     row: Location  # the tenant's line in the inventory
     path: str  # its file name in DIR
-    action: str  # create, update, unchanged, skip or fail
+    action: Action
     sha256: str = ""
     message: str = ""  # why it failed (naming the tenant and template:line), or was skipped
     template_line: int = 0
@@ -108,7 +109,7 @@ class RenderResult:
     removed: tuple[str, ...]  # files of the previous index no longer produced
     applied: bool  # whether DIR now holds exactly this run's files
 
-    def count(self, *actions: str) -> int:
+    def count(self, *actions: Action) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action in actions)
 
     @property

@@ -36,7 +36,7 @@ from .env import (
     describe_failure,
     load_template,
 )
-from .output import CREATE, FAIL, SKIP, WRITES, Folder, Refused, compare
+from .output import CREATE, FAIL, SKIP, WRITES, Action, Folder, Refused, compare
 from .values import WARNINGS
 
 # PowerShell reads a script without a byte order mark in the ANSI code page: Windows
@@ -46,7 +46,7 @@ CHUNK = 1000
 
 # action, sha256, message, template line, kind of template error (render.env.Failure),
 # and the template's warn() calls for the tenant ("template:line: message")
-Result = tuple[str, str, str, int, str, tuple[str, ...]]
+Result = tuple[Action, str, str, int, str, tuple[str, ...]]
 
 
 class Item(NamedTuple):

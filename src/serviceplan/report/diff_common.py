@@ -25,7 +25,7 @@ from ..diff.remap import ROW_ADDED, ROW_REMOVED, RemapChange
 from ..model import Location, plural
 from ..values import Value, format_value
 
-SYMBOLS = {
+SYMBOLS: dict[str, str] = {
     ADDED: "+",
     REMOVED: "-",
     TEXTUAL: "=",

@@ -5,7 +5,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from ..catalog import ORGANIZATION, Catalog, Condition, Feature, Requirement, Target
+from ..catalog import (
+    ORGANIZATION,
+    Catalog,
+    Condition,
+    ConditionKind,
+    Feature,
+    Requirement,
+    Target,
+)
 from ..model import Finding
 from ..values import Unlimited, Value, format_bytes, format_value
 from .features import SectionValues, value_of
@@ -66,24 +74,24 @@ class PlanValues:
 
 def applies(condition: Condition, feature: Feature, value: Value | None, written: bool) -> bool:
     kind = condition.kind
-    if kind == "default":
-        kind = "on" if feature.is_boolean else "set"
-    if kind == "on":
+    if kind is ConditionKind.DEFAULT:
+        kind = ConditionKind.ON if feature.is_boolean else ConditionKind.SET
+    if kind is ConditionKind.ON:
         return value is True
-    if kind == "off":
+    if kind is ConditionKind.OFF:
         return value is not True
-    if kind == "set":
+    if kind is ConditionKind.SET:
         return written and value is not None
     if value is None:
         return False
-    if kind == "ge":
+    if kind is ConditionKind.GE:
         return isinstance(value, Unlimited) or (
             isinstance(value, int)
             and not isinstance(value, bool)
             and value >= int(condition.operand)
         )
     same = format_value(value).casefold() == condition.operand.casefold()
-    return same if kind == "eq" else not same
+    return same if kind is ConditionKind.EQ else not same
 
 
 @functools.cache
@@ -157,7 +165,7 @@ def _broken(
         needed += f" ({derived.text.replace('|', 'or').replace('!', 'not ')})"
     state = _describe_value(feature, value)
     where = "" if section.scope == ORGANIZATION else f" in {section.label}"
-    when = "" if requirement.when.kind == "default" else f" (rule: {requirement.text})"
+    when = "" if requirement.when.kind is ConditionKind.DEFAULT else f" (rule: {requirement.text})"
     message = f"{feature.name} is {state}{where}, which needs {needed}{when}"
     if target.where == "every-plan":
         failing = values.failing_plans(target)

@@ -17,6 +17,7 @@ from ..catalog import (
     ORGANIZATION,
     PER_MAILBOX_CATEGORY,
     Catalog,
+    ConditionKind,
     Feature,
     Match,
     Requirement,
@@ -123,8 +124,11 @@ def allowed(feature: Feature) -> str:
 def describe_requirement(catalog: Catalog, feature: Feature, requirement: Requirement) -> str:
     """One `requires` clause in words: "when it is 1001 or more, needs X off"."""
     when = requirement.when
-    kind = when.kind if when.kind != "default" else ("on" if feature.is_boolean else "set")
-    condition = f"when {kind}" if kind in ("on", "off", "set") else f"when it {when}"
+    kind = when.kind
+    if kind is ConditionKind.DEFAULT:
+        kind = ConditionKind.ON if feature.is_boolean else ConditionKind.SET
+    judged_alone = (ConditionKind.ON, ConditionKind.OFF, ConditionKind.SET)
+    condition = f"when {kind}" if kind in judged_alone else f"when it {when}"
     target = requirement.target
     scope = target_scope(feature, target)
     needed = target.describe(catalog.is_boolean(scope, target.name))

@@ -1,5 +1,7 @@
 """Suite-wide policy: under CI a skipped test is a failure.
 
+Also `run_cli`, the fixture that runs the CLI in a child process (one implementation: _cli.py).
+
 Tests that need a real component (a PostgreSQL server, a browser) skip with the reason on a
 developer machine without it; CI starts or installs each one, so a skip there means a
 component was not started and the suite proves less than it says.
@@ -8,7 +10,8 @@ component was not started and the suite proves less than it says.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+import subprocess
+from collections.abc import Callable, Generator
 
 import pytest
 
@@ -27,3 +30,14 @@ def pytest_runtest_makereport(
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, where every test must run: {reason}"
     return report
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`run_cli("validate", ".", cwd=folder)`: the CLI in a child process (see tests/_cli.py)."""
+    # imported here, not at the top: the skip policy above must load without its siblings
+    # (tests/project/test_ci.py runs this file alone); tests/ is on sys.path as conftest's
+    # own folder, as acceptance/ is for _limits
+    from _cli import run_cli as run
+
+    return run

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from _cli import run_cli
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 SKIPPED = {"hostile"}
@@ -82,10 +83,7 @@ def _format(findings: list[dict[str, Any]]) -> str:
 
 def _run(folder: Path, args: list[str], name: str = "validate") -> subprocess.CompletedProcess[str]:
     inputs = ["."] if name == "validate" else []
-    command = [sys.executable, "-m", "serviceplan", name, *inputs, *args, "--format", "json"]
-    return subprocess.run(
-        command, cwd=folder, capture_output=True, text=True, timeout=TIMEOUT, check=False
-    )
+    return run_cli(name, *inputs, *args, "--format", "json", cwd=folder, timeout=TIMEOUT)
 
 
 def _load(folder: Path) -> dict[str, Any]:
@@ -95,13 +93,7 @@ def _load(folder: Path) -> dict[str, Any]:
 
 def test_every_rule_has_a_passing_case() -> None:
     """Each rule `serviceplan rules` lists is expected by at least one case that is not xfail."""
-    listing = subprocess.run(
-        [sys.executable, "-m", "serviceplan", "rules", "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=True,
-    )
+    listing = run_cli("rules", "--format", "json", timeout=TIMEOUT, check=True)
     rules = {entry["id"] for entry in json.loads(listing.stdout)}
     assert len(rules) >= 28
     covered = {

@@ -5,23 +5,18 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
 from lxml import etree
 
+from _cli import run_cli
+
 SAMPLES = Path(str(resources.files("serviceplan.serviceplans")))
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "serviceplan", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args)
 
 
 def line_of(plan: str, element: str, occurrence: int = 0) -> int:

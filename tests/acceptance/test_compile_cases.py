@@ -27,12 +27,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from _cli import run_cli
 
 CASES = Path(__file__).resolve().parent.parent / "compile_cases"
 KEYS = {"description", "args", "exit", "stderr_contains", "xfail"}
@@ -65,16 +66,7 @@ def _params() -> list[Any]:
 
 
 def _run(folder: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "serviceplan", "compile", ".", *args]
-    return subprocess.run(
-        command,
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        check=False,
-    )
+    return run_cli("compile", ".", *args, cwd=folder, timeout=TIMEOUT, encoding="utf-8")
 
 
 def _path(name: str) -> str:

@@ -6,11 +6,12 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
+
+from _cli import run_cli
 
 TIMEOUT = 60
 SMALL = "SmallBusiness.serviceplan"
@@ -20,15 +21,7 @@ REMAP = "ServicePlanHostingRemap.csv"
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "serviceplan", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, timeout=TIMEOUT, encoding="utf-8")
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from _cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "serviceplans"
@@ -19,15 +20,7 @@ UPDATE = os.environ.get("SERVICEPLAN_UPDATE_DIFF_CASES") == "1"
 
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "serviceplan", "diff", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli("diff", *args, cwd=cwd, env=env)
 
 
 def samples(folder: Path) -> Path:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
+
+from _cli import run_cli
 
 SAMPLES = Path(str(resources.files("serviceplan.serviceplans")))
 LOOKED_FOR = "no *.serviceplan files and no ServicePlanHostingRemap.csv"
@@ -20,14 +21,7 @@ def git(repo: Path, *args: str) -> None:
 
 
 def diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "serviceplan", "diff", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli("diff", *args, cwd=repo)
 
 
 @pytest.fixture

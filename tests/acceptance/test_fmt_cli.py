@@ -6,11 +6,12 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from _cli import SERVICEPLAN
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "serviceplans"
@@ -29,7 +30,7 @@ class Run:
 def run(*args: str, cwd: Path) -> Run:
     # bytes, not text=True: universal newlines would hide the CRs a diff shows
     done = subprocess.run(
-        [sys.executable, "-m", "serviceplan", "fmt", *args],
+        [*SERVICEPLAN, "fmt", *args],
         cwd=cwd,
         capture_output=True,
         timeout=120,

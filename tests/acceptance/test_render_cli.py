@@ -7,13 +7,14 @@ import json
 import os
 import re
 import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+
+from _cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
@@ -42,10 +43,7 @@ def serviceplan(
 ) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, **(env or {})}
     environ.pop("CI", None)
-    return subprocess.run(
-        [sys.executable, "-m", "serviceplan", *args], cwd=cwd, env=environ, capture_output=True,
-        text=True, timeout=TIMEOUT, check=False,
-    )  # fmt: skip
+    return run_cli(*args, cwd=cwd, env=environ, timeout=TIMEOUT)
 
 
 def write_inventory(path: Path, names: list[str], **columns: str) -> Path:

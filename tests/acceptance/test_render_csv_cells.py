@@ -13,13 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)", '=HYPERLINK("http://x")']
 
 
-def test_formula_cells_are_not_written_raw_into_csv(tmp_path: Path) -> None:
+def test_formula_cells_are_not_written_raw_into_csv(
+    tmp_path: Path, run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     inventory = tmp_path / "tenants.csv"
     with inventory.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
@@ -30,10 +32,9 @@ def test_formula_cells_are_not_written_raw_into_csv(tmp_path: Path) -> None:
     template = tmp_path / "report.csv.j2"
     template.write_text("name,domain\n{{ tenant.name }},{{ tenant.domain }}\n")
     out = tmp_path / "out"
-    run = subprocess.run(
-        [sys.executable, "-m", "serviceplan", "render", "--examples", "--tenants", str(inventory),
-         "--template", str(template), "--out", str(out), "--keep-going"],
-        capture_output=True, text=True, timeout=120, check=False,
+    run = run_cli(
+        "render", "--examples", "--tenants", str(inventory),
+        "--template", str(template), "--out", str(out), "--keep-going",
     )  # fmt: skip
     assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr
     assert (out / "Contoso.csv").is_file(), run.stdout

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .errors import CatalogError
+from .suggest import closest, did_you_mean
 from .values import Value, parse_value
 
 ORGANIZATION = "Organization"
@@ -215,14 +216,12 @@ class Catalog:
     def close_names(self, name: str, wanted: Callable[[Feature], bool] | None = None) -> list[str]:
         """Up to three feature names `name` may be a misspelling of (documented spellings
         count), among the features `wanted` (None: all)."""
-        import difflib  # only an unknown name needs it
-
         spellings: dict[str, str] = {}
         for feature in filter(wanted, self.features):
             spellings.setdefault(feature.name.casefold(), feature.name)
             for alias in feature.aliases:
                 spellings.setdefault(alias.casefold(), feature.name)
-        close = difflib.get_close_matches(name.casefold(), list(spellings), n=3, cutoff=0.6)
+        close = closest(name.casefold(), spellings, n=3)
         return list(dict.fromkeys(spellings[c] for c in close))
 
     def suggest(self, name: str) -> str:
@@ -231,8 +230,7 @@ class Catalog:
         listing = "`serviceplan features` lists them all"
         if not names:
             return f"no feature name is close; {listing}"
-        choices = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-        return f"did you mean {choices}? ({listing})"
+        return f"{did_you_mean(names)} ({listing})"
 
     @functools.cache  # noqa: B019  (one catalogue per process, never freed)
     def in_category(self, scope: str, category: str) -> frozenset[str]:

@@ -30,12 +30,12 @@ from .report.text import printable
 from .rules.selection import (
     RuleSelection,
     SelectorError,
-    did_you_mean,
     parse_selectors,
     resolve_selector,
     select_rules,
     suppressible,
 )
+from .suggest import closest, did_you_mean
 
 CONFIG_NAME = ".serviceplan.toml"
 PYPROJECT = "pyproject.toml"
@@ -154,7 +154,8 @@ def _parse(path: Path, table: _Table) -> Config:
 
     for key in values:
         if key not in KEYS:
-            hint = did_you_mean(key, KEYS) or f"the keys are {', '.join(KEYS)}"
+            close = closest(key, KEYS, ignore_case=True)
+            hint = did_you_mean(close) or f"the keys are {', '.join(KEYS)}"
             raise fail(key, "unknown key", hint)
 
     def strings(key: str) -> list[str]:
@@ -198,7 +199,8 @@ def _severity(value: object, fail: _Fail) -> tuple[tuple[str, Severity], ...]:
     for selector, level in value.items():
         key = f"severity.{selector}"
         if level not in levels:
-            hint = did_you_mean(str(level), levels) if isinstance(level, str) else ""
+            close = closest(level, levels, ignore_case=True) if isinstance(level, str) else []
+            hint = did_you_mean(close)
             raise fail(key, f'must be "error" or "warning", not {_shown(level)}', hint)
         try:
             lowered = levels[level] is Severity.WARNING
@@ -238,7 +240,8 @@ def _fail_on(values: dict[str, Any], fail: _Fail) -> tuple[str, ...] | None:
     chosen = []
     for word in value:
         if word.casefold() not in known:
-            hint = did_you_mean(word, CATEGORIES) or f"choose from {', '.join(CATEGORIES)}"
+            close = closest(word, CATEGORIES, ignore_case=True)
+            hint = did_you_mean(close) or f"choose from {', '.join(CATEGORIES)}"
             raise fail("fail-on", f"unknown update category {word!r}", hint)
         chosen.append(known[word.casefold()])
     return tuple(chosen)

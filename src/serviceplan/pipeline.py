@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +11,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .catalog import Catalog, load_catalog
+from .collector import gc_paused
 from .diff.gate import diff_gate
 from .diff.outcome import DiffOutcome as DiffOutcome
 from .errors import UsageError
@@ -141,24 +140,11 @@ class CompileOptions:
     rules: RuleSelection = ALL_RULES
 
 
-@contextmanager
-def _acyclic_work() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the model is acyclic, and collector passes over
-    hundreds of thousands of new tuples cost a quarter of compile's time to free nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def compile_plans(
     paths: Sequence[str] = (), options: CompileOptions = CompileOptions()
 ) -> CompileResult:
     """Validate and resolve plans; with a (ProgramId, OfferId) or a plan name, just that plan."""
-    with _acyclic_work():
+    with gc_paused():
         return _compile_plans(paths, options)
 
 
@@ -171,7 +157,7 @@ def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResu
 
 def compile_inputs(inputs: Sequence[Input], options: CompileOptions) -> CompileResult:
     """Compile inputs already listed (a git revision's files, read from memory)."""
-    with _acyclic_work():
+    with gc_paused():
         return _compile_inputs(list(inputs), options)
 
 
@@ -336,6 +322,6 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
     )
     if compiled.report.errors:  # render stands behind every plan or none: nothing to render
         compiled = replace(compiled, plans=())
-    with _acyclic_work():  # 100,000 tenants; rendering itself collects (render.work)
+    with gc_paused():  # 100,000 tenants; rendering itself collects (render.work)
         inventory = read_inventory(options.tenants, load_catalog(), options.max_inventory_size)
         return render_inventory(prepared, compiled, inventory, options)

@@ -169,6 +169,9 @@ def format_bytes(size: int) -> str:
     return f"{size}B"
 
 
+UNSET_TEXT = "(unset)"  # a setting without a value, as every report and tool shows it
+
+
 def format_value(value: Value) -> str:
     """The canonical text of a value, as it would be written in a plan."""
     if isinstance(value, bool):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Finding, Location, ResolvedPlan
 from ..rules.registry import rule
-from ..values import format_value
+from ..values import UNSET_TEXT, format_value
 
 if TYPE_CHECKING:
     from .changes import Change
@@ -68,4 +68,4 @@ def forbidden_transitions(
 
 
 def _shown(value: object) -> str:
-    return "(unset)" if value is None else format_value(value)  # type: ignore[arg-type]
+    return UNSET_TEXT if value is None else format_value(value)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from ..errors import InputError, UsageError
 from ..model import Finding, RemapTable
 from ..plan.load import PLAN_SUFFIX, TooLarge, decode_text, parse_remap, plan_name_of, read_input
 from ..rules.remap import check_remap, unreferenced_plans
+from ..suggest import did_you_mean
 
 REMAP_NAME = "ServicePlanHostingRemap.csv"
 STDIN = "-"
@@ -118,7 +119,7 @@ def case_hint(given: str) -> str:
         names = []
     same = [n for n in names if n.casefold() == path.name.casefold() and n != path.name]
     if same:
-        return f"did you mean {path.parent / same[0]}? (names are case-sensitive)"
+        return did_you_mean([str(path.parent / same[0])]) + " (names are case-sensitive)"
     return "check the path"
 
 

@@ -1,4 +1,5 @@
-"""Atomic writes: a temporary file in the target's folder, then a rename.
+"""Atomic writes: a temporary file in the target's folder, then a rename (`write_atomic`,
+and `temporary_beside`, which render's index also stages through).
 
 Missing parent folders are made first (`-o out/diff.md`, `--report sarif:out/v.sarif`), as
 ruff and pytest do for their output files; when the write still fails, the folders made for it
@@ -11,19 +12,41 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import OutputError
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets under this process's umask (mkstemp makes its files 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return new_file_mode()
+
+
+@contextmanager
+def temporary_beside(folder: str | Path, name: str) -> Iterator[tuple[BinaryIO, Path]]:
+    """A new file `.<name>.<random>.tmp` in `folder`, open for writing: beside its target, so
+    the rename that publishes it is atomic, and named so a killed run's leftover is known.
+    The block closes the stream before renaming; an OSError in it removes the file again."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    path = Path(temporary)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream, path
+    except OSError:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
@@ -82,21 +105,16 @@ def _make_parents(target: Path) -> list[Path]:
 
 
 def _replace(target: Path, payload: bytes) -> None:
-    folder = target.parent
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with temporary_beside(target.parent, target.name) as (stream, temporary):
+            with stream:
+                stream.write(payload)
+                stream.flush()
+                os.fsync(stream.fileno())
+            # keep a replaced file's mode, else the umask's default
+            temporary.chmod(_mode_for(target))
+            temporary.replace(target)
     except OSError as error:
-        raise OutputError(f"{target}: cannot write: {error.strerror or error}") from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file 0600: keep a replaced file's mode, else the umask's default
-        Path(temporary).chmod(_mode_for(target))
-        Path(temporary).replace(target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"{target}: cannot write: {error.strerror or error}") from error
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import re
 import stat
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..collector import gc_paused
 from ..errors import InputError
 from ..model import (
     FeatureElement,
@@ -273,16 +273,13 @@ def split_lines(text: str) -> list[str]:
 def parse_remap(text: str, source: str) -> RemapTable:
     """Exchange's reading: lines trimmed, blank and # lines skipped, commas split, no quoting."""
     rows = []
-    collecting = gc.isenabled()
-    gc.disable()  # the rows are acyclic: a megabyte of lines is 500,000 rows, and the
-    try:  # collector's passes over them doubled the time to read them, freeing nothing
+    # the rows are acyclic: a megabyte of lines is 500,000 rows, and the collector's passes
+    # over them doubled the time to read them, freeing nothing
+    with gc_paused():
         for number, line in enumerate(split_lines(text), start=1):
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
             fields = tuple(map(str.strip, stripped.split(",")))
             rows.append(RemapRow(fields, Location(source, number)))
-    finally:
-        if collecting:
-            gc.enable()
     return RemapTable(source, tuple(rows))

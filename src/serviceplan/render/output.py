@@ -31,6 +31,7 @@ except ImportError:  # Windows: leftovers are recognised by their age instead
     fcntl = None  # type: ignore[assignment]
 
 from ..errors import OutputError, UsageError
+from ..files.output import new_file_mode, temporary_beside
 from .names import is_safe_name
 
 
@@ -341,26 +342,22 @@ def stage_streamed(folder: Folder, name: str, chunks: Iterable[str]) -> str | No
     changes, never between the manifests and their index."""
     hasher = hashlib.sha256()
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder.path)
+        with temporary_beside(folder.path, name) as (stream, temporary):
+            with stream:
+                for chunk in chunks:
+                    data = chunk.encode("utf-8")
+                    hasher.update(data)
+                    stream.write(data)
+                stream.flush()
+                same = _same_digest(folder, name, hasher.hexdigest())
+                if not same:  # an unchanged index is left alone: no sync needed
+                    os.fsync(stream.fileno())
+            if same:
+                temporary.unlink()
+                return None
+            temporary.chmod(new_file_mode())  # a new file's mode, not the replaced one's
+            return str(temporary)
     except OSError as error:
-        raise OutputError(f"{folder.path}: cannot write {name}: {error.strerror}") from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            for chunk in chunks:
-                data = chunk.encode("utf-8")
-                hasher.update(data)
-                stream.write(data)
-            stream.flush()
-            same = _same_digest(folder, name, hasher.hexdigest())
-            if not same:
-                os.fsync(stream.fileno())
-        if same:
-            Path(temporary).unlink()
-            return None
-        Path(temporary).chmod(0o666 & ~_umask())
-        return temporary
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"{folder.path}: cannot write {name}: {error.strerror}") from error
 
 
@@ -387,9 +384,3 @@ def _same_digest(folder: Folder, name: str, digest: str) -> bool:
         return hashlib.sha256(folder.read(name)).hexdigest() == digest
     except OSError:
         return False
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

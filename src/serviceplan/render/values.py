@@ -11,25 +11,26 @@ writes it, as JSON null: structured output that says "no value".
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Iterable
 from typing import Any
 
 import jinja2
 
+from ..suggest import closest, same_ignoring_case
+
 # the names a template is given (render.work.Renderer.one) and the environment's globals
 CONTEXT_NAMES = ("tenant", "plan", "remap", "update", "output", "tool", "skip", "warn")
 _SHOWN_NAMES = 12
 
 
-def did_you_mean(name: str, names: Iterable[str]) -> str:
+def _closest_name(name: str, names: Iterable[str]) -> str:
     """The closest of `names` to `name` (the same ignoring case first), or ""."""
     candidates = [str(candidate) for candidate in names]
-    folded = {candidate.casefold(): candidate for candidate in candidates}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    same = same_ignoring_case(name, candidates)
+    if same is not None:
+        return same
+    close = closest(name, candidates)
     return close[0] if close else ""
 
 
@@ -44,15 +45,15 @@ class Missing(jinja2.StrictUndefined):
         if self._undefined_hint or not isinstance(name, str):
             return str(super()._undefined_message)
         if found is jinja2.utils.missing:  # a top-level name
-            guess = did_you_mean(name, CONTEXT_NAMES)
+            guess = _closest_name(name, CONTEXT_NAMES)
             known = ", ".join(CONTEXT_NAMES)
             return f"{name!r} is undefined{_guess(guess)} (a template is given: {known})"
         if isinstance(found, dict):
             keys = sorted(str(key) for key in found)
             shown = ", ".join(keys[:_SHOWN_NAMES]) + (", ..." if len(keys) > _SHOWN_NAMES else "")
-            guess = did_you_mean(name, keys)
+            guess = _closest_name(name, keys)
             return f"no attribute {name!r}{_guess(guess)} (there are: {shown})"
-        guess = did_you_mean(name, [known for known in dir(found) if not known.startswith("_")])
+        guess = _closest_name(name, [known for known in dir(found) if not known.startswith("_")])
         return str(super()._undefined_message) + _guess(guess)
 
 

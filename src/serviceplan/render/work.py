@@ -14,10 +14,10 @@ import hashlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from ..collector import gc_running
 from ..tenants.inventory import Tenant
 from .context import (
     NO_UPDATE,
@@ -161,19 +161,6 @@ def _start_worker(job: Job) -> None:
     _WORKER = Renderer(job)
 
 
-@contextmanager
-def _collecting() -> Iterator[None]:
-    """The cyclic collector on while rendering here (the caller may have paused it): a
-    template's macros and loops leave cycles behind, tenant after tenant."""
-    enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not enabled:
-            gc.disable()
-
-
 def _work(span: tuple[int, int]) -> tuple[int, list[Result]]:
     assert _WORKER is not None
     return span[0], _WORKER.run(*span)
@@ -239,7 +226,7 @@ class Workers:
         done = 0
         self._tell(0, total)
         if self.local is not None:
-            with _collecting():
+            with gc_running():  # the caller may have paused it
                 for start, stop in self.spans:
                     results[start:stop] = self.local.run(start, stop)
                     done += stop - start

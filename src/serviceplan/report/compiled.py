@@ -12,7 +12,7 @@ from typing import Any
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, plural
 from ..resolve.scope import LeftOut, LeftOutKind
-from ..values import collapse, format_bytes, format_value, json_value
+from ..values import UNSET_TEXT, collapse, format_bytes, format_value, json_value
 from . import ReportOptions
 from .text import printable
 
@@ -103,7 +103,7 @@ def render_json(
 def _text_value(setting: Setting, kind: str) -> str:
     value = setting.value
     if value is None:
-        return "(unset)"
+        return UNSET_TEXT
     if kind == "bytes" and isinstance(value, int) and not isinstance(value, bool):
         return f"{collapse(setting.text or '') or format_bytes(value)} = {value:,} bytes"
     return collapse(format_value(value))  # a value written over several lines: one row

@@ -23,7 +23,7 @@ from ..diff.impact import DueMove, ImpactReport
 from ..diff.outcome import DiffOutcome
 from ..diff.remap import ROW_ADDED, ROW_REMOVED, RemapChange
 from ..model import Location, plural
-from ..values import Value, format_value
+from ..values import UNSET_TEXT, Value, format_value
 
 SYMBOLS: dict[str, str] = {
     ADDED: "+",
@@ -46,7 +46,7 @@ def symbol(kind: str) -> str:
 def shown(value: Value | str | int | None, text: str | None = None) -> str:
     """A value as an operator reads it: the text as written when it says more (10GB)."""
     if value is None:
-        return "(unset)"
+        return UNSET_TEXT
     if text is not None and not isinstance(value, bool) and text.strip() != format_value(value):
         return text.strip()
     return format_value(value) if not isinstance(value, str) else value

@@ -4,13 +4,13 @@ order, duplicates, required features, hosting mode and values."""
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog
 from ..model import FeatureElement, Finding, Location
+from ..suggest import closest, did_you_mean, same_ignoring_case
 from ..values import EXPECTED, Value, ValueProblem, parse_value
 from .limits import MAX_FINDINGS_PER_FILE
 from .registry import rule
@@ -167,15 +167,12 @@ def _misplaced_or_unknown(
 def _suggestion(catalog: Catalog, scope: str, name: str) -> str:
     for feature in catalog.by_alias(name):
         if feature.scope == scope:
-            return f"did you mean {feature.name}? ({name} is the documentation's spelling)"
+            return did_you_mean([feature.name]) + f" ({name} is the documentation's spelling)"
     names = list(catalog.scope(scope))
-    folded = {candidate.casefold(): candidate for candidate in names}
-    if name.casefold() in folded:
-        return f"did you mean {folded[name.casefold()]}? (names are case-sensitive)"
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-    if close:
-        return f"did you mean {close[0]}?"
-    return _UNKNOWN.hint
+    same = same_ignoring_case(name, names)
+    if same is not None:
+        return did_you_mean([same]) + " (names are case-sensitive)"
+    return did_you_mean(closest(name, names, cutoff=0.8)) or _UNKNOWN.hint
 
 
 def _order_findings(

@@ -8,7 +8,6 @@ ignores, a plan file's own `<!-- serviceplan: ignore ... -->` comments, severity
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Severity
+from ..suggest import closest, did_you_mean
 from .registry import RULES, RULES_BY_NAME
 
 if TYPE_CHECKING:
@@ -40,13 +40,6 @@ class SelectorError(ValueError):
         self.hint = hint
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`did you mean X?` for the closest choice (ignoring case), or empty."""
-    by_fold = {choice.casefold(): choice for choice in choices}
-    close = difflib.get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=0.6)
-    return f"did you mean {by_fold[close[0]]}?" if close else ""
-
-
 def resolve_selector(selector: str, *, allow_all: bool = False) -> frozenset[str]:
     """The rule ids a selector names: an id (any case), a prefix of ids, a name, or ALL."""
     text = selector.strip()
@@ -61,7 +54,8 @@ def resolve_selector(selector: str, *, allow_all: bool = False) -> frozenset[str
         if matched:
             return matched
     listing = "`serviceplan rules` lists them"
-    hint = did_you_mean(text, [*RULES, *RULES_BY_NAME, *(["ALL"] if allow_all else [])])
+    choices = [*RULES, *RULES_BY_NAME, *(["ALL"] if allow_all else [])]
+    hint = did_you_mean(closest(text, choices, ignore_case=True))
     raise SelectorError(f"unknown rule {text!r}", f"{hint} ({listing})" if hint else listing)
 
 

@@ -11,6 +11,7 @@ from ..catalog import Catalog, Feature
 from ..model import Finding, Location
 from ..rules.limits import MAX_FINDINGS_PER_FILE
 from ..rules.registry import rule
+from ..suggest import did_you_mean
 
 MAILBOXES_PREFIX, USED_PREFIX = "mailboxes.", "used."
 QUOTA_TYPES = ("count", "bytes")
@@ -66,12 +67,11 @@ class Columns:
         if len(self.findings) > MAX_FINDINGS_PER_FILE:  # hostile header: no more findings
             return None
         close = [USED_PREFIX + quota for quota in self.catalog.close_names(name, _is_quota)]
-        choices = ", ".join(close[:-1]) + " or " * (len(close) > 1) + "".join(close[-1:])
         self.findings.append(
             rule("inventory-unknown-usage").finding(
                 f"column {column} names no count or byte quota of the catalogue; it is ignored",
                 at,
-                hint=f"did you mean {choices}?" if close else "",
+                hint=did_you_mean(close),
             )
         )
         return None

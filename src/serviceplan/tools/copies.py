@@ -30,7 +30,7 @@ from ..plan.load import (
     read_input,
 )
 from ..resolve.plans import resolve_plan
-from ..values import format_value
+from ..values import UNSET_TEXT, format_value
 
 # -- digests ------------------------------------------------------------------------------
 
@@ -342,7 +342,7 @@ def _compare_plans(key: str, reference: bytes, copy: bytes, catalog: Catalog) ->
 
 def _text(setting: Setting) -> str:
     if setting.value is None:
-        return "(unset)"
+        return UNSET_TEXT
     shown = format_value(setting.value)
     return f"{shown} (default)" if setting.is_default else shown
 

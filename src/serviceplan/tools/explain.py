@@ -27,7 +27,7 @@ from ..catalog import (
 from ..errors import UsageError
 from ..model import ResolvedPlan, Setting, ValidationReport, plural
 from ..report.text import printable
-from ..values import EXPECTED, collapse, format_bytes, format_value, json_value
+from ..values import EXPECTED, UNSET_TEXT, collapse, format_bytes, format_value, json_value
 
 if TYPE_CHECKING:  # the pipeline imports much: only explain() loads it, when it runs
     from ..pipeline import CompileOptions
@@ -222,7 +222,7 @@ def _text_value(setting: Setting, kind: str) -> str:
     quantity with what it means, as compile shows it (`10 GB = 10,737,418,240 bytes`)."""
     value = setting.value
     if value is None:
-        return "(unset)"
+        return UNSET_TEXT
     written = printable(collapse(setting.text or ""))
     if kind == "bytes" and isinstance(value, int) and not isinstance(value, bool):
         return f"{written or format_bytes(value)} = {value:,} bytes"
@@ -268,7 +268,7 @@ def _fields(catalog: Catalog, entry: Entry) -> Iterator[list[str]]:
     f = entry.feature
     yield _field("Type", f.type)
     yield _field("Values", allowed(f))
-    yield _field("Default", f.default or "(unset)")
+    yield _field("Default", f.default or UNSET_TEXT)
     for i, category in enumerate(f.categories):
         yield _field("" if i else "Updates", f"{category}: {cost(category)}")
     mode = "hosting mode and datacenter" if f.hosting else "datacenter only (rejected in hosting)"

@@ -12,7 +12,14 @@ import click
 from .. import __version__
 from ..render.builtins import BUILTIN_TEMPLATES
 from .group import EXIT_FINDINGS, EXIT_OK, cli
-from .options import EXAMPLES, ByteSize, config_options, rule_options
+from .options import (
+    EXAMPLES,
+    ByteSize,
+    config_options,
+    format_option,
+    max_file_size_option,
+    rule_options,
+)
 
 _BUILTINS = "\b\n" + "\n".join(
     f"  {name:<24} {summary}" for name, summary in BUILTIN_TEMPLATES.items()
@@ -98,22 +105,8 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     is_flag=True,
     help="Write the tenants that rendered even when others failed (exit 1 still).",
 )
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "--max-file-size",
-    type=ByteSize(),
-    default="1MB",
-    show_default=True,
-    help="Cap on each plan and remap file.",
-)
+@format_option(["text", "json"], help="Report format.")
+@max_file_size_option(help="Cap on each plan and remap file.")
 @click.option(
     "--max-inventory-size",
     type=ByteSize(),

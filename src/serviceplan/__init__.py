@@ -8,7 +8,9 @@ The library API (the CLI is a thin layer over it)::
     result = serviceplan.compile_plans(
         ["serviceplans/"], serviceplan.CompileOptions(program_id="Business", offer_id="SmallOrg")
     )
-    outcome = serviceplan.diff_paths(serviceplan.DiffOptions("old/", "new/", tenants="t.csv"))
+    outcome = serviceplan.diff_paths(
+        serviceplan.DiffOptions(old="old/", new="new/", tenants="t.csv")
+    )
 """
 
 from __future__ import annotations

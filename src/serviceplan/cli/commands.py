@@ -91,7 +91,13 @@ def validate(
     strict = config.strict if strict is None else strict
     stdin = sys.stdin.buffer.read(max_file_size + 1) if STDIN in paths else b""
     rules = config.rules(select, ignore)
-    options = ValidateOptions(bool(strict), max_file_size, stdin_name, stdin, rules)
+    options = ValidateOptions(
+        strict=bool(strict),
+        max_file_size=max_file_size,
+        stdin_name=stdin_name,
+        stdin=stdin,
+        rules=rules,
+    )
     report = validate_paths(paths, options)
     plain = ReportOptions(tool_version=__version__)
     # a report that cannot be written loses neither the findings nor the other reports

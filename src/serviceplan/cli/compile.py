@@ -66,7 +66,14 @@ def compile_command(
 
     config = load_project_config(config_file, isolated)
     rules = config.rules(select, ignore)
-    options = CompileOptions(remap, program_id, offer_id, plan, max_file_size, rules)
+    options = CompileOptions(
+        remap=remap,
+        program_id=program_id,
+        offer_id=offer_id,
+        plan=plan,
+        max_file_size=max_file_size,
+        rules=rules,
+    )
     result = compile_plans(plan_paths(paths, examples, config), options)
     if result.report.errors:
         text = REPORTERS["text"](result.report, ReportOptions(tool_version=__version__))

@@ -98,13 +98,13 @@ def diff_command(
         category for group in fail_on or [config.fail_on or ()] for category in group
     )
     options = DiffOptions(
-        old,
-        new,
-        git_range,
-        git_paths,
-        tenants,
-        textual,
-        max_file_size,
+        old=old,
+        new=new,
+        git=git_range,
+        git_paths=git_paths,
+        tenants=tenants,
+        textual=textual,
+        max_file_size=max_file_size,
         fail_on=failing,
         exit_code=exit_code,
         rules=config.rules(select, ignore),

@@ -154,9 +154,19 @@ def render_command(
     paths = plan_paths(paths, examples, config)
     progress, close = _progress_bar()
     options = RenderOptions(
-        tenants, template, out, remap, jobs, shard, dry_run, keep_going,
-        max_file_size, max_inventory_size, progress, config.rules(select, ignore),
-    )  # fmt: skip
+        tenants=tenants,
+        template=template,
+        out=out,
+        remap=remap,
+        jobs=jobs,
+        shard=shard,
+        dry_run=dry_run,
+        keep_going=keep_going,
+        max_file_size=max_file_size,
+        max_inventory_size=max_inventory_size,
+        progress=progress,
+        rules=config.rules(select, ignore),
+    )
     try:
         result = render_tenants(paths, options)
     finally:

@@ -3,7 +3,7 @@
 Generates an inventory of N tenants (100,000 by default) for the sample plans shipped in the
 package, pins this process (and so its workers) to 2 CPUs, and in the same run times:
 
-  render       serviceplan.pipeline.render_tenants([], RenderOptions(..., jobs=2)) into an
+  render       serviceplan.pipeline.render_tenants([], RenderOptions(tenants=..., jobs=2)) into an
                empty folder: inventory read, plans compiled, file names, two worker
                processes, staging, the atomic renames, index.json
   rerun        the same into the same folder again: every file unchanged, none written
@@ -99,7 +99,7 @@ def render_once(
     from serviceplan.render.run import RenderOptions
 
     out = fresh_folder(root, "ours")
-    options = RenderOptions(str(inventory), template, str(out), jobs=CORES)
+    options = RenderOptions(tenants=str(inventory), template=template, out=str(out), jobs=CORES)
     start = time.perf_counter()
     result = render_tenants([], options)
     seconds = time.perf_counter() - start

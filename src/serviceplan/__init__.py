@@ -8,7 +8,9 @@ The library API (the CLI is a thin layer over it)::
     result = serviceplan.compile_plans(
         ["serviceplans/"], serviceplan.CompileOptions(program_id="Business", offer_id="SmallOrg")
     )
-    outcome = serviceplan.diff_paths(serviceplan.DiffOptions("old/", "new/", tenants="t.csv"))
+    outcome = serviceplan.diff_paths(
+        serviceplan.DiffOptions(old="old/", new="new/", tenants="t.csv")
+    )
 """
 
 from __future__ import annotations
@@ -47,61 +49,37 @@ _EXPORTS = {
     "ServicePlanError": "errors",
 }
 
-__all__ = [
-    "Catalog",
-    "CompileOptions",
-    "CompileResult",
-    "DiffOptions",
-    "DiffOutcome",
-    "Feature",
-    "Finding",
-    "Location",
-    "RenderOptions",
-    "RenderResult",
-    "ResolvedMailboxPlan",
-    "ResolvedPlan",
-    "ServicePlanError",
-    "Setting",
-    "Severity",
-    "Tenant",
-    "ValidateOptions",
-    "ValidationReport",
-    "__version__",
-    "bundled_plans",
-    "compile_plans",
-    "diff_paths",
-    "load_catalog",
-    "read_inventory",
-    "render_tenants",
-    "validate_paths",
-]
+__all__ = sorted(["__version__", *_EXPORTS])  # _EXPORTS is the one list of the exports
 
+# For type checkers only, the same names with their real types; `X as X` marks each as an
+# export (mypy --strict cannot read a computed __all__). tests/unit/test_exports.py fails if
+# this block and _EXPORTS disagree.
 if TYPE_CHECKING:
-    from .catalog import Catalog, Feature, load_catalog
-    from .diff.outcome import DiffOutcome
-    from .errors import ServicePlanError
-    from .model import (
-        Finding,
-        Location,
-        ResolvedMailboxPlan,
-        ResolvedPlan,
-        Setting,
-        Severity,
-        ValidationReport,
-    )
-    from .pipeline import (
-        CompileOptions,
-        DiffOptions,
-        ValidateOptions,
-        bundled_plans,
-        compile_plans,
-        diff_paths,
-        render_tenants,
-        validate_paths,
-    )
-    from .render.run import RenderOptions, RenderResult
-    from .resolve.result import CompileResult
-    from .tenants.inventory import Tenant, read_inventory
+    from .catalog import Catalog as Catalog
+    from .catalog import Feature as Feature
+    from .catalog import load_catalog as load_catalog
+    from .diff.outcome import DiffOutcome as DiffOutcome
+    from .errors import ServicePlanError as ServicePlanError
+    from .model import Finding as Finding
+    from .model import Location as Location
+    from .model import ResolvedMailboxPlan as ResolvedMailboxPlan
+    from .model import ResolvedPlan as ResolvedPlan
+    from .model import Setting as Setting
+    from .model import Severity as Severity
+    from .model import ValidationReport as ValidationReport
+    from .pipeline import CompileOptions as CompileOptions
+    from .pipeline import DiffOptions as DiffOptions
+    from .pipeline import ValidateOptions as ValidateOptions
+    from .pipeline import bundled_plans as bundled_plans
+    from .pipeline import compile_plans as compile_plans
+    from .pipeline import diff_paths as diff_paths
+    from .pipeline import render_tenants as render_tenants
+    from .pipeline import validate_paths as validate_paths
+    from .render.run import RenderOptions as RenderOptions
+    from .render.run import RenderResult as RenderResult
+    from .resolve.result import CompileResult as CompileResult
+    from .tenants.inventory import Tenant as Tenant
+    from .tenants.inventory import read_inventory as read_inventory
 
 
 def __getattr__(name: str) -> Any:

@@ -32,7 +32,7 @@ from .plan.schema import schema_findings
 from .rules.plan import PlanSections, read_plan
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ValidateOptions:
     strict: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -130,7 +130,7 @@ def validate_paths(paths: Sequence[str], options: ValidateOptions) -> Validation
     return ValidationReport(files, tuple(findings), options.strict, screen.suppressed)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CompileOptions:
     remap: str | None = None  # a remap file besides those found among the paths
     program_id: str | None = None
@@ -211,7 +211,7 @@ def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResu
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DiffOptions:
     old: str | None = None  # a file or folder; with `git`, None
     new: str | None = None

@@ -464,10 +464,10 @@ def test_formatting_comments_and_defaults_are_not_changes(sides: tuple[Path, Pat
         "    <AddressListsEnabled>",
         "    <AcceptedDomains>false</AcceptedDomains>\n    <AddressListsEnabled>",
     )
-    outcome = diff_paths(DiffOptions(str(old), str(new)))
+    outcome = diff_paths(DiffOptions(old=str(old), new=str(new)))
     assert outcome.report.findings == ()
     assert outcome.diff is not None and not outcome.diff.changed
-    textual = diff_paths(DiffOptions(str(old), str(new), textual=True)).diff
+    textual = diff_paths(DiffOptions(old=str(old), new=str(new), textual=True)).diff
     assert textual is not None
     (plan_diff,) = textual.plans
     assert sorted((c.feature, c.kind) for c in plan_diff.changes) == [
@@ -493,7 +493,7 @@ def test_mailbox_plan_reordering_is_not_a_change(sides: tuple[Path, Path]) -> No
         ),
         encoding="utf-8",
     )
-    outcome = diff_paths(DiffOptions(str(old), str(new)))
+    outcome = diff_paths(DiffOptions(old=str(old), new=str(new)))
     assert outcome.report.findings == ()
     assert outcome.diff is not None and not outcome.diff.changed
     assert large.read_text(encoding="utf-8") != text
@@ -503,14 +503,14 @@ def test_a_comment_only_edit_is_no_change_even_with_textual(sides: tuple[Path, P
     """Comments leave no trace in the compiled model (verify-copies reports such drift)."""
     old, new = sides
     _rewrite(new / "SmallBusiness.serviceplan", "<!-- Quota elements -->", "<!-- quotas -->")
-    outcome = diff_paths(DiffOptions(str(old), str(new), textual=True))
+    outcome = diff_paths(DiffOptions(old=str(old), new=str(new), textual=True))
     assert outcome.diff is not None and not outcome.diff.changed
 
 
 def test_a_compile_error_on_one_side_gives_no_diff(sides: tuple[Path, Path]) -> None:
     old, new = sides
     _rewrite(new / "SmallBusiness.serviceplan", "<MailTipsEnabled>true<", "<MailTipsEnabled>yes<")
-    outcome = diff_paths(DiffOptions(str(old), str(new)))
+    outcome = diff_paths(DiffOptions(old=str(old), new=str(new)))
     assert outcome.diff is None and outcome.impact is None
     assert outcome.report.errors >= 1
 
@@ -527,7 +527,7 @@ def test_two_plan_files_with_different_names_are_a_move() -> None:
     """Issue 12, item 4: not "SmallBusiness edited in place" with an SP605 warning."""
     small = Path(bundled_plans()) / "SmallBusiness.serviceplan"
     medium = Path(bundled_plans()) / "MediumBusiness.serviceplan"
-    diff = diff_paths(DiffOptions(str(small), str(medium))).diff
+    diff = diff_paths(DiffOptions(old=str(small), new=str(medium))).diff
     assert diff is not None
     assert diff.plans == () and diff.remap == ()
     (move,) = diff.transitions
@@ -544,7 +544,7 @@ def test_two_plan_files_with_the_same_name_are_an_edit_in_place(tmp_path: Path) 
     other = _plan_file(
         tmp_path / "SmallBusiness.serviceplan", "<MailboxCountQuota>250<", "<MailboxCountQuota>300<"
     )
-    diff = diff_paths(DiffOptions(str(small), str(other))).diff
+    diff = diff_paths(DiffOptions(old=str(small), new=str(other))).diff
     assert diff is not None and diff.transitions == () and diff.file_moves == ()
     (plan_diff,) = diff.plans
     assert plan_diff.in_place
@@ -566,7 +566,7 @@ def test_a_plan_file_move_hits_the_update_blockers() -> None:
 def test_two_plan_files_with_the_same_settings_are_no_change(tmp_path: Path) -> None:
     small = Path(bundled_plans()) / "SmallBusiness.serviceplan"
     copy = _plan_file(tmp_path / "SmallBusiness2.serviceplan")
-    diff = diff_paths(DiffOptions(str(small), str(copy), exit_code=True))
+    diff = diff_paths(DiffOptions(old=str(small), new=str(copy), exit_code=True))
     assert diff.diff is not None and not diff.diff.changed
     assert [(m.old, m.new, m.changes) for m in diff.diff.file_moves] == [
         ("SmallBusiness", "SmallBusiness2", ())
@@ -581,7 +581,7 @@ def test_tenants_need_a_remap_on_one_side(tmp_path: Path) -> None:
     tenants = tmp_path / "tenants.csv"
     tenants.write_text("name,domain,program_id,offer_id\nA,a.example,Business,SmallOrg\n")
     with pytest.raises(UsageError, match=r"neither side has a ServicePlanHostingRemap\.csv"):
-        diff_paths(DiffOptions(str(small), str(medium), tenants=str(tenants)))
+        diff_paths(DiffOptions(old=str(small), new=str(medium), tenants=str(tenants)))
 
 
 def test_per_mailbox_scopes_of_an_organization_feature_is_every_mailbox_plan() -> None:

@@ -91,10 +91,10 @@ def test_diff_paths_carries_the_gate(sides: tuple[Path, Path]) -> None:
     plan = new / "MediumBusiness.serviceplan"
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace("<MailboxCountQuota>1000<", "<MailboxCountQuota>250<"))
-    passing = diff_paths(DiffOptions(str(old), str(new)))
+    passing = diff_paths(DiffOptions(old=str(old), new=str(new)))
     assert not passing.gate.failed
     failing = diff_paths(
-        DiffOptions(str(old), str(new), fail_on=frozenset({"OrgWideConfiguration"}))
+        DiffOptions(old=str(old), new=str(new), fail_on=frozenset({"OrgWideConfiguration"}))
     )
     assert [r.kind for r in failing.gate.reasons] == [FAIL_ON]
 
@@ -110,8 +110,8 @@ def test_a_due_move_never_trips_the_gate(sides: tuple[Path, Path]) -> None:
     )
     outcome = diff_paths(
         DiffOptions(
-            str(old),
-            str(new),
+            old=str(old),
+            new=str(new),
             tenants=str(tenants),
             exit_code=True,
             fail_on=frozenset({"MailboxPlanConfiguration", "OrgWideConfiguration"}),

@@ -158,6 +158,8 @@ def test_render_still_renders_nothing_when_a_plan_has_an_error(tmp_path: Path) -
     (folder / "MediumBusiness.serviceplan").write_text(broken.replace(">true<", ">maybe<", 1))
     tenants = tmp_path / "t.csv"
     tenants.write_text("name,domain,program_id,offer_id\nContoso,c.com,Business,SmallOrg\n")
-    options = RenderOptions(str(tenants), "tenant.json", str(tmp_path / "o"), keep_going=True)
+    options = RenderOptions(
+        tenants=str(tenants), template="tenant.json", out=str(tmp_path / "o"), keep_going=True
+    )
     result = render_tenants([str(folder)], options)
     assert result.failed and result.outcomes == () and not (tmp_path / "o").exists()

@@ -41,7 +41,9 @@ def inventory(folder: Path, *rows: str, header: str = HEADER) -> str:
 def run(
     tenants: str, out: Path, template: str = "new-organization.ps1", **more: Any
 ) -> RenderResult:
-    result = render_tenants([bundled_plans()], RenderOptions(tenants, template, str(out), **more))
+    result = render_tenants(
+        [bundled_plans()], RenderOptions(tenants=tenants, template=template, out=str(out), **more)
+    )
     report = json.loads(render_json(result, __version__))
     jsonschema.validate(report, schema("report"))
     assert report["summary"]["text"] in render_text(result, __version__)
@@ -209,7 +211,7 @@ def test_plans_with_errors_render_nothing(
     plans.mkdir()
     (plans / "SmallBusiness.serviceplan").write_text(small_business.replace(">true<", ">maybe<", 1))
     (plans / "ServicePlanHostingRemap.csv").write_text("Business,SmallOrg,SmallBusiness\n")
-    options = RenderOptions(tenants, "tenant.json", str(tmp_path / "o"))
+    options = RenderOptions(tenants=tenants, template="tenant.json", out=str(tmp_path / "o"))
     result = render_tenants([str(plans)], options)
     assert result.failed and result.outcomes == () and not (tmp_path / "o").exists()
     assert {f.rule for f in result.report.findings} >= {"SP107", "SP505"}
@@ -370,7 +372,9 @@ def test_a_remap_given_apart(tmp_path: Path, small_business: str) -> None:
     remap = tmp_path / "elsewhere.csv"
     remap.write_text("Retail,Kiosk,Tiny\n")
     tenants = inventory(tmp_path, "Kiosk Co,k.com,retail,KIOSK,,,")
-    options = RenderOptions(tenants, "tenant.json", str(tmp_path / "out"), remap=str(remap))
+    options = RenderOptions(
+        tenants=tenants, template="tenant.json", out=str(tmp_path / "out"), remap=str(remap)
+    )
     result = render_tenants([str(plans)], options)
     assert not result.failed, result.report.findings
     document = json.loads((tmp_path / "out" / "Kiosk_Co.json").read_text())

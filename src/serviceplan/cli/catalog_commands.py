@@ -11,16 +11,9 @@ from .. import __version__
 from ..catalog import CATEGORIES, SCOPES
 from ..report import REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
-from .options import EXAMPLES, AnyCaseChoice, config_options, rule_options
+from .options import EXAMPLES, AnyCaseChoice, config_options, format_option, rule_options
 
-_FORMAT = click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+_FORMAT = format_option(["text", "json"])
 
 
 @cli.command("features")

@@ -13,10 +13,11 @@ from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
     COLOR_CHOICE,
     EXAMPLES,
-    ByteSize,
     ReportTarget,
     config_options,
     emit,
+    format_option,
+    max_file_size_option,
     rule_options,
     use_color,
 )
@@ -32,14 +33,8 @@ FORMATS = ["auto", *REPORTERS]
     default=None,
     help="Warnings fail too (exit 1). Default: the configuration's strict, else off.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="auto",
-    show_default=True,
-    help="Output format; auto is github inside GitHub Actions, else text.",
+@format_option(
+    FORMATS, default="auto", help="Output format; auto is github inside GitHub Actions, else text."
 )
 @click.option(
     "--report",
@@ -48,13 +43,7 @@ FORMATS = ["auto", *REPORTERS]
     type=ReportTarget(list(REPORTERS)),
     help="Also write a report, e.g. --report sarif:out.sarif --report junit:junit.xml.",
 )
-@click.option(
-    "--max-file-size",
-    type=ByteSize(),
-    default="1MB",
-    show_default=True,
-    help="Refuse larger files (a finding, SP003).",
-)
+@max_file_size_option(help="Refuse larger files (a finding, SP003).")
 @click.option(
     "--stdin-name",
     default="<stdin>",
@@ -102,7 +91,13 @@ def validate(
     strict = config.strict if strict is None else strict
     stdin = sys.stdin.buffer.read(max_file_size + 1) if STDIN in paths else b""
     rules = config.rules(select, ignore)
-    options = ValidateOptions(bool(strict), max_file_size, stdin_name, stdin, rules)
+    options = ValidateOptions(
+        strict=bool(strict),
+        max_file_size=max_file_size,
+        stdin_name=stdin_name,
+        stdin=stdin,
+        rules=rules,
+    )
     report = validate_paths(paths, options)
     plain = ReportOptions(tool_version=__version__)
     # a report that cannot be written loses neither the findings nor the other reports
@@ -117,14 +112,7 @@ def validate(
 
 
 @cli.command("rules")
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option(["text", "json"])
 def list_rules(output_format: str) -> int:
     """List every validation rule: id, name, severity and what it checks."""
     from ..rules.registry import RULES

@@ -7,7 +7,13 @@ import click
 from .. import __version__
 from ..report import REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
-from .options import EXAMPLES, ByteSize, config_options, rule_options
+from .options import (
+    EXAMPLES,
+    config_options,
+    format_option,
+    max_file_size_option,
+    rule_options,
+)
 
 
 @cli.command("compile")
@@ -17,21 +23,14 @@ from .options import EXAMPLES, ByteSize, config_options, rule_options
 @click.option("--program", "program_id", help="ProgramId to resolve through the remap.")
 @click.option("--offer", "offer_id", help="OfferId to resolve through the remap.")
 @click.option("--plan", help="Compile only the plan with this name.")
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option(["text", "json"])
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically), not stdout.")
 @click.option(
     "--all-features",
     is_flag=True,
     help="Also list the datacenter-only features left at their default.",
 )
-@click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
+@max_file_size_option()
 @rule_options
 @config_options
 def compile_command(
@@ -67,7 +66,14 @@ def compile_command(
 
     config = load_project_config(config_file, isolated)
     rules = config.rules(select, ignore)
-    options = CompileOptions(remap, program_id, offer_id, plan, max_file_size, rules)
+    options = CompileOptions(
+        remap=remap,
+        program_id=program_id,
+        offer_id=offer_id,
+        plan=plan,
+        max_file_size=max_file_size,
+        rules=rules,
+    )
     result = compile_plans(plan_paths(paths, examples, config), options)
     if result.report.errors:
         text = REPORTERS["text"](result.report, ReportOptions(tool_version=__version__))

@@ -9,25 +9,14 @@ import click
 
 from ..model import plural
 from .group import EXIT_FINDINGS, EXIT_OK, cli
-from .options import ByteSize, config_options
+from .options import config_options, format_option, max_file_size_option
 
 if TYPE_CHECKING:  # the stage (lxml and all) loads only when a command runs
     from ..tools.copies import CopyReport, Difference, DigestSet
 
-_FORMAT = click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
-_MAX_FILE_SIZE = click.option(
-    "--max-file-size",
-    type=ByteSize(),
-    default="1MB",
-    show_default=True,
-    help="Refuse larger files (exit 2): plans and the remap are small.",
+_FORMAT = format_option(["text", "json"])
+_MAX_FILE_SIZE = max_file_size_option(
+    help="Refuse larger files (exit 2): plans and the remap are small."
 )
 
 

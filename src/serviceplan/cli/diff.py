@@ -9,10 +9,11 @@ from ..report import DIFF_REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
     COLOR_CHOICE,
-    ByteSize,
     CategoryList,
     config_options,
     emit,
+    format_option,
+    max_file_size_option,
     rule_options,
     use_color,
 )
@@ -33,14 +34,7 @@ from .options import (
     help="Tenant inventory (CSV or JSONL): what "
     "reaches each tenant, mailboxes to update, usage over new limits.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(list(DIFF_REPORTERS)),
-    default="text",
-    show_default=True,
-)
+@format_option(list(DIFF_REPORTERS))
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
 @click.option(
@@ -57,7 +51,7 @@ from .options import (
     help="Also list changes that change no value "
     "(a default written out, a value rewritten as 10240MB for 10GB).",
 )
-@click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
+@max_file_size_option()
 @click.option("--color", type=COLOR_CHOICE, default="auto", show_default=True)
 @rule_options
 @config_options
@@ -104,13 +98,13 @@ def diff_command(
         category for group in fail_on or [config.fail_on or ()] for category in group
     )
     options = DiffOptions(
-        old,
-        new,
-        git_range,
-        git_paths,
-        tenants,
-        textual,
-        max_file_size,
+        old=old,
+        new=new,
+        git=git_range,
+        git_paths=git_paths,
+        tenants=tenants,
+        textual=textual,
+        max_file_size=max_file_size,
         fail_on=failing,
         exit_code=exit_code,
         rules=config.rules(select, ignore),

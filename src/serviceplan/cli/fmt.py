@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .group import EXIT_FINDINGS, EXIT_OK, cli
-from .options import ByteSize, config_options
+from .options import config_options, max_file_size_option
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class _Formatted:
     is_flag=True,
     help="Write nothing; print a unified diff of the changes (exit 1 if any).",
 )
-@click.option("--max-file-size", type=ByteSize(), default="1MB", show_default=True)
+@max_file_size_option()
 @config_options
 def fmt_command(
     paths: tuple[str, ...],

@@ -162,3 +162,25 @@ EXAMPLES = click.option(
     help="Read the bundled sample plans (Contoso) instead of PATH; "
     "`serviceplan examples DIR` copies them out.",
 )
+
+
+def format_option(
+    choices: Sequence[str], default: str = "text", help: str | None = None
+) -> Callable[[F], F]:
+    """-f/--format, into `output_format`: the one declaration every command shares."""
+    return click.option(
+        "-f",
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def max_file_size_option(help: str | None = None) -> Callable[[F], F]:
+    """--max-file-size (1MB by default): the cap on each file a command reads."""
+    return click.option(
+        "--max-file-size", type=ByteSize(), default="1MB", show_default=True, help=help
+    )

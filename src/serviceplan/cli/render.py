@@ -12,7 +12,14 @@ import click
 from .. import __version__
 from ..render.builtins import BUILTIN_TEMPLATES
 from .group import EXIT_FINDINGS, EXIT_OK, cli
-from .options import EXAMPLES, ByteSize, config_options, rule_options
+from .options import (
+    EXAMPLES,
+    ByteSize,
+    config_options,
+    format_option,
+    max_file_size_option,
+    rule_options,
+)
 
 _BUILTINS = "\b\n" + "\n".join(
     f"  {name:<24} {summary}" for name, summary in BUILTIN_TEMPLATES.items()
@@ -98,22 +105,8 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     is_flag=True,
     help="Write the tenants that rendered even when others failed (exit 1 still).",
 )
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "--max-file-size",
-    type=ByteSize(),
-    default="1MB",
-    show_default=True,
-    help="Cap on each plan and remap file.",
-)
+@format_option(["text", "json"], help="Report format.")
+@max_file_size_option(help="Cap on each plan and remap file.")
 @click.option(
     "--max-inventory-size",
     type=ByteSize(),
@@ -161,9 +154,19 @@ def render_command(
     paths = plan_paths(paths, examples, config)
     progress, close = _progress_bar()
     options = RenderOptions(
-        tenants, template, out, remap, jobs, shard, dry_run, keep_going,
-        max_file_size, max_inventory_size, progress, config.rules(select, ignore),
-    )  # fmt: skip
+        tenants=tenants,
+        template=template,
+        out=out,
+        remap=remap,
+        jobs=jobs,
+        shard=shard,
+        dry_run=dry_run,
+        keep_going=keep_going,
+        max_file_size=max_file_size,
+        max_inventory_size=max_inventory_size,
+        progress=progress,
+        rules=config.rules(select, ignore),
+    )
     try:
         result = render_tenants(paths, options)
     finally:

@@ -58,7 +58,7 @@ KEPT = frozenset((*WRITES, UNCHANGED))  # the files a run leaves in DIR
 __all__ = ["Outcome", "Prepared", "RenderOptions", "RenderResult", "prepare", "render_inventory"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenderOptions:
     tenants: str  # the inventory: CSV or JSONL
     template: str  # a built-in's name or a template file

@@ -82,7 +82,7 @@ def shrink_medium(side: Path) -> None:
 
 def test_no_changes(sides: tuple[Path, Path]) -> None:
     old, new = sides
-    doc = report(diff_paths(DiffOptions(str(old), str(new))))
+    doc = report(diff_paths(DiffOptions(old=str(old), new=str(new))))
     assert doc["summary"]["changed"] is False and doc["summary"]["category"] is None
     assert doc["plans"] == doc["remap"] == doc["transitions"] == doc["findings"] == []
     assert doc["tenants"] is None and doc["summary"]["text"] == "No changes."
@@ -94,7 +94,7 @@ def test_an_edit_in_place(sides: tuple[Path, Path]) -> None:
     large = new / "LargeBusiness.serviceplan"
     rewrite(large, "<ProhibitSendReceiveMaiboxQuota>10GB<", "<ProhibitSendReceiveMaiboxQuota>8GB<")
     rewrite(large, 'Name="Basic"', 'Name="Light"')
-    doc = report(diff_paths(DiffOptions(str(old), str(new))))
+    doc = report(diff_paths(DiffOptions(old=str(old), new=str(new))))
     assert [(p["new"], p["in_place"], p["category"]) for p in doc["plans"]] == [
         ("LargeBusiness", True, "MailboxPlanConfiguration"),
         ("MediumBusiness", True, "OrgWideConfiguration"),
@@ -109,7 +109,7 @@ def test_a_repoint_with_tenants(sides: tuple[Path, Path]) -> None:
     repoint(new)
     shrink_medium(new)
     tenants = str(old.parent / "tenants.csv")
-    doc = report(diff_paths(DiffOptions(str(old), str(new), tenants=tenants)))
+    doc = report(diff_paths(DiffOptions(old=str(old), new=str(new), tenants=tenants)))
     assert [r["kind"] for r in doc["remap"]] == ["repointed"]
     assert [(t["old"], t["new"]) for t in doc["transitions"]] == [
         ("SmallBusiness", "MediumBusiness")
@@ -124,7 +124,7 @@ def test_a_repoint_with_tenants(sides: tuple[Path, Path]) -> None:
 def test_compile_errors_on_one_side(sides: tuple[Path, Path]) -> None:
     old, new = sides
     rewrite(new / "SmallBusiness.serviceplan", "<MailTipsEnabled>true<", "<MailTipsEnabled>yes<")
-    outcome = diff_paths(DiffOptions(str(old), str(new)))
+    outcome = diff_paths(DiffOptions(old=str(old), new=str(new)))
     assert outcome.diff is None
     doc = report(outcome)
     assert doc["summary"]["changed"] is False and doc["summary"]["errors"] >= 1
@@ -141,7 +141,7 @@ def test_textual_changes(sides: tuple[Path, Path]) -> None:
         "    <AddressListsEnabled>",
         "    <AcceptedDomains>false</AcceptedDomains>\n    <AddressListsEnabled>",
     )
-    doc = report(diff_paths(DiffOptions(str(old), str(new), textual=True)))
+    doc = report(diff_paths(DiffOptions(old=str(old), new=str(new), textual=True)))
     (plan,) = doc["plans"]
     assert {(c["kind"], c["cost"]) for c in plan["changes"]} == {("textual", "none")}
     assert plan["category"] is None and doc["summary"]["categories"] == {}
@@ -161,7 +161,7 @@ def test_plans_and_rows_added_and_removed(sides: tuple[Path, Path]) -> None:
         "Business,MedOrg,MediumBusiness",
         "Business,MedOrg,MediumBusiness2",
     )
-    doc = report(diff_paths(DiffOptions(str(old), str(new))))
+    doc = report(diff_paths(DiffOptions(old=str(old), new=str(new))))
     assert {(p["old"], p["new"]) for p in doc["plans"]} == {
         (None, "MediumBusiness2"),
         (None, "TinyBusiness"),
@@ -182,7 +182,7 @@ def test_a_move_due_before_the_change_is_apart(sides: tuple[Path, Path]) -> None
         "Contoso,contoso.example,Business,MedOrg,SmallBusiness,310\n",
         encoding="utf-8",
     )
-    options = DiffOptions(str(old), str(old), tenants=str(tenants), exit_code=True)
+    options = DiffOptions(old=str(old), new=str(old), tenants=str(tenants), exit_code=True)
     doc = report(diff_paths(options))
     assert doc["summary"]["text"] == "No changes."
     assert doc["summary"]["mailboxes_to_update"] == doc["tenants"]["mailboxes_to_update"] == 0
@@ -214,7 +214,7 @@ def test_a_due_tenant_reached_by_an_edit_of_its_due_plan(sides: tuple[Path, Path
         new / "MediumBusiness.serviceplan", "<MailUserCountQuota>1000<", "<MailUserCountQuota>900<"
     )
     tenants = str(old.parent / "tenants.csv")
-    doc = report(diff_paths(DiffOptions(str(old), str(new), tenants=tenants)))
+    doc = report(diff_paths(DiffOptions(old=str(old), new=str(new), tenants=tenants)))
     (contoso,) = [t for t in doc["tenants"]["reached"] if t["name"] == "Contoso"]
     assert (contoso["old_plan"], contoso["new_plan"], contoso["due_plan"]) == (
         "SmallBusiness",
@@ -229,8 +229,8 @@ def test_a_due_tenant_reached_by_an_edit_of_its_due_plan(sides: tuple[Path, Path
 def test_a_plan_file_move_and_its_gate(sides: tuple[Path, Path]) -> None:
     old, _ = sides
     options = DiffOptions(
-        str(old / "SmallBusiness.serviceplan"),
-        str(old / "MediumBusiness.serviceplan"),
+        old=str(old / "SmallBusiness.serviceplan"),
+        new=str(old / "MediumBusiness.serviceplan"),
         fail_on=frozenset({"MailboxPlanConfiguration"}),
     )
     doc = report(diff_paths(options))
@@ -302,7 +302,7 @@ def sample(sides: tuple[Path, Path]) -> dict[str, Any]:
     old, new = sides
     repoint(new)
     return report(
-        diff_paths(DiffOptions(str(old), str(new), tenants=str(old.parent / "tenants.csv")))
+        diff_paths(DiffOptions(old=str(old), new=str(new), tenants=str(old.parent / "tenants.csv")))
     )
 
 

@@ -81,7 +81,7 @@ def repoint(tmp_path: Path) -> DiffOutcome:
         "name,domain,program_id,offer_id,mailboxes,mailboxes.Standard\n"
         "Contoso,contoso.example,Business,SmallOrg,200,200\n"
     )
-    return diff_paths(DiffOptions(str(old), str(new), tenants=str(tenants)))
+    return diff_paths(DiffOptions(old=str(old), new=str(new), tenants=str(tenants)))
 
 
 def test_summary_first_then_collapsed_details(repoint: DiffOutcome) -> None:

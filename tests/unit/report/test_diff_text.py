@@ -23,7 +23,7 @@ def test_hostile_tenant_names_are_escaped(tmp_path: Path) -> None:
         '"new\nline",b.example,Business,SmallOrg\n"\u202eevil",c.example,Business,SmallOrg\n',
         encoding="utf-8",
     )
-    outcome = diff_paths(DiffOptions(str(old), str(new), tenants=str(tenants)))
+    outcome = diff_paths(DiffOptions(old=str(old), new=str(new), tenants=str(tenants)))
     out = render(outcome, ReportOptions(tool_version="1"))
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     lines = out.splitlines()
@@ -43,7 +43,7 @@ def test_moves_due_before_the_change_are_listed_apart(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     plans = bundled_plans()
-    outcome = diff_paths(DiffOptions(plans, plans, tenants=str(tenants)))
+    outcome = diff_paths(DiffOptions(old=plans, new=plans, tenants=str(tenants)))
     lines = render(outcome, ReportOptions(tool_version="1")).splitlines()
     assert lines[-1] == "No changes."
     assert (

@@ -173,8 +173,9 @@ def run_and_kill(command: list[str], out: Path, moment: Moment, group: bool = Tr
                 else:
                     os.kill(process.pid, signal.SIGKILL)
                 process.wait(timeout=TIMEOUT)
-                if not group:
-                    _wait_for_group(process.pid)
+                # The workers hold the staging lock until the kernel has torn them down too;
+                # a rerun before that (a loaded machine) rightly leaves their staging alone.
+                _wait_for_group(process.pid)
                 return Kill(True, None)
             if time.monotonic() - start > TIMEOUT:
                 raise AssertionError(f"{command} still running after {TIMEOUT:.0f} s")
@@ -187,7 +188,8 @@ def run_and_kill(command: list[str], out: Path, moment: Moment, group: bool = Tr
 
 
 def _wait_for_group(group: int) -> None:
-    """Until the orphaned workers of a killed parent are gone (they exit on their own)."""
+    """Until every process of the killed run is gone (SIGKILLed with the group, or orphaned
+    workers of a killed parent, which exit on their own)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

@@ -7,6 +7,7 @@ import pytest
 from serviceplan.errors import InputError
 from serviceplan.model import FeatureElement, Location, Severity
 from serviceplan.plan.load import (
+    TooLarge,
     build_document,
     decode_text,
     parse_plan_xml,
@@ -14,7 +15,6 @@ from serviceplan.plan.load import (
     plan_name_of,
     read_input,
     to_utf8,
-    too_large_finding,
 )
 
 DECLARED_UTF16 = '<?xml version="1.0" encoding="utf-16"?>\n<Configuration Name="é"/>'
@@ -323,10 +323,9 @@ def test_read_input_reads_a_file(tmp_path: Path) -> None:
 def test_read_input_size_cap_is_sp003(tmp_path: Path) -> None:
     path = tmp_path / "p.serviceplan"
     path.write_bytes(b"x" * 11)
-    with pytest.raises(Exception) as caught:  # the exception type is private
+    with pytest.raises(TooLarge) as caught:
         read_input(path, "shown.serviceplan", 10)
-    finding = too_large_finding(caught.value)
-    assert finding is not None
+    finding = caught.value.finding
     assert finding.rule == "SP003"
     assert finding.location == Location("shown.serviceplan")
     assert "10-byte cap" in finding.message
@@ -334,10 +333,9 @@ def test_read_input_size_cap_is_sp003(tmp_path: Path) -> None:
 
 def test_read_input_stdin_and_its_cap() -> None:
     assert read_input(None, "<stdin>", 3, b"abc") == b"abc"
-    with pytest.raises(Exception) as caught:  # the exception type is private
+    with pytest.raises(TooLarge) as caught:
         read_input(None, "<stdin>", 2, b"abc")
-    finding = too_large_finding(caught.value)
-    assert finding is not None
+    finding = caught.value.finding
     assert (finding.rule, finding.location.file) == ("SP003", "<stdin>")
 
 
@@ -346,6 +344,6 @@ def test_read_input_missing_file_is_an_input_error(tmp_path: Path) -> None:
         read_input(tmp_path / "gone", "gone.serviceplan", 10)
 
 
-def test_too_large_finding_is_none_for_other_errors() -> None:
-    assert too_large_finding(ValueError("x")) is None
-    assert too_large_finding(InputError("x")) is None
+def test_too_large_is_an_input_error_other_errors_are_not_too_large() -> None:
+    assert issubclass(TooLarge, InputError)  # a command that must read whole exits 2
+    assert not isinstance(InputError("x"), TooLarge)

@@ -21,7 +21,7 @@ from serviceplan.render.env import (
     PsLiteral,
     TemplateSpec,
     UnsafeValue,
-    describe_error,
+    describe_failure,
     environment,
     find_template,
     load_template,
@@ -199,7 +199,8 @@ class TestOutputPolicy:
         spec = template_file(tmp_path, "t.txt", "line 1\n{{ tenant.nmae }}\n")
         with pytest.raises(jinja2.UndefinedError, match=r"'nmae'.*name") as caught:
             render(spec, tenant=Record(name="x"))
-        line, message = describe_error(caught.value, spec, caught.value.__traceback__)
+        failure = describe_failure(caught.value, spec, caught.value.__traceback__)
+        line, message = failure.line, failure.message
         assert line == 2
         assert message.startswith(f"{spec.display}:2: no attribute 'nmae'")
 
@@ -207,14 +208,16 @@ class TestOutputPolicy:
         spec = template_file(tmp_path, "t.ps1", "# a\n# b\n{{ name | ps_quote }}\n")
         with pytest.raises(UnsafeValue) as caught:
             render(spec, name="a\nb")
-        line, message = describe_error(caught.value, spec, caught.value.__traceback__)
+        failure = describe_failure(caught.value, spec, caught.value.__traceback__)
+        line, message = failure.line, failure.message
         assert (line, message.split(": ")[0]) == (3, f"{spec.display}:3")
 
     def test_other_exceptions_keep_their_type(self, tmp_path: Path) -> None:
         spec = template_file(tmp_path, "t.txt", "{{ 1 // n }}\n")
         with pytest.raises(ZeroDivisionError) as caught:
             render(spec, n=0)
-        _, message = describe_error(caught.value, spec, caught.value.__traceback__)
+        failure = describe_failure(caught.value, spec, caught.value.__traceback__)
+        _, message = failure.line, failure.message
         assert message.endswith(":1: ZeroDivisionError: integer division or modulo by zero")
 
 

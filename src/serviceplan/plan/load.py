@@ -100,10 +100,6 @@ class TooLarge(InputError):
         super().__init__(f"{display}: {self.finding.message}", hint=self.finding.hint)
 
 
-def too_large_finding(error: Exception) -> Finding | None:
-    return error.finding if isinstance(error, TooLarge) else None
-
-
 def to_utf8(data: bytes, source: str) -> tuple[bytes, list[Finding]]:
     """UTF-8 bytes with LF line ends for the parser: BOMs stripped, UTF-16 (with BOM)
     transcoded, any other declared encoding refused."""

@@ -360,11 +360,3 @@ def describe_failure(error: BaseException, spec: TemplateSpec, tb: TracebackType
     kind = error.kind if isinstance(error, UnsafeValue) else message
     at = f"{where}:{line}: " if line else f"{where}: "
     return Failure(line, at + message, at + kind)
-
-
-def describe_error(
-    error: BaseException, spec: TemplateSpec, tb: TracebackType | None
-) -> tuple[int, str]:
-    """The template line an exception was raised at (0 when unknown) and its message."""
-    failure = describe_failure(error, spec, tb)
-    return failure.line, failure.message

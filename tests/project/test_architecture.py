@@ -233,3 +233,15 @@ def test_no_top_level_family_of_prefixed_modules() -> None:
     prefixes = Counter(stem.split("_")[0] for stem in top if "_" in stem)
     families = {prefix for prefix, count in prefixes.items() if count > 1 or prefix in top}
     assert families == set(), "give the family a subpackage"
+
+
+def test_unit_tests_mirror_the_packages() -> None:
+    """tests/unit/<package>/ exists only for a package of src/serviceplan/, so a test is found
+    where its module is; a flat `test_<package>_<module>.py` family is a package missing."""
+    unit = SRC.parent / "tests" / "unit"
+    packages = {path.parent.name for path in (SRC / "serviceplan").glob("*/__init__.py")}
+    folders = {path.name for path in unit.iterdir() if path.is_dir() and path.name[0] != "_"}
+    assert folders - packages == set(), "test folders without a package of that name"
+    flat = [path.name for path in unit.glob("test_*.py")]
+    prefixed = sorted(n for n in flat if any(n.startswith(f"test_{p}_") for p in packages))
+    assert prefixed == [], "move these under tests/unit/<package>/"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_render_run import TENANTS, inventory, names, run, user_template
+from render_runs import TENANTS, inventory, names, run, user_template
 
 from serviceplan import __version__
 from serviceplan.render.report import render_json, render_text

@@ -23,7 +23,7 @@ from serviceplan.tools.fmt import format_plan
 CATALOG = load_catalog()
 SAMPLES_FOLDER = Path(str(resources.files("serviceplan.serviceplans")))
 SAMPLES = sorted(path.name for path in SAMPLES_FOLDER.glob("*.serviceplan"))
-CASES = Path(__file__).resolve().parents[1] / "cases"
+CASES = Path(__file__).resolve().parents[2] / "cases"
 SEEDS = range(3)
 STRING_FEATURES = {n for n, f in CATALOG.scope(ORGANIZATION).items() if f.type == "string"}
 

@@ -1,10 +1,7 @@
-"""Render's parts: the filters and output policy, file names, shards and contexts."""
+"""Render's template environment: the filters, output policy and templates."""
 
 from __future__ import annotations
 
-import pickle
-import re
-import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from serviceplan.errors import UsageError
-from serviceplan.render.context import Record, records, release, update_context
+from serviceplan.render.context import Record
 from serviceplan.render.env import (
     UNSAFE,
     JsonText,
@@ -29,8 +26,6 @@ from serviceplan.render.env import (
     size,
     tojson,
 )
-from serviceplan.render.names import collisions, file_name, index_name, is_safe_name
-from serviceplan.render.run import shard_of
 from serviceplan.render.values import Token
 from serviceplan.values import UNLIMITED
 
@@ -268,115 +263,6 @@ class TestTemplates:
         assert env.undefined.__mro__[1] is jinja2.StrictUndefined
         assert not env.autoescape and env.keep_trailing_newline
         assert {"ps_quote", "tojson", "size"} <= set(env.filters)
-
-
-# --------------------------------------------------------------------------- file names
-
-SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
-DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
-
-
-class TestFileNames:
-    @pytest.mark.parametrize(
-        ("name", "expected"),
-        [
-            ("Contoso", "Contoso.ps1"),
-            ("Alpine Ski House", "Alpine_Ski_House.ps1"),
-            ("contoso.com", "contoso.com.ps1"),
-            ("Müller AG", "Muller_AG.ps1"),
-            ("CON", "CON_.ps1"),
-            ("nul.txt", "nul_.txt.ps1"),
-            ("com1", "com1_.ps1"),
-            ("LPT9.x", "LPT9_.x.ps1"),
-            ("Console", "Console.ps1"),
-        ],
-    )
-    def test_readable_names(self, name: str, expected: str) -> None:
-        assert file_name(name, ".ps1") == expected
-
-    @pytest.mark.parametrize(
-        "name", ["O'Brien", "a$(rm -rf /)", "x;y", "back`tick", "new\nline", "../x", "..",
-                 ".", "/etc/passwd", "a\\b", "東京", "-WhatIf", "a:b", "x" * 300],
-    )  # fmt: skip
-    def test_lossy_names_get_a_hash(self, name: str) -> None:
-        produced = file_name(name, ".ps1")
-        assert re.fullmatch(r".*-[0-9a-f]{10}\.ps1", produced), produced
-        assert SAFE.fullmatch(produced)
-        assert len(produced) <= 100 + len(".ps1")
-
-    def test_index_names_are_reserved(self) -> None:
-        assert file_name("index", ".json") == "index_.json"
-        assert file_name("INDEX.2-of-3", ".json") == "INDEX.2-of-3_.json"
-        assert file_name("index", ".ps1") == "index.ps1"
-        assert (index_name((1, 1)), index_name((2, 3))) == ("index.json", "index.2-of-3.json")
-        assert not is_safe_name("index.json") and not is_safe_name("../x")
-        assert is_safe_name("Contoso.ps1")
-
-    @given(st.text(max_size=300))
-    def test_every_name_is_one_safe_component(self, name: str) -> None:
-        produced = file_name(name, ".ps1")
-        stem = produced.removesuffix(".ps1")
-        assert SAFE.fullmatch(produced), produced
-        assert "/" not in produced and "\\" not in produced and not produced.startswith(".")
-        assert not DEVICES.fullmatch(stem.split(".")[0] or "x")
-        assert len(stem) <= 101  # 100, and a `_` after a device name
-        assert is_safe_name(produced)
-        assert file_name(name, ".ps1") == produced  # deterministic
-
-    @given(st.lists(st.text(min_size=1, max_size=20), min_size=2, max_size=2, unique=True))
-    def test_lossy_names_never_meet(self, names: list[str]) -> None:
-        first, second = (file_name(name, "") for name in names)
-        hashed = [re.search(r"-[0-9a-f]{10}$", produced) for produced in (first, second)]
-        same = unicodedata.normalize("NFC", names[0]) == unicodedata.normalize("NFC", names[1])
-        if all(hashed) and not same:
-            assert first != second
-
-    def test_collisions_ignore_case_and_name_each_other(self) -> None:
-        names = ["Alpine_Ski_House.ps1", "a.ps1", "alpine_ski_house.ps1", "b.ps1", "A.ps1"]
-        assert collisions(names) == {0: [2], 2: [0], 1: [4], 4: [1]}
-
-
-# --------------------------------------------------------------------------- shards, contexts
-
-
-def test_shards_are_stable_and_cover_every_tenant() -> None:
-    keys = [f"tenant {number}" for number in range(3000)]
-    shards = [shard_of(key, 3) for key in keys]
-    assert set(shards) == {0, 1, 2}
-    assert all(abs(shards.count(shard) - 1000) < 150 for shard in range(3))
-    assert shard_of("contoso", 1) == 0
-    # pinned (SHA-256, not hash()): a change would move tenants between CI jobs
-    assert (shard_of("contoso", 7), shard_of("fabrikam", 7)) == (4, 3)
-
-
-def test_records() -> None:
-    record = records({"a": {"b": [{"c": 1}]}, "name": "x"})
-    assert record.a.b[0].c == 1 and record["name"] == "x"
-    with pytest.raises(AttributeError):
-        _ = record.missing
-    assert pickle.loads(pickle.dumps(record)).a.b[0].c == 1
-    release(record)
-    assert record["name"] == "x"
-    with pytest.raises(AttributeError):
-        _ = record.name
-
-
-def test_update_context_lists_mailbox_plans_without_a_match() -> None:
-    def plan(name: str, *mailbox_plans: tuple[str, int]) -> Record:
-        entries = [{"name": mailbox, "index": index} for mailbox, index in mailbox_plans]
-        result: Record = records({"name": name, "mailbox_plans": entries})
-        return result
-
-    old = plan("LargeBusiness", ("Standard", 0), ("Premium", 1), ("Basic", 2))
-    new = plan("MediumBusiness", ("Standard", 0), ("Premium", 2))
-    update = update_context("largebusiness", new, {"largebusiness": old})
-    assert update["from"] == "LargeBusiness" and update.to == "MediumBusiness" and update.known
-    assert [(m.name, m.index) for m in update.missing_mailbox_plans] == [
-        ("Premium", 1),
-        ("Basic", 2),
-    ]
-    unknown = update_context("Retired", new, {"largebusiness": old})
-    assert not unknown.known and unknown.missing_mailbox_plans == ()
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ and compares the set of (rule, file, line) findings and the exit code with expec
     hint_contains = "MailTipsEnabled"              # optional: some finding's hint holds it
     xfail = "reason"               # optional: a known tool bug, expected to fail (strict)
     command = "render"             # optional: another command than validate
+    samples = "all"                # optional: bundled samples the case uses unchanged
+                                   # (see _samples.py); the folder holds only what it changes
 
 tests/cases/hostile belongs to another suite and is skipped here.
 """
@@ -31,10 +33,11 @@ from typing import Any
 import pytest
 
 from _cli import run_cli
+from _samples import copies_of_samples, with_samples
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 SKIPPED = {"hostile"}
-KEYS = {"description", "args", "exit", "findings", "hint_contains", "xfail", "command"}
+KEYS = {"description", "args", "exit", "findings", "hint_contains", "xfail", "command", "samples"}
 TIMEOUT = 60
 
 Finding = tuple[str, str, int]
@@ -105,8 +108,14 @@ def test_every_rule_has_a_passing_case() -> None:
     assert not rules - covered, f"rules without a case: {sorted(rules - covered)}"
 
 
+@pytest.mark.parametrize("folder", _case_folders(), ids=lambda folder: folder.name)
+def test_a_case_holds_no_copy_of_a_sample(folder: Path) -> None:
+    """A sample the case needs unchanged comes from `samples`, not from a copy that drifts."""
+    assert copies_of_samples(folder) == [], "delete these copies and name them in samples"
+
+
 @pytest.mark.parametrize(("folder", "expect"), _params())
-def test_case(folder: Path, expect: dict[str, Any]) -> None:
+def test_case(folder: Path, expect: dict[str, Any], tmp_path: Path) -> None:
     if "invalid" in expect:
         pytest.fail(f"expect.toml is not valid TOML: {expect['invalid']}", pytrace=False)
     unknown = set(expect) - KEYS
@@ -115,7 +124,8 @@ def test_case(folder: Path, expect: dict[str, Any]) -> None:
     assert "description" in expect, "expect.toml needs a description"
     args = [str(arg) for arg in expect.get("args", [])]
 
-    result = _run(folder, args, str(expect.get("command", "validate")))
+    inputs = with_samples(folder, expect.get("samples"), tmp_path)
+    result = _run(inputs, args, str(expect.get("command", "validate")))
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:

@@ -9,6 +9,8 @@ and checks the exit code, stdout and stderr against case.toml:
     description = "what this case shows"
     args = ["--program", "Business", "--offer", "SmallOrg", "--format", "json"]
     exit = 0                       # expected exit code
+    samples = "all"                # optional: bundled samples the case uses unchanged
+                                   # (see _samples.py); the folder holds only what it changes
     stderr_contains = ["..."]      # optional: each string appears on stderr (or one string)
     xfail = "reason"               # optional: a known tool bug, expected to fail (strict)
 
@@ -34,10 +36,11 @@ from typing import Any
 import pytest
 
 from _cli import run_cli
+from _samples import copies_of_samples, with_samples
 
-CASES = Path(__file__).resolve().parent.parent / "compile_cases"
-KEYS = {"description", "args", "exit", "stderr_contains", "xfail"}
 EXPECTED = "expected.json"
+CASES = Path(__file__).resolve().parent.parent / "compile_cases"
+KEYS = {"description", "args", "exit", "stderr_contains", "xfail", "samples"}
 TIMEOUT = 60
 UPDATE = os.environ.get("SERVICEPLAN_UPDATE_COMPILE_CASES") == "1"
 
@@ -95,8 +98,14 @@ def test_there_are_cases() -> None:
     assert len(_case_folders()) >= 6
 
 
+@pytest.mark.parametrize("folder", _case_folders(), ids=lambda folder: folder.name)
+def test_a_case_holds_no_copy_of_a_sample(folder: Path) -> None:
+    """A sample the case needs unchanged comes from `samples`, not from a copy that drifts."""
+    assert copies_of_samples(folder) == [], "delete these copies and name them in samples"
+
+
 @pytest.mark.parametrize(("folder", "case"), _params())
-def test_compile_case(folder: Path, case: dict[str, Any]) -> None:
+def test_compile_case(folder: Path, case: dict[str, Any], tmp_path: Path) -> None:
     if "invalid" in case:
         pytest.fail(f"case.toml is not valid TOML: {case['invalid']}", pytrace=False)
     unknown = set(case) - KEYS
@@ -104,7 +113,7 @@ def test_compile_case(folder: Path, case: dict[str, Any]) -> None:
     assert "description" in case and "exit" in case, "case.toml needs description and exit"
     args = [str(arg) for arg in case.get("args", [])]
 
-    result = _run(folder, args)
+    result = _run(with_samples(folder, case.get("samples"), tmp_path), args)
     context = (
         f"{folder.name}: {case['description']}\n  exit {result.returncode}\n"
         f"  stderr: {result.stderr.strip() or '(empty)'}"

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from _limits import RSS_LIMIT, Run, can_drop_dac, run_limited, serviceplan
 from _render_checks import Entry, changed, check_index, leftovers, snapshot
-
 from serviceplan.cli import main
 
 REPO = Path(__file__).resolve().parents[2]

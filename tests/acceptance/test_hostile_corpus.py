@@ -16,7 +16,8 @@ A case folder holds its input files and a case.toml:
     [run.validate]                # one run per COMMANDS entry named here
     args = ["."]                  # the inputs (and extra options); default ["."]; @@SAMPLES@@
                                   # is the bundled plans' folder, @@EDITED@@ an edited copy
-                                  # (tests/cases/diff-smallorg-repoint/new), both only read
+                                  # (tests/cases/diff-smallorg-repoint/new, with its samples),
+                                  # both only read
     exit = 1                      # or exits = [1, 2] when either is right
     rules = ["SP002"]             # every one must be reported
     rules_any = ["SP001", "SP108"]   # at least one must be reported
@@ -58,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from _limits import RSS_LIMIT, Hang, Run, can_drop_dac, run_limited, serviceplan
 from _render_checks import (
     STAGING_PREFIX,
@@ -69,7 +71,7 @@ from _render_checks import (
     manifests,
     snapshot,
 )
-
+from _samples import with_samples
 from serviceplan.catalog import load_catalog
 from serviceplan.tenants.inventory import read_inventory
 
@@ -133,9 +135,10 @@ COMMANDS: dict[str, Command] = {
     "render": Command(lambda a: serviceplan("render", *a, "--format", "json"), json=True),
     "diff": Command(lambda a: serviceplan("diff", *a, "--format", "json"), json=True),
 }
+EDITED = REPO / "tests" / "cases" / "diff-smallorg-repoint"
 ARGUMENTS = {  # placeholders in a run's args: inputs the commands only read
     "@@SAMPLES@@": str(REPO / "serviceplans"),
-    "@@EDITED@@": str(REPO / "tests" / "cases" / "diff-smallorg-repoint" / "new"),
+    "@@EDITED@@": "",  # the edited set, made whole from its case folder by `_edited_plans`
 }
 
 RUN_KEYS = {
@@ -549,6 +552,16 @@ def _tenant_values(path: Path) -> dict[int, tuple[str, list[str]]]:
                  tenant.offer_id, tenant.plan]  # fmt: skip
         values[tenant.row.line] = (tenant.name, typed + cells)
     return values
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _edited_plans(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """@@EDITED@@: the diff case's `new` folder with the samples it names (it holds only its
+    edits), laid out once for the session."""
+    with EDITED.joinpath("expect.toml").open("rb") as handle:
+        samples = tomllib.load(handle)["samples"]
+    whole = with_samples(EDITED, samples, tmp_path_factory.mktemp("edited"))
+    ARGUMENTS["@@EDITED@@"] = str(whole / "new")
 
 
 def _expand(arg: str) -> str:

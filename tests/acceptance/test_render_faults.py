@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from _limits import child_env, serviceplan
 from _render_checks import STAGING_PREFIX, check_index, leftovers, manifests
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from _harness import PROFILE, check_answer, invoke, plan_folder, write_folder
 from hypothesis import example, given
 from hypothesis import strategies as st
+
+from _harness import PROFILE, check_answer, invoke, plan_folder, write_folder
 
 COMMANDS = ["validate", "compile", "fmt", "digest", "verify-copies", "explain", "features", "rules"]
 # {d}: the example's folder (holding plans/); "-" reads standard input, which is empty here

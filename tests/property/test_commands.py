@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from _harness import (
     CATALOG,
     FEATURES,
@@ -26,8 +29,6 @@ from _harness import (
     plan_folder,
     write_folder,
 )
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 
 @dataclass(frozen=True)

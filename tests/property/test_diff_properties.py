@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from _harness import (
     PROFILE,
     REMAP_NAME,
@@ -33,9 +36,6 @@ from _harness import (
     plan,
     remap,
 )
-from hypothesis import example, given
-from hypothesis import strategies as st
-
 from serviceplan.catalog import CATEGORIES
 
 MARKDOWN_LIMIT = 65_536

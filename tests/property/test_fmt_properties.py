@@ -3,9 +3,9 @@ and compiles to the same settings; what it refuses it refuses with the tool's ow
 
 from __future__ import annotations
 
-from _harness import CATALOG, PROFILE, SAMPLES, plan
 from hypothesis import event, example, given
 
+from _harness import CATALOG, PROFILE, SAMPLES, plan
 from serviceplan.errors import InputError
 from serviceplan.pipeline import load_plan, validate_plan_bytes
 from serviceplan.resolve.plans import resolve_plan

@@ -7,9 +7,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from _harness import CATALOG, PROFILE, inventory_file, line_count
 from hypothesis import event, example, given
 
+from _harness import CATALOG, PROFILE, inventory_file, line_count
 from serviceplan.errors import ServicePlanError
 from serviceplan.tenants.inventory import REQUIRED, read_inventory
 

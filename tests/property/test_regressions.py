@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from _harness import SAMPLES, check_answer, invoke
 
 SMALL = dict(SAMPLES)["SmallBusiness.serviceplan"]

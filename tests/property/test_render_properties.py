@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _harness import PROFILE, check_answer, inventory_file, invoke
 from hypothesis import event, example, given
 from hypothesis import strategies as st
+
+from _harness import PROFILE, check_answer, inventory_file, invoke
 
 BUILTINS = ["new-organization.ps1", "update-serviceplan.ps1", "tenant.json"]
 PAIRS = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from plan_edits import CATALOG, PLANS, edit
 
+from plan_edits import CATALOG, PLANS, edit
 from serviceplan.catalog import ORGANIZATION
 from serviceplan.diff.changes import diff_plans
 from serviceplan.model import next_plan_name

@@ -10,6 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+
 from plan_edits import (
     CATALOG,
     DEFAULT,
@@ -22,7 +23,6 @@ from plan_edits import (
     rules,
     value_of,
 )
-
 from serviceplan.catalog import CATEGORIES, ORGANIZATION
 from serviceplan.diff.changes import (
     ADDED,

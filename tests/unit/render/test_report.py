@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from render_runs import TENANTS, inventory, names, run, user_template
-
 from serviceplan import __version__
 from serviceplan.render.report import render_json, render_text
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from render_runs import (
     TENANTS,
     inventory,
@@ -18,7 +19,6 @@ from render_runs import (
     schema,
     user_template,
 )
-
 from serviceplan import __version__
 from serviceplan.errors import UsageError
 from serviceplan.pipeline import render_tenants

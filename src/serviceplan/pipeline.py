@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
-from .catalog import Catalog, load_catalog
+from .catalog import load_catalog
 from .collector import gc_paused
 from .diff.gate import diff_gate
 from .diff.outcome import DiffOutcome as DiffOutcome
@@ -18,18 +15,16 @@ from .errors import UsageError
 from .files.defaults import bundled_plans as bundled_plans
 from .files.inputs import STDIN_NAME, Input, discover, read_item, read_remap, remap_findings
 from .model import Finding, RemapTable, Severity, ValidationReport
-from .plan.load import DEFAULT_MAX_FILE_SIZE, build_document, parse_plan_xml, plan_name_of
+from .plan.load import DEFAULT_MAX_FILE_SIZE, plan_name_of
 from .resolve.plans import resolve_plan
 from .resolve.result import CompileResult as CompileResult
 from .resolve.scope import compile_scope, plan_left_out, refuse_ambiguous
-from .rules.fastpath import fast_path
+from .rules.check import explain_plan as explain_plan
+from .rules.check import load_plan as load_plan
+from .rules.check import validate_plan_bytes as validate_plan_bytes
 from .rules.inline import Screen
 from .rules.selection import ALL_RULES, RuleSelection
-
-if TYPE_CHECKING:
-    pass
-from .plan.schema import schema_findings
-from .rules.plan import PlanSections, read_plan
+from .tools.explain import Explanation, explain, lookup
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,72 +34,6 @@ class ValidateOptions:
     stdin_name: str = STDIN_NAME
     stdin: bytes = b""  # what `-` reads; the CLI fills it in
     rules: RuleSelection = ALL_RULES  # the project configuration's, --select, --ignore
-
-
-def validate_plan_bytes(data: bytes, source: str, catalog: Catalog) -> list[Finding]:
-    root, findings = parse_plan_xml(data, source)
-    if root is None:
-        return findings
-    if fast_path(catalog).is_clean(root):  # values only: validation needs no provenance
-        return []
-    return explain_plan(root, source, catalog)
-
-
-def load_plan(
-    data: bytes, source: str, catalog: Catalog
-) -> tuple[list[Finding], PlanSections | None]:
-    """Findings for one plan file, and its values when it could be read into sections."""
-    root, findings = parse_plan_xml(data, source)
-    if root is None:
-        return findings, None
-    sections = fast_path(catalog).read_clean(root, source)
-    if sections is not None:
-        return [], sections
-    return explain_plan_sections(root, source, catalog)
-
-
-def explain_plan(root: etree._Element, source: str, catalog: Catalog) -> list[Finding]:
-    """The full rules, on the slow path: every finding of a parsed plan, explained."""
-    return explain_plan_sections(root, source, catalog)[0]
-
-
-def explain_plan_sections(
-    root: etree._Element, source: str, catalog: Catalog
-) -> tuple[list[Finding], PlanSections | None]:
-    """XSD first, then domain rules; schema errors the domain rules explain are not repeated."""
-    xsd = schema_findings(root, source)
-    if root.tag != "Configuration":
-        return xsd, None
-    domain, sections = read_plan(build_document(root, source, plan_name_of(source)), catalog)
-    return domain + [finding for finding in xsd if not _explained(finding, domain)], sections
-
-
-_SECTION = re.compile(r"^/Configuration/(?:Organization|MailboxPlans/MailboxPlan\[\d+\])")
-_CONTENT_MODEL = ("This element is not expected", "Missing child element")
-
-
-def _explained(xsd: Finding, domain: list[Finding]) -> bool:
-    """Whether a domain finding already says what this schema error says, more precisely.
-
-    A misplaced or missing feature also breaks the rest of its section's content model, so
-    libxml2's content-model errors in a section with a domain finding are echoes of it.
-    """
-    path = re.sub(r"MailboxPlan(?=/|$)", "MailboxPlan[1]", xsd.path)
-    if not path:
-        return any(f.location.line == xsd.location.line for f in domain)
-    if "attribute '" in xsd.message:  # explained only by a finding about that attribute
-        attribute = xsd.message.split("attribute '", 1)[1].split("'", 1)[0]
-        return any(f.path == path and attribute in f.message for f in domain)
-    if any(f.path == path for f in domain):
-        return True
-    section = _SECTION.match(path)
-    if (
-        section is None
-        or not xsd.message.startswith("Element")
-        or not any(text in xsd.message for text in _CONTENT_MODEL)
-    ):
-        return False
-    return any(f.path.startswith(section.group(0)) for f in domain)
 
 
 def validate_paths(paths: Sequence[str], options: ValidateOptions) -> ValidationReport:
@@ -325,3 +254,11 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
     with gc_paused():  # 100,000 tenants; rendering itself collects (render.work)
         inventory = read_inventory(options.tenants, load_catalog(), options.max_inventory_size)
         return render_inventory(prepared, compiled, inventory, options)
+
+
+def explain_feature(
+    name: str, paths: Sequence[str], options: CompileOptions | None = None
+) -> Explanation:
+    """`serviceplan explain`: the catalogue entries for `name` and every compiled plan's value."""
+    lookup(load_catalog(), name)  # an unknown name fails before any plan is read
+    return explain(name, compile_plans(paths, options or CompileOptions()))

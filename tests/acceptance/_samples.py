@@ -12,6 +12,7 @@ that has drifted from them.
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 from serviceplan.files.defaults import bundled_plans
@@ -57,3 +58,11 @@ def copies_of_samples(folder: Path) -> list[str]:
         for path in folder.rglob("*")
         if path.is_file() and path.name in bundled() and path.read_bytes() in contents
     )
+
+
+def case_inputs(folder: Path, work: Path) -> Path:
+    """A case folder as its runner lays it out (its samples added), for tests that reuse it."""
+    toml = next(folder / name for name in ("expect.toml", "case.toml") if (folder / name).exists())
+    with toml.open("rb") as handle:
+        spec = tomllib.load(handle).get("samples")
+    return with_samples(folder, spec, work)

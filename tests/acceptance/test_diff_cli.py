@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from _cli import run_cli
+from _samples import case_inputs
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "serviceplans"
@@ -42,8 +43,14 @@ def in_place(tmp_path: Path) -> tuple[Path, Path]:
     return old, new
 
 
-def test_smallorg_repoint_text_matches_the_expected_plan() -> None:
-    result = run("old", "new", "--tenants", "tenants.csv", cwd=REPOINT)
+@pytest.fixture
+def repoint(tmp_path: Path) -> Path:
+    """The repoint case laid out whole (the folder keeps only its edits)."""
+    return case_inputs(REPOINT, tmp_path)
+
+
+def test_smallorg_repoint_text_matches_the_expected_plan(repoint: Path) -> None:
+    result = run("old", "new", "--tenants", "tenants.csv", cwd=repoint)
     expected = REPOINT / "expected.txt"
     if UPDATE:
         expected.write_text(result.stdout, encoding="utf-8")
@@ -52,8 +59,8 @@ def test_smallorg_repoint_text_matches_the_expected_plan() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_smallorg_repoint_json_says_what_moves_and_what_it_costs() -> None:
-    result = run("old", "new", "--tenants", "tenants.csv", "--format", "json", cwd=REPOINT)
+def test_smallorg_repoint_json_says_what_moves_and_what_it_costs(repoint: Path) -> None:
+    result = run("old", "new", "--tenants", "tenants.csv", "--format", "json", cwd=repoint)
     document = json.loads(result.stdout)
     [row] = document["remap"]
     assert (row["kind"], row["old_plan"], row["new_plan"]) == (
@@ -76,8 +83,8 @@ def test_smallorg_repoint_json_says_what_moves_and_what_it_costs() -> None:
     assert document["tenants"]["skipped"] == 1
 
 
-def test_markdown_comment_leads_with_the_summary_and_stays_under_the_limit() -> None:
-    result = run("old", "new", "--tenants", "tenants.csv", "--format", "markdown", cwd=REPOINT)
+def test_markdown_comment_leads_with_the_summary_and_stays_under_the_limit(repoint: Path) -> None:
+    result = run("old", "new", "--tenants", "tenants.csv", "--format", "markdown", cwd=repoint)
     assert result.returncode == 1
     assert len(result.stdout) < 65_536
     head = result.stdout[:2000]

@@ -23,10 +23,7 @@ KNOWN_CYCLES: set[frozenset[str]] = set()
 # report/ modules that still import the pipeline
 KNOWN_REPORT_TO_PIPELINE: set[str] = set()
 # modules besides the CLI and the library API that import the pipeline
-KNOWN_PIPELINE_IMPORTERS = {
-    "serviceplan.tools.copies",  # known, to be removed (issue 13)
-    "serviceplan.tools.explain",  # known, to be removed (issue 13)
-}
+KNOWN_PIPELINE_IMPORTERS: set[str] = set()
 
 
 def module_name(path: Path) -> str:

@@ -80,13 +80,13 @@ def explain_command(
     from ..catalog import load_catalog
     from ..config import load_project_config
     from ..files.defaults import plan_paths
-    from ..pipeline import CompileOptions
-    from ..tools.explain import explain, lookup, render_explain_json, render_explain_text
+    from ..pipeline import CompileOptions, explain_feature
+    from ..tools.explain import lookup, render_explain_json, render_explain_text
 
     lookup(load_catalog(), feature)  # an unknown name is the error, before any path is looked at
     config = load_project_config(config_file, isolated)
     options = CompileOptions(rules=config.rules(select, ignore))
-    explanation = explain(feature, plan_paths(paths, examples, config), options)
+    explanation = explain_feature(feature, plan_paths(paths, examples, config), options)
     if explanation.report.errors:
         text = REPORTERS["text"](explanation.report, ReportOptions(tool_version=__version__))
         click.echo(text, nl=False, err=True)

@@ -20,7 +20,6 @@ from ..catalog import Catalog, load_catalog
 from ..errors import InputError, ServicePlanError, UsageError
 from ..files.inputs import STDIN, discover, scan
 from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, Severity
-from ..pipeline import load_plan
 from ..plan.load import (
     DEFAULT_MAX_FILE_SIZE,
     TooLarge,
@@ -30,6 +29,7 @@ from ..plan.load import (
     read_input,
 )
 from ..resolve.plans import resolve_plan
+from ..rules.check import load_plan
 from ..values import UNSET_TEXT, format_value
 
 # -- digests ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +29,8 @@ from ..model import ResolvedPlan, Setting, ValidationReport, plural
 from ..report.text import printable
 from ..values import EXPECTED, UNSET_TEXT, collapse, format_bytes, format_value, json_value
 
-if TYPE_CHECKING:  # the pipeline imports much: only explain() loads it, when it runs
-    from ..pipeline import CompileOptions
+if TYPE_CHECKING:
+    from ..resolve.result import CompileResult
 
 PER_MAILBOX_COST = "touches every mailbox on the plan"
 PER_TENANT_COST = "constant per tenant"
@@ -200,13 +200,10 @@ class Explanation:
     report: ValidationReport  # the compile's findings; with errors no plan was compiled
 
 
-def explain(name: str, paths: Sequence[str], options: CompileOptions | None = None) -> Explanation:
-    """The catalogue entries for `name` and every compiled plan's value for them."""
-    from ..pipeline import CompileOptions, compile_plans  # heavy: only explain needs it
-
+def explain(name: str, result: CompileResult) -> Explanation:
+    """The catalogue entries for `name` and each plan of a compile's value for them."""
     catalog = load_catalog()
-    match = lookup(catalog, name)  # an unknown name fails before any plan is read
-    result = compile_plans(paths, options or CompileOptions())
+    match = lookup(catalog, name)
     entries = tuple(
         Entry(feature, dependents(catalog, feature), uses(result.plans, feature))
         for feature in match.features

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _samples import case_inputs
 from serviceplan.cli import main
 
 SAMPLES = Path(str(resources.files("serviceplan.serviceplans")))
@@ -152,11 +153,14 @@ def _plan_cases() -> list[str]:
 
 @pytest.mark.parametrize("case", _plan_cases())
 def test_no_selection_makes_compile_fail_on_a_case(
-    case: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    case: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """With only the remap rules selected, every rule the selection hides is one compile must
     survive: an answer, never a crash."""
-    monkeypatch.chdir(CASES / case)
+    monkeypatch.chdir(case_inputs(CASES / case, tmp_path))
     assert main(["compile", ".", "--isolated", "--select", "SP4", "-f", "json"]) in (0, 1, 2)
     assert "internal error" not in capsys.readouterr().err
 
@@ -208,8 +212,7 @@ def test_diff_findings_honour_the_plan_s_own_suppression(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An edit in place the team means (SP605) is marked in the plan itself."""
-    shutil.copytree(CASES / "diff-smallorg-repoint", tmp_path / "case")
-    monkeypatch.chdir(tmp_path / "case")
+    monkeypatch.chdir(case_inputs(CASES / "diff-smallorg-repoint", tmp_path))
     argv = ["diff", "old", "new", "-f", "json"]
     assert main(argv) == 0
     assert [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["SP605"]

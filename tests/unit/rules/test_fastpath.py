@@ -12,8 +12,9 @@ from lxml import etree
 from serviceplan.catalog import load_catalog
 from serviceplan.files.inputs import STDIN
 from serviceplan.model import Finding
-from serviceplan.pipeline import ValidateOptions, explain_plan, validate_paths
+from serviceplan.pipeline import ValidateOptions, validate_paths
 from serviceplan.plan.load import parse_plan_xml
+from serviceplan.rules.check import explain_plan
 from serviceplan.rules.fastpath import fast_path
 from serviceplan.rules.inline import read_suppressions
 from serviceplan.rules.registry import RULES

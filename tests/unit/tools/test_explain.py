@@ -14,14 +14,13 @@ import pytest
 
 from serviceplan.catalog import CATEGORIES, MAILBOX_PLAN, ORGANIZATION, Feature, load_catalog
 from serviceplan.errors import UsageError
-from serviceplan.pipeline import bundled_plans, compile_plans
+from serviceplan.pipeline import bundled_plans, compile_plans, explain_feature
 from serviceplan.tools.explain import (
     PER_MAILBOX_COST,
     PER_TENANT_COST,
     cost,
     dependents,
     describe_requirement,
-    explain,
     feature_row,
     lookup,
     render_explain_json,
@@ -274,7 +273,7 @@ def test_uses_of_a_mailbox_plan_feature_list_each_mailbox_plan() -> None:
 
 
 def test_explain_of_a_both_scope_name_renders_both() -> None:
-    explanation = explain("EXOCoreFeatures", [bundled_plans()])
+    explanation = explain_feature("EXOCoreFeatures", [bundled_plans()])
     assert [e.feature.scope for e in explanation.entries] == [ORGANIZATION, MAILBOX_PLAN]
     text = render_explain_text(explanation)
     assert "both scopes" in text
@@ -289,7 +288,9 @@ def test_explain_json_marks_explicit_and_default(small_business: str) -> None:
         for number, text in enumerate(small_business.splitlines(), start=1)
         if "<OutlookAnywhereEnabled>" in text
     )
-    document = json.loads(render_explain_json(explain("OutlookAnywhereEnabled", [bundled_plans()])))
+    document = json.loads(
+        render_explain_json(explain_feature("OutlookAnywhereEnabled", [bundled_plans()]))
+    )
     rows = {(r["plan"], r["section"]): r for r in document["features"][0]["set_in"]}
     assert rows["SmallBusiness", "Standard"]["source"] == "explicit"
     assert rows["SmallBusiness", "Standard"]["line"] == line
@@ -306,10 +307,10 @@ def test_explain_shows_a_value_as_the_file_writes_it(tmp_path: Path, small_busin
         ),
         encoding="utf-8",
     )
-    text = render_explain_text(explain("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
+    text = render_explain_text(explain_feature("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
     assert re.search(r"^\s*SmallBusiness\s+Standard\s+10 GB = 10,737,418,240 bytes\s", text, re.M)
     document = json.loads(
-        render_explain_json(explain("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
+        render_explain_json(explain_feature("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
     )
     (use,) = document["features"][0]["set_in"]
     assert (use["text"], use["value"]) == ("10 GB", 10 * 1024**3)

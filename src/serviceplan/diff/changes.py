@@ -36,7 +36,7 @@ ADDED, REMOVED, MODIFIED, TEXTUAL = _K.ADDED, _K.REMOVED, _K.MODIFIED, _K.TEXTUA
 PLAN_ADDED, PLAN_REMOVED = _K.PLAN_ADDED, _K.PLAN_REMOVED
 MAILBOX_PLAN_ADDED, MAILBOX_PLAN_REMOVED = _K.MAILBOX_PLAN_ADDED, _K.MAILBOX_PLAN_REMOVED
 MAILBOX_PLAN_RENAMED, MAILBOX_PLAN_REINDEXED = _K.MAILBOX_PLAN_RENAMED, _K.MAILBOX_PLAN_REINDEXED
-DEFAULT_MOVED = _K.DEFAULT_MOVED
+DEFAULT_MOVED, PILOT_CHANGED = _K.DEFAULT_MOVED, _K.PILOT_CHANGED
 
 PLAN_SCOPE = ""  # the scope of a change to the plan itself (added or removed)
 _RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
@@ -45,6 +45,7 @@ _RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
 _STRUCTURE_CATEGORIES = {
     MAILBOX_PLAN_ADDED: ("MailboxPlanSatellite",),
     DEFAULT_MOVED: ("OrgWideConfiguration",),
+    PILOT_CHANGED: ("OrgWideConfiguration",),
 }
 
 
@@ -217,7 +218,9 @@ def diff_plans(
             old_location=at if where is old else None,
             new_location=at if where is new else None,
         )
-        return PlanDiff(_name(old), _name(new), _source(old), _source(new), (change,), ())
+        if old is None:
+            return PlanDiff(None, plan.name, None, plan.source, (change,), ())
+        return PlanDiff(plan.name, None, plan.source, None, (change,), ())
     changes = _settings(
         new.name, ORGANIZATION, old.organization, new.organization, catalog, textual
     )
@@ -239,14 +242,6 @@ def diff_plans(
         )
     findings.sort(key=Finding.sort_key)
     return PlanDiff(old.name, new.name, old.source, new.source, tuple(changes), tuple(findings))
-
-
-def _name(plan: ResolvedPlan | None) -> str | None:
-    return None if plan is None else plan.name
-
-
-def _source(plan: ResolvedPlan | None) -> str | None:
-    return None if plan is None else plan.source
 
 
 def _settings(
@@ -297,20 +292,22 @@ def _mailbox_plans(
     textual: bool,
     findings: list[Finding],
 ) -> list[Change]:
-    """Mailbox plans are matched by Name, as Update-ServicePlan matches them; a plan whose
-    Name is gone but whose index is reused is a rename."""
+    """Mailbox plans are matched by Name (case-sensitive), as Update-ServicePlan matches them;
+    a plan whose Name is gone but whose index is reused is a rename."""
     changes: list[Change] = []
-    new_by_name = {mailbox_plan.name.casefold(): mailbox_plan for mailbox_plan in new.mailbox_plans}
-    old_names = {mailbox_plan.name.casefold() for mailbox_plan in old.mailbox_plans}
+    new_by_name = {mailbox_plan.name: mailbox_plan for mailbox_plan in new.mailbox_plans}
+    old_names = {mailbox_plan.name for mailbox_plan in old.mailbox_plans}
     unmatched_new = {
         mailbox_plan.index: mailbox_plan
         for mailbox_plan in new.mailbox_plans
-        if mailbox_plan.name.casefold() not in old_names
+        if mailbox_plan.name not in old_names
     }
+    renamed: dict[str, str] = {}
     for before in old.mailbox_plans:
-        after = new_by_name.get(before.name.casefold())
+        after = new_by_name.get(before.name)
         if after is None and before.index in unmatched_new:
             after = unmatched_new.pop(before.index)
+            renamed[before.name] = after.name
             changes.append(
                 _structural(new.name, before, after, MAILBOX_PLAN_RENAMED, before.name, after.name)
             )
@@ -344,13 +341,22 @@ def _mailbox_plans(
                     after.location,
                 )
             )
+        if after.is_pilot != before.is_pilot:
+            changes.append(
+                _structural(new.name, before, after, PILOT_CHANGED, before.is_pilot, after.is_pilot)
+            )
         changes += _settings(
             new.name, after.name, before.settings, after.settings, catalog, textual
         )
     for after in sorted(unmatched_new.values(), key=lambda plan: plan.index):
         changes.append(_structural(new.name, None, after, MAILBOX_PLAN_ADDED))
     old_default, new_default = _default(old), _default(new)
-    if old_default and new_default and not _same(old_default.name, new_default.name):
+    # the default moved when it is on another plan than the old default became (renamed or not)
+    if (
+        old_default
+        and new_default
+        and renamed.get(old_default.name, old_default.name) != new_default.name
+    ):
         changes.append(
             _structural(
                 new.name,

@@ -20,6 +20,7 @@ class ChangeKind(enum.StrEnum):
     MAILBOX_PLAN_RENAMED = "mailbox-plan-renamed"
     MAILBOX_PLAN_REINDEXED = "mailbox-plan-reindexed"
     DEFAULT_MOVED = "default-moved"
+    PILOT_CHANGED = "mailbox-plan-pilot-changed"  # IsPilotMailboxPlan turned on or off
 
 
 class RowChangeKind(enum.StrEnum):

@@ -12,6 +12,7 @@ from ..diff.changes import (
     MAILBOX_PLAN_REINDEXED,
     MAILBOX_PLAN_REMOVED,
     MAILBOX_PLAN_RENAMED,
+    PILOT_CHANGED,
     PLAN_ADDED,
     PLAN_REMOVED,
     REMOVED,
@@ -73,6 +74,8 @@ def change_text(change: Change) -> str:
         MAILBOX_PLAN_REINDEXED: f"mailbox plan {change.scope} re-indexed {change.old} -> "
         f"{change.new}",
         DEFAULT_MOVED: f"default mailbox plan (ProvisionAsDefault) {change.old} -> {change.new}",
+        PILOT_CHANGED: f"mailbox plan {change.scope} "
+        f"{'becomes' if change.new else 'is no longer'} a pilot plan (IsPilotMailboxPlan)",
     }.get(change.kind, change.kind)
 
 

@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import ORGANIZATION, Catalog, load_catalog
+from ..diff.changes import Change, diff_plans
+from ..diff.kinds import ChangeKind
 from ..errors import InputError, ServicePlanError, UsageError
 from ..files.inputs import STDIN, discover, scan
-from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, Severity
+from ..model import Location, ResolvedPlan, Severity
 from ..plan.load import (
     DEFAULT_MAX_FILE_SIZE,
     TooLarge,
@@ -30,7 +32,7 @@ from ..plan.load import (
 )
 from ..resolve.plans import resolve_plan
 from ..rules.check import load_plan
-from ..values import UNSET_TEXT, format_value
+from ..values import UNSET_TEXT, Value, format_value
 
 # -- digests ------------------------------------------------------------------------------
 
@@ -334,57 +336,69 @@ def _compare_plans(key: str, reference: bytes, copy: bytes, catalog: Catalog) ->
         return Difference(
             key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
         )
-    changes = setting_changes(reference_plan, copy_plan)
+    changes = setting_changes(reference_plan, copy_plan, catalog)
     if not changes:
         return Difference(key, Kind.DIFFERENT, Textual.FORMATTING)
     return Difference(key, Kind.DIFFERENT, settings=changes)
 
 
-def _text(setting: Setting) -> str:
-    if setting.value is None:
-        return UNSET_TEXT
-    shown = format_value(setting.value)
-    return f"{shown} (default)" if setting.is_default else shown
+def _text(value: Value | None) -> str:
+    return UNSET_TEXT if value is None else format_value(value)
 
 
-def _settings_changes(
-    scope: str, reference: Sequence[Setting], copy: Sequence[Setting]
-) -> list[SettingChange]:
-    copied = {setting.feature: setting for setting in copy}
-    changes = []
-    for setting in reference:  # both sides list every catalogue feature, in the same order
-        other = copied[setting.feature]
-        if setting.value != other.value:
-            changes.append(SettingChange(scope, setting.feature, _text(setting), _text(other)))
-    return changes
+def _shown(value: Value | None, location: Location | None) -> str:
+    shown = _text(value)
+    return f"{shown} (default)" if location is None and value is not None else shown
 
 
-def _header(plan: ResolvedMailboxPlan) -> list[tuple[str, str]]:
-    return [
-        ("MailboxPlanIndex", str(plan.index)),
-        ("ProvisionAsDefault", format_value(plan.provision_as_default)),
-        ("IsPilotMailboxPlan", format_value(plan.is_pilot)),
-    ]
+def _scope(name: str) -> str:
+    return name if name == ORGANIZATION else f"mailbox plan {name!r}"
 
 
-def setting_changes(reference: ResolvedPlan, copy: ResolvedPlan) -> tuple[SettingChange, ...]:
-    """Every resolved value that differs: Organization first, then mailbox plans by name."""
-    changes = _settings_changes("Organization", reference.organization, copy.organization)
-    reference_plans = {plan.name: plan for plan in reference.mailbox_plans}
-    copy_plans = {plan.name: plan for plan in copy.mailbox_plans}
-    for name in sorted(reference_plans.keys() | copy_plans.keys()):
-        scope = f"mailbox plan {name!r}"
-        ours, theirs = reference_plans.get(name), copy_plans.get(name)
-        if ours is None or theirs is None:
-            present = "present"
-            changes.append(
-                SettingChange(scope, "", present if ours else None, present if theirs else None)
+def _setting_change(change: Change) -> list[SettingChange]:
+    """diff's change as verify-copies words it: a setting, or a mailbox plan's header."""
+    old, new = change.old, change.new
+    scope = _scope(str(old) if change.kind is ChangeKind.MAILBOX_PLAN_RENAMED else change.scope)
+    if change.feature:
+        return [
+            SettingChange(
+                scope,
+                change.feature,
+                _shown(old, change.old_location),
+                _shown(new, change.new_location),
             )
-            continue
-        for (attribute, before), (_, after) in zip(_header(ours), _header(theirs), strict=True):
-            if before != after:
-                changes.append(SettingChange(scope, attribute, before, after))
-        changes += _settings_changes(scope, ours.settings, theirs.settings)
+        ]
+    if change.kind is ChangeKind.MAILBOX_PLAN_ADDED:
+        return [SettingChange(scope, "", None, "present")]
+    if change.kind is ChangeKind.MAILBOX_PLAN_REMOVED:
+        return [SettingChange(scope, "", "present", None)]
+    if change.kind is ChangeKind.DEFAULT_MOVED:  # one flag moving is two plans' headers
+        return [
+            SettingChange(_scope(str(old)), "ProvisionAsDefault", "true", "false"),
+            SettingChange(_scope(str(new)), "ProvisionAsDefault", "false", "true"),
+        ]
+    header = _HEADER[change.kind]
+    return [SettingChange(scope, header, _text(old), _text(new))]
+
+
+_HEADER = {
+    ChangeKind.MAILBOX_PLAN_RENAMED: "Name",
+    ChangeKind.MAILBOX_PLAN_REINDEXED: "MailboxPlanIndex",
+    ChangeKind.PILOT_CHANGED: "IsPilotMailboxPlan",
+}
+
+
+def setting_changes(
+    reference: ResolvedPlan, copy: ResolvedPlan, catalog: Catalog
+) -> tuple[SettingChange, ...]:
+    """Every resolved value that differs, as `diff` finds it (the one plan comparison):
+    Organization first, then mailbox plans by name."""
+    changes = [
+        setting
+        for change in diff_plans(reference, copy, catalog).changes
+        for setting in _setting_change(change)
+    ]
+    changes.sort(key=lambda change: (change.scope != ORGANIZATION, change.scope))  # stable
     return tuple(changes)
 
 

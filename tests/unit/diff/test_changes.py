@@ -32,6 +32,7 @@ from serviceplan.diff.changes import (
     MAILBOX_PLAN_REMOVED,
     MAILBOX_PLAN_RENAMED,
     MODIFIED,
+    PILOT_CHANGED,
     PLAN_ADDED,
     PLAN_REMOVED,
     REMOVED,
@@ -256,6 +257,37 @@ def test_default_mailbox_plan_moved() -> None:
         "OrgWideConfiguration",
     )
     assert rules(plan_diff) == ["SP605"]
+
+
+def test_renaming_the_default_mailbox_plan_does_not_move_the_default() -> None:
+    large = PLANS["LargeBusiness"]
+    plan_diff = diff_plans(large, edit_mailbox_plan(large, "Premium", name="Gold"), CATALOG)
+    assert [(c.kind, c.old, c.new) for c in plan_diff.changes] == [
+        (MAILBOX_PLAN_RENAMED, "Premium", "Gold")
+    ]
+
+
+def test_mailbox_plan_names_are_case_sensitive() -> None:
+    """Update-ServicePlan needs the same Name: a change of case is a rename, and blocks."""
+    large = PLANS["LargeBusiness"]
+    plan_diff = diff_plans(large, edit_mailbox_plan(large, "Basic", name="basic"), CATALOG)
+    assert [(c.kind, c.old, c.new) for c in plan_diff.changes] == [
+        (MAILBOX_PLAN_RENAMED, "Basic", "basic")
+    ]
+    assert "SP601" in rules(plan_diff)
+
+
+def test_pilot_flag_turned_on_is_a_change() -> None:
+    large = PLANS["LargeBusiness"]
+    plan_diff = diff_plans(large, edit_mailbox_plan(large, "Basic", is_pilot=True), CATALOG)
+    (change,) = plan_diff.changes
+    assert (change.kind, change.scope, change.old, change.new, change.category) == (
+        PILOT_CHANGED,
+        "Basic",
+        False,
+        True,
+        "OrgWideConfiguration",
+    )
 
 
 # --------------------------------------------------------------------------- categories

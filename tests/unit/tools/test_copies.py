@@ -157,13 +157,35 @@ def test_mailbox_plan_setting_back_to_default_is_named_with_its_plan(
     ]
 
 
-def test_mailbox_plan_on_one_side_only(reference: Path, copy: Path) -> None:
+def test_mailbox_plan_renamed_is_one_change_as_diff_sees_it(reference: Path, copy: Path) -> None:
+    """The same comparison as `diff`: a Name gone with its index reused is a rename (not two
+    plans), and Names are case-sensitive, as Update-ServicePlan matches them."""
     _edit(copy / SMALL, 'Name="Standard"', 'Name="Basic"')
+    assert [str(c) for c in _only(copy, reference).settings] == [
+        "mailbox plan 'Standard' Name: Standard → Basic"
+    ]
+    _edit(copy / SMALL, 'Name="Basic"', 'Name="standard"')
+    assert [str(c) for c in _only(copy, reference).settings] == [
+        "mailbox plan 'Standard' Name: Standard → standard"
+    ]
+
+
+def test_mailbox_plan_on_one_side_only(reference: Path, copy: Path) -> None:
+    _edit(copy / SMALL, 'Name="Standard" MailboxPlanIndex="0"', 'Name="Basic" MailboxPlanIndex="5"')
     difference = _only(copy, reference)
     assert [str(c) for c in difference.settings] == [
         "mailbox plan 'Basic': only in the copy",
+        "mailbox plan 'Basic' ProvisionAsDefault: false → true",
         "mailbox plan 'Standard': only in the reference",
+        "mailbox plan 'Standard' ProvisionAsDefault: true → false",
     ]
+
+
+def test_pilot_flag_is_a_difference(reference: Path, copy: Path) -> None:
+    _edit(copy / SMALL, 'Name="Standard"', 'Name="Standard" IsPilotMailboxPlan="true"')
+    assert _only(copy, reference).settings == (
+        SettingChange("mailbox plan 'Standard'", "IsPilotMailboxPlan", "false", "true"),
+    )
 
 
 def test_mailbox_plan_index_change_is_a_setting(reference: Path, copy: Path) -> None:

@@ -1,4 +1,5 @@
-"""One exception root; the CLI maps each class to an exit code in one place."""
+"""One exception root: every error the tool reports is a ServicePlanError, and the CLI turns
+it into one line and exit code 2 (usage or tool error) in one place (cli/__init__.py)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from .values import Value
 
 
-def file_name(path: str) -> str:
+def base_name(path: str) -> str:
     """The last part of a path, either separator, and after a git revision's `REV:` (plain
     string work, as it runs per file; Windows file names cannot hold a colon)."""
     return path.replace("\\", "/").rpartition("/")[2].rpartition(":")[2]
@@ -43,7 +43,7 @@ class Location(NamedTuple):
 
     def brief(self) -> str:
         """The file's own name and the line: for tables whose heading gives the path."""
-        name = file_name(self.file)
+        name = base_name(self.file)
         return f"{name}:{self.line}" if self.line else name
 
     def __str__(self) -> str:
@@ -162,14 +162,6 @@ class RemapTable:
         """The line Exchange picks for one pair: fields trimmed, compared ignoring case."""
         key = (program_id.strip().casefold(), offer_id.strip().casefold())
         return RemapTable.lines(tables).get(key)
-
-
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    """What loading one input gave: a document (None when unusable) and load findings."""
-
-    document: PlanDocument | RemapTable | None
-    findings: tuple[Finding, ...]
 
 
 def plural(count: int, noun: str) -> str:

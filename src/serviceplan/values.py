@@ -22,7 +22,7 @@ UNLIMITED = Unlimited()
 Value = bool | int | str | Unlimited | timedelta
 
 # XSD-compatible regular expressions (applied to the whitespace-collapsed text, anchored);
-# schema_gen writes the same strings into ServicePlan.xsd, so the two cannot drift apart.
+# xsdgen.py writes the same strings into ServicePlan.xsd, so the two cannot drift apart.
 UNLIMITED_PATTERN = "[Uu][Nn][Ll][Ii][Mm][Ii][Tt][Ee][Dd]"
 PATTERNS: dict[str, str] = {
     "count": f"{UNLIMITED_PATTERN}|[0-9]{{1,10}}",

@@ -12,7 +12,7 @@ import pytest
 from serviceplan.catalog import load_catalog
 from serviceplan.model import Finding
 from serviceplan.plan.load import build_document, parse_plan_xml
-from serviceplan.rules.plan import check_plan
+from serviceplan.rules.plan import read_plan
 
 PlanCheck = Callable[..., list[Finding]]
 
@@ -32,7 +32,7 @@ def check() -> PlanCheck:
         assert problems == []
         assert root is not None
         document = build_document(root, "t.serviceplan", "t")
-        findings = check_plan(document, load_catalog())
+        findings, _ = read_plan(document, load_catalog())
         got = sorted((finding.rule, finding.location.line) for finding in findings)
         assert got == sorted(expected), [
             f"{f.rule} {f.location.line} {f.message}" for f in findings

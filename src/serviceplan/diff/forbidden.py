@@ -5,14 +5,26 @@ two plan files, or (for new tenants only) an edit in place."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..model import Finding, Location, ResolvedPlan
 from ..rules.registry import rule
 from ..values import UNSET_TEXT, format_value
 
-if TYPE_CHECKING:
-    from .changes import Change
+
+class ValueChange(Protocol):
+    """What SP604 reads of a change (diff.changes.Change has it)."""
+
+    @property
+    def feature(self) -> str: ...
+    @property
+    def old(self) -> object: ...
+    @property
+    def new(self) -> object: ...
+    @property
+    def old_location(self) -> Location | None: ...
+    @property
+    def new_location(self) -> Location | None: ...
 
 
 def _forbidden_move(feature: str, old: object, new: object, old_plans: int, new_plans: int) -> str:
@@ -47,7 +59,7 @@ _SHARED_FLAGS = frozenset(
 
 
 def forbidden_transitions(
-    old: ResolvedPlan, new: ResolvedPlan, changes: Iterable[Change]
+    old: ResolvedPlan, new: ResolvedPlan, changes: Iterable[ValueChange]
 ) -> list[Finding]:
     """SP604 for each of `changes` (Organization settings whose value changes) that
     Update-ServicePlan refuses when it moves a tenant from `old` to `new`."""

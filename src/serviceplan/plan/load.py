@@ -20,7 +20,7 @@ from ..model import (
     PlanDocument,
     RemapRow,
     RemapTable,
-    file_name,
+    base_name,
 )
 from ..rules.registry import rule
 from .schema import safe_parser
@@ -233,7 +233,7 @@ def build_document(root: etree._Element, source: str, plan_name: str) -> PlanDoc
 
 def plan_name_of(path: str) -> str:
     """Exchange names a plan after its file's base name; the extension's case does not matter."""
-    name = file_name(path)
+    name = base_name(path)
     if name.lower().endswith(PLAN_SUFFIX):
         return name[: -len(PLAN_SUFFIX)]
     stem, dot, _ = name.rpartition(".")

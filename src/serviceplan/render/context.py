@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
-from ..model import RemapRow, ResolvedPlan, file_name
+from ..model import RemapRow, ResolvedPlan, base_name
 from ..report.compiled import plan_json
 from ..tenants.inventory import Tenant
 from .values import UNLIMITED, Token, Unset
@@ -59,7 +59,7 @@ def plan_context(plan: ResolvedPlan) -> Context:
         None,
     )
     context: Record = records(
-        {**document, "file_name": file_name(plan.source), "default_mailbox_plan": default}
+        {**document, "file_name": base_name(plan.source), "default_mailbox_plan": default}
     )
     name = plan.name
     if default is None:

@@ -61,7 +61,7 @@ def file_stem(name: str) -> str:
     return stem
 
 
-def file_name(name: str, suffix: str) -> str:
+def tenant_file_name(name: str, suffix: str) -> str:
     """The tenant's file name in the output folder (never a path, never hidden)."""
     candidate = file_stem(name) + suffix
     if _INDEX.fullmatch(candidate.casefold()):

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from ..errors import UsageError
 from ..files.defaults import bundled_plans
 from ..files.inputs import is_plan_name
-from ..model import Finding, Location, Severity, ValidationReport, file_name, plural
+from ..model import Finding, Location, Severity, ValidationReport, base_name, plural
 from ..plan.load import DEFAULT_MAX_FILE_SIZE
 from ..resolve.result import CompileResult
 from ..rules.registry import rule
@@ -29,8 +29,7 @@ from ..rules.selection import ALL_RULES, RuleSelection, screen
 from ..tenants.inventory import DEFAULT_MAX_INVENTORY_SIZE, Inventory, Tenant, match_pairs
 from .context import TOOL, Context, plan_context, remap_context
 from .env import TemplateSpec, find_template, load_template, reads_name
-from .names import collisions, index_name
-from .names import file_name as tenant_file_name
+from .names import collisions, index_name, tenant_file_name
 from .output import (
     FAIL,
     SKIP,
@@ -349,7 +348,7 @@ class _Run:
         return [
             {
                 "role": role,
-                "file": f"<bundled>/{file_name(path)}" if path.startswith(bundled) else path,
+                "file": f"<bundled>/{base_name(path)}" if path.startswith(bundled) else path,
                 "sha256": digest_file(path),
             }
             for role, path in files

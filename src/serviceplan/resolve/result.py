@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..model import RemapTable, ResolvedPlan, ValidationReport
-    from ..rules.inline import Suppressions
+    from ..rules.selection import Suppressions
     from .scope import LeftOut
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -26,29 +25,13 @@ from ..model import Finding, Location
 from ..plan.load import DEFAULT_MAX_FILE_SIZE, read_input, to_utf8
 from ..plan.schema import safe_parser
 from .registry import rule
-from .selection import RuleSelection, SelectorError, screen, suppressible
+from .selection import RuleSelection, SelectorError, Suppressions, screen, suppressible
 
 MARKER = "serviceplan:"
 _MARKERS = (MARKER.encode(), MARKER.encode("utf-16-le"), MARKER.encode("utf-16-be"))
 _SEPARATORS = re.compile(r"[\s,]+")
 _PARSER = safe_parser(keep_comments=True)
 _INVALID = rule("invalid-suppression")
-
-
-@dataclass(frozen=True, slots=True)
-class Suppressions:
-    """The rules one plan file suppresses: everywhere, or on an element's lines."""
-
-    file: frozenset[str] = frozenset()
-    spans: tuple[tuple[int, int, frozenset[str]], ...] = ()  # (first line, last line, ids)
-
-    def covers(self, finding: Finding) -> bool:
-        if finding.rule in self.file:
-            return True
-        line = finding.location.line
-        return bool(line) and any(
-            first <= line <= last and finding.rule in ids for first, last, ids in self.spans
-        )
 
 
 def read_suppressions(data: bytes, source: str) -> tuple[Suppressions | None, list[Finding]]:

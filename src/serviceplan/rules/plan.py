@@ -46,7 +46,3 @@ def read_plan(document: PlanDocument, catalog: Catalog) -> tuple[list[Finding], 
         findings += check_dependencies(PlanValues(catalog, organization, plans))
     pairs = tuple(zip(document.mailbox_plans, plans, strict=True))
     return limited(findings), PlanSections(organization, pairs)
-
-
-def check_plan(document: PlanDocument, catalog: Catalog) -> list[Finding]:
-    return read_plan(document, catalog)[0]

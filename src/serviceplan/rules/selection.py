@@ -14,14 +14,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..model import Finding, Severity
 from ..suggest import closest, did_you_mean
 from .registry import RULES, RULES_BY_NAME
-
-if TYPE_CHECKING:
-    from .inline import Suppressions
 
 # The file, or a value in it, could not be read: not XML, a DOCTYPE, over the cap,
 # undecodable, not the plan schema; a feature written twice, a value not of its type or
@@ -107,6 +103,22 @@ def select_rules(
         if ignore:
             selected = (frozenset(RULES) if selected is None else selected) - ignore
     return selected
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressions:
+    """The rules one plan file suppresses: everywhere, or on an element's lines."""
+
+    file: frozenset[str] = frozenset()
+    spans: tuple[tuple[int, int, frozenset[str]], ...] = ()  # (first line, last line, ids)
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.rule in self.file:
+            return True
+        line = finding.location.line
+        return bool(line) and any(
+            first <= line <= last and finding.rule in ids for first, last, ids in self.spans
+        )
 
 
 @dataclass(frozen=True, slots=True)

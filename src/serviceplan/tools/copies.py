@@ -347,8 +347,7 @@ def _text(value: Value | None) -> str:
 
 
 def _shown(value: Value | None, location: Location | None) -> str:
-    shown = _text(value)
-    return f"{shown} (default)" if location is None and value is not None else shown
+    return f"{_text(value)} (default)" if location is None and value is not None else _text(value)
 
 
 def _scope(name: str) -> str:
@@ -360,14 +359,8 @@ def _setting_change(change: Change) -> list[SettingChange]:
     old, new = change.old, change.new
     scope = _scope(str(old) if change.kind is ChangeKind.MAILBOX_PLAN_RENAMED else change.scope)
     if change.feature:
-        return [
-            SettingChange(
-                scope,
-                change.feature,
-                _shown(old, change.old_location),
-                _shown(new, change.new_location),
-            )
-        ]
+        shown = _shown(old, change.old_location), _shown(new, change.new_location)
+        return [SettingChange(scope, change.feature, *shown)]
     if change.kind is ChangeKind.MAILBOX_PLAN_ADDED:
         return [SettingChange(scope, "", None, "present")]
     if change.kind is ChangeKind.MAILBOX_PLAN_REMOVED:

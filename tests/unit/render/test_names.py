@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from serviceplan.render.names import collisions, file_name, index_name, is_safe_name
+from serviceplan.render.names import collisions, index_name, is_safe_name, tenant_file_name
 
 # --------------------------------------------------------------------------- file names
 
@@ -33,40 +33,40 @@ class TestFileNames:
         ],
     )
     def test_readable_names(self, name: str, expected: str) -> None:
-        assert file_name(name, ".ps1") == expected
+        assert tenant_file_name(name, ".ps1") == expected
 
     @pytest.mark.parametrize(
         "name", ["O'Brien", "a$(rm -rf /)", "x;y", "back`tick", "new\nline", "../x", "..",
                  ".", "/etc/passwd", "a\\b", "東京", "-WhatIf", "a:b", "x" * 300],
     )  # fmt: skip
     def test_lossy_names_get_a_hash(self, name: str) -> None:
-        produced = file_name(name, ".ps1")
+        produced = tenant_file_name(name, ".ps1")
         assert re.fullmatch(r".*-[0-9a-f]{10}\.ps1", produced), produced
         assert SAFE.fullmatch(produced)
         assert len(produced) <= 100 + len(".ps1")
 
     def test_index_names_are_reserved(self) -> None:
-        assert file_name("index", ".json") == "index_.json"
-        assert file_name("INDEX.2-of-3", ".json") == "INDEX.2-of-3_.json"
-        assert file_name("index", ".ps1") == "index.ps1"
+        assert tenant_file_name("index", ".json") == "index_.json"
+        assert tenant_file_name("INDEX.2-of-3", ".json") == "INDEX.2-of-3_.json"
+        assert tenant_file_name("index", ".ps1") == "index.ps1"
         assert (index_name((1, 1)), index_name((2, 3))) == ("index.json", "index.2-of-3.json")
         assert not is_safe_name("index.json") and not is_safe_name("../x")
         assert is_safe_name("Contoso.ps1")
 
     @given(st.text(max_size=300))
     def test_every_name_is_one_safe_component(self, name: str) -> None:
-        produced = file_name(name, ".ps1")
+        produced = tenant_file_name(name, ".ps1")
         stem = produced.removesuffix(".ps1")
         assert SAFE.fullmatch(produced), produced
         assert "/" not in produced and "\\" not in produced and not produced.startswith(".")
         assert not DEVICES.fullmatch(stem.split(".")[0] or "x")
         assert len(stem) <= 101  # 100, and a `_` after a device name
         assert is_safe_name(produced)
-        assert file_name(name, ".ps1") == produced  # deterministic
+        assert tenant_file_name(name, ".ps1") == produced  # deterministic
 
     @given(st.lists(st.text(min_size=1, max_size=20), min_size=2, max_size=2, unique=True))
     def test_lossy_names_never_meet(self, names: list[str]) -> None:
-        first, second = (file_name(name, "") for name in names)
+        first, second = (tenant_file_name(name, "") for name in names)
         hashed = [re.search(r"-[0-9a-f]{10}$", produced) for produced in (first, second)]
         same = unicodedata.normalize("NFC", names[0]) == unicodedata.normalize("NFC", names[1])
         if all(hashed) and not same:

@@ -11,9 +11,9 @@ import pytest
 
 from serviceplan.model import Finding, Location, Severity
 from serviceplan.pipeline import ValidateOptions, validate_paths
-from serviceplan.rules.inline import Screen, Suppressions, read_suppressions
+from serviceplan.rules.inline import Screen, read_suppressions
 from serviceplan.rules.registry import RULES
-from serviceplan.rules.selection import ALL_RULES
+from serviceplan.rules.selection import ALL_RULES, Suppressions
 
 SAMPLES = Path(str(resources.files("serviceplan.serviceplans")))
 SMALL = (SAMPLES / "SmallBusiness.serviceplan").read_text(encoding="utf-8")

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from serviceplan.model import Finding, Location, Severity
-from serviceplan.rules.inline import Suppressions
 from serviceplan.rules.registry import RULES
 from serviceplan.rules.selection import (
     ALL_RULES,
     FIXED,
     RuleSelection,
     SelectorError,
+    Suppressions,
     glob_pattern,
     resolve_selector,
     screen,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -20,15 +20,20 @@ def base_name(path: str) -> str:
 _TRAILING_NUMBER = re.compile(r"[0-9]+$")
 
 
-def next_plan_name(name: str) -> str:
+def next_plan_name(name: str, taken: Collection[str] = ()) -> str:
     """The name to save an edited plan under: its trailing number plus one, keeping the
     digits' width (SmallBusiness2 -> SmallBusiness3, Plan09 -> Plan10), else `2` appended
-    (SmallBusiness -> SmallBusiness2)."""
-    number = _TRAILING_NUMBER.search(name)
-    if number is None:
-        return f"{name}2"
-    digits = number.group()
-    return name[: number.start()] + str(int(digits) + 1).zfill(len(digits))
+    (SmallBusiness -> SmallBusiness2); past every name in `taken` (casefolded), since the
+    suggestion must not be a plan that already exists."""
+    while True:
+        number = _TRAILING_NUMBER.search(name)
+        if number is None:
+            name = f"{name}2"
+        else:
+            digits = number.group()
+            name = name[: number.start()] + str(int(digits) + 1).zfill(len(digits))
+        if name.casefold() not in taken:
+            return name
 
 
 class Location(NamedTuple):

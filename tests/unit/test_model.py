@@ -1,4 +1,5 @@
-"""SP605's hint names the plan to save an edit under: the trailing number plus one."""
+"""SP605's hint names the plan to save an edit under: the trailing number plus one, past
+the names already taken."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from plan_edits import CATALOG, PLANS, edit
 from serviceplan.catalog import ORGANIZATION
-from serviceplan.diff.changes import diff_plans
+from serviceplan.diff.changes import diff_plans, diff_revisions
 from serviceplan.model import next_plan_name
 
 
@@ -34,3 +35,16 @@ def test_sp605_hint_increments_a_trailing_number() -> None:
     assert finding.rule == "SP605"
     assert "(e.g. SmallBusiness3)" in finding.hint
     assert "SmallBusiness22" not in finding.hint
+
+
+def test_next_plan_name_skips_names_that_exist() -> None:
+    assert next_plan_name("SmallBusiness", {"smallbusiness2", "smallbusiness3"}) == "SmallBusiness4"
+
+
+def test_sp605_hint_never_names_a_plan_that_exists() -> None:
+    old = PLANS["SmallBusiness"]
+    taken = replace(PLANS["MediumBusiness"], name="SmallBusiness2")
+    new = edit(old, ORGANIZATION, "MailboxCountQuota", 300)
+    result = diff_revisions([old, taken], [new, taken], (), (), CATALOG)
+    (finding,) = [f for f in result.findings if f.rule == "SP605"]
+    assert "(e.g. SmallBusiness3)" in finding.hint

@@ -1,17 +1,13 @@
 """Diff: two compiled revisions (plans + remap) → changes keyed by (plan, scope, feature), each
 classified by Exchange's update category and rolled up, with the Update-ServicePlan blockers
-the changes would hit.
-
-Settings are compared by value, so reordering, formatting, comments and writing a default
-explicitly are not changes. With `textual`, a value written differently (10240MB for 10GB,
-spacing) or a default written out is listed, at no cost; order and comments are not (they
-leave no trace in the compiled model).
-"""
+the changes would hit. Settings are compared by value: order, formatting, comments and a
+default written out are no change; with `textual`, a value written differently (10240MB for
+10GB) or a default written out is listed, at no cost."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..catalog import CATEGORIES, ORGANIZATION, PER_MAILBOX_CATEGORY, Catalog
@@ -170,9 +166,10 @@ def diff_revisions(
 ) -> DiffResult:
     old_by_name = {plan.name.casefold(): plan for plan in old_plans}
     new_by_name = {plan.name.casefold(): plan for plan in new_plans}
-    plans = []
-    for key in sorted(old_by_name.keys() | new_by_name.keys()):
-        plan_diff = diff_plans(old_by_name.get(key), new_by_name.get(key), catalog, textual)
+    plans, names = [], old_by_name.keys() | new_by_name.keys()
+    for key in sorted(names):
+        sides = old_by_name.get(key), new_by_name.get(key)
+        plan_diff = diff_plans(*sides, catalog, textual, names)
         if plan_diff.changes:
             plans.append(plan_diff)
     remap = diff_remaps(old_remap, new_remap)
@@ -202,9 +199,14 @@ def diff_files(
 
 
 def diff_plans(
-    old: ResolvedPlan | None, new: ResolvedPlan | None, catalog: Catalog, textual: bool = False
+    old: ResolvedPlan | None,
+    new: ResolvedPlan | None,
+    catalog: Catalog,
+    textual: bool = False,
+    taken: Collection[str] = (),
 ) -> PlanDiff:
-    """The changes from one plan to another (the same plan's revisions, or a repoint)."""
+    """The changes from one plan to another (the same plan's revisions, or a repoint);
+    `taken`: the plan names (casefolded) an edit in place cannot be saved under."""
     if old is None or new is None:
         plan = new or old
         assert plan is not None
@@ -236,7 +238,7 @@ def diff_plans(
                 f"tenants on {new.name}, so only new tenants get these changes",
                 Location(new.source, 1),
                 hint=f"To reach existing tenants, save the edit as a new plan (e.g. "
-                f"{next_plan_name(new.name)}), repoint the remap rows to it, then run "
+                f"{next_plan_name(new.name, taken)}), repoint the remap rows to it, then run "
                 "Update-ServicePlan for those tenants.",
             )
         )

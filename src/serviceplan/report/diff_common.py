@@ -139,7 +139,7 @@ def summary(outcome: DiffOutcome) -> str:
         return "No diff: fix the errors above first."
     if not diff.changed:
         same = [f"{move.old} and {move.new} have the same settings" for move in diff.file_moves]
-        return f"No changes: {same[0]}." if same else "No changes."
+        return (f"No changes: {same[0]}." if same else "No changes.") + _suppressed(outcome)
     parts = []
     if diff.plans:
         parts.append(f"{plural(len(diff.plans), 'plan')} changed")
@@ -162,4 +162,10 @@ def summary(outcome: DiffOutcome) -> str:
                 "plans edited in place, which Update-ServicePlan skips"
             )
         text += ")"
-    return text + "."
+    return text + "." + _suppressed(outcome)
+
+
+def _suppressed(outcome: DiffOutcome) -> str:
+    """Findings the configuration or the plans' own comments left out, so none go unseen."""
+    hidden = outcome.report.suppressed
+    return f" {plural(hidden, 'finding')} suppressed." if hidden else ""

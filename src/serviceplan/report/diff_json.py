@@ -134,6 +134,7 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
             "mailboxes_to_update": outcome.impact.mailboxes if outcome.impact else None,
             "errors": report.errors,
             "warnings": report.warnings,
+            "suppressed": report.suppressed,
             "text": summary(outcome),
         },
         "plans": [plan_json(plan_diff) for plan_diff in diff.plans] if diff else [],

@@ -220,4 +220,8 @@ def test_diff_findings_honour_the_plan_s_own_suppression(
     declaration, rest = plan.read_text(encoding="utf-8").split("\n", 1)
     plan.write_text(f"{declaration}\n<!-- serviceplan: ignore SP605 -->\n{rest}", encoding="utf-8")
     assert main(argv) == 0
-    assert json.loads(capsys.readouterr().out)["findings"] == []
+    document = json.loads(capsys.readouterr().out)
+    assert document["findings"] == [] and document["summary"]["suppressed"] == 1
+    assert document["summary"]["text"].endswith(". 1 finding suppressed.")
+    assert main(argv[:-2]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(". 1 finding suppressed.")

@@ -32,7 +32,7 @@ def columns(finding: Finding) -> dict[str, Any]:
     out = {name: REPORTERS[name](report, OPTIONS) for name in REPORTERS}
     sarif = json.loads(out["sarif"])["runs"][0]
     region = sarif["results"][0]["locations"][0]["physicalLocation"].get("region", {})
-    failure = ElementTree.fromstring(out["junit"]).find("testcase/failure")
+    failure = ElementTree.fromstring(out["junit"]).find("testsuite/testcase/failure")
     assert failure is not None and failure.text is not None
     github = re.search(r"\bcol=([0-9]+)", out["github"])
     text = re.match(r"p\.serviceplan:[0-9]+(?::([0-9]+))?: ", out["text"])

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from serviceplan.model import Finding, Location, Severity, ValidationReport
 from serviceplan.report import ReportOptions
 from serviceplan.report.github import escape_data, escape_property, render
@@ -53,3 +57,25 @@ def test_control_characters_are_escaped_as_in_the_text_format() -> None:
     assert out.splitlines()[0] == (
         "::error file=a\\x1bb.csv,line=2,title=SP406 remap-quote-in-field::field \\x1b]0;t\\x07x"
     )
+
+
+def test_paths_are_relative_to_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner resolves `file=` from the root, whatever the step's working-directory."""
+    (tmp_path / "repo" / "plans" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "repo" / "plans" / "sub")
+    findings = (
+        Finding("SP101", Severity.ERROR, "x", Location("./Bad.serviceplan", 3)),
+        Finding("SP101", Severity.ERROR, "y", Location("../../plans/../broken/a.serviceplan", 4)),
+        Finding("SP101", Severity.ERROR, "z", Location(str(tmp_path / "out.serviceplan"), 5)),
+    )
+    options = ReportOptions(tool_version="1", root=str(tmp_path / "repo"))
+    out = render(ValidationReport((), findings), options)
+    files = [line.split(",")[0] for line in out.splitlines()]
+    assert files[:3] == [
+        "::error file=plans/sub/Bad.serviceplan",
+        "::error file=broken/a.serviceplan",
+        # outside the root: the path as given (the runner cannot place it anyway)
+        f"::error file={str(tmp_path / 'out.serviceplan').replace(':', '%3A')}",
+    ]

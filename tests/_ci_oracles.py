@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from functools import cache
 from importlib import resources
@@ -79,3 +80,17 @@ def check_junit(text: str) -> JUnitXml:
         total_failures += len(failures)
     assert (xml.tests, xml.failures) == (total_tests, total_failures)
     return xml
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_block(name: str) -> str:
+    """The README's code block marked `<!-- ci:NAME -->`, read by .ci/quickstart.py (the one
+    reader of those markers: CI runs the Quick start commands the same way)."""
+    spec = importlib.util.spec_from_file_location("quickstart", ROOT / ".ci" / "quickstart.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    lines: list[str] = module.block((ROOT / "README.md").read_text(encoding="utf-8"), name)
+    return "\n".join(lines) + "\n"

@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 
+from _ci_oracles import check_junit, check_sarif
 from _cli import run_cli
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
@@ -106,7 +107,7 @@ def test_every_rule_has_a_passing_case() -> None:
 
 
 @pytest.mark.parametrize(("folder", "expect"), _params())
-def test_case(folder: Path, expect: dict[str, Any]) -> None:
+def test_case(folder: Path, expect: dict[str, Any], tmp_path: Path) -> None:
     if "invalid" in expect:
         pytest.fail(f"expect.toml is not valid TOML: {expect['invalid']}", pytrace=False)
     unknown = set(expect) - KEYS
@@ -114,8 +115,13 @@ def test_case(folder: Path, expect: dict[str, Any]) -> None:
     assert "exit" in expect and "findings" in expect, "expect.toml needs exit and findings"
     assert "description" in expect, "expect.toml needs a description"
     args = [str(arg) for arg in expect.get("args", [])]
+    command = str(expect.get("command", "validate"))
+    # validate's CI reports of every case, read by the real clients' rules (_ci_oracles)
+    sarif, junit = tmp_path / "case.sarif", tmp_path / "case.xml"
+    if command == "validate":
+        args += ["--report", f"sarif:{sarif}", "--report", f"junit:{junit}"]
 
-    result = _run(folder, args, str(expect.get("command", "validate")))
+    result = _run(folder, args, command)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -141,6 +147,9 @@ def test_case(folder: Path, expect: dict[str, Any]) -> None:
     needle = expect.get("hint_contains")
     if needle and not any(needle in (f.get("hint") or "") for f in findings):
         problems.append(f"no finding's hint contains {needle!r}")
+    if command == "validate" and result.returncode in (0, 1):
+        check_sarif(sarif.read_text(encoding="utf-8"))
+        check_junit(junit.read_text(encoding="utf-8"))
     if problems:
         pytest.fail(
             f"{folder.name}: {'; '.join(problems)}\n"

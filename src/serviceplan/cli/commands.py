@@ -50,8 +50,9 @@ FORMATS = ["auto", *REPORTERS]
     "--stdin-name",
     default="<stdin>",
     show_default=True,
-    help="File name for `-`, relative to the working directory: a .csv name reads it as a "
-    "remap, checked against the plans in that folder, as the file itself would be.",
+    help="File name for `-`, relative to the working directory: ServicePlanHostingRemap.csv "
+    "(any case) reads it as the remap, checked against the plans in that folder, as the file "
+    "itself would be.",
 )
 @click.option(
     "--color",

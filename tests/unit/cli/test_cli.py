@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from _ci_oracles import check_junit, check_sarif
 from serviceplan import __version__
 from serviceplan.cli import main
 from serviceplan.rules.registry import RULES
@@ -216,9 +217,10 @@ def test_reports_are_written_while_text_is_printed(
     out = capsys.readouterr().out
     assert "[SP107 invalid-value]" in out
     assert out.endswith("2 files: 1 error, 0 warnings\n")  # the plan and the remap beside it
-    log = json.loads(sarif.read_text(encoding="utf-8"))
+    log = check_sarif(sarif.read_text(encoding="utf-8"))
     assert log["version"] == "2.1.0"
     assert "SP107" in json.dumps(log["runs"])
+    check_junit(junit.read_text(encoding="utf-8"))
     root = ElementTree.fromstring(junit.read_bytes())
     assert "SP107" in ElementTree.tostring(root, encoding="unicode")
     assert not list(tmp_path.glob("**/.*.tmp"))

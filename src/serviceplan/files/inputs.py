@@ -175,12 +175,16 @@ def with_remaps_beside(inputs: Sequence[Input]) -> list[Input]:
     A plan is only right together with the remap beside it: a plan renamed (or a remap
     edited) is checked against the plans on disk there, as Exchange reads them, even when
     the remap itself was not named (pre-commit passes only the files a commit changes)."""
-    folders = {item.path.parent.resolve() for item in inputs if item.is_remap and item.path}
+    folder_of = {
+        parent: parent.resolve()
+        for parent in {item.path.parent for item in inputs if item.path is not None}
+    }  # one resolve per folder, not per file
+    done = {folder_of[item.path.parent] for item in inputs if item.is_remap and item.path}
     added: list[Input] = []
     for item in inputs:
-        if item.is_remap or item.path is None or item.path.parent.resolve() in folders:
+        if item.is_remap or item.path is None or folder_of[item.path.parent] in done:
             continue
-        folders.add(item.path.parent.resolve())
+        done.add(folder_of[item.path.parent])
         remap = _remap_in(item.path.parent)
         if remap is not None:
             added.append(Input(str(remap), remap, True))

@@ -10,6 +10,16 @@ from pathlib import Path
 
 
 def command(readme: str, name: str) -> str:
+    body = block(readme, name)
+    if len(body) != 1:
+        marker = f"<!-- ci:{name} -->"
+        raise SystemExit(f"quickstart: the block after {marker} must hold one command line")
+    return body[0]
+
+
+def block(readme: str, name: str) -> list[str]:
+    """The lines of the code block right after `<!-- ci:NAME -->` (the tests read the CI
+    workflow and the pre-commit configuration the README shows this way too)."""
     lines = readme.splitlines()
     marker = f"<!-- ci:{name} -->"
     if marker not in lines:
@@ -22,9 +32,7 @@ def command(readme: str, name: str) -> str:
         if line.startswith("```"):
             break
         body.append(line)
-    if len(body) != 1:
-        raise SystemExit(f"quickstart: the block after {marker} must hold one command line")
-    return body[0]
+    return body
 
 
 if __name__ == "__main__":

@@ -13,7 +13,15 @@ from .diff.gate import diff_gate
 from .diff.outcome import DiffOutcome as DiffOutcome
 from .errors import UsageError
 from .files.defaults import bundled_plans as bundled_plans
-from .files.inputs import STDIN_NAME, Input, discover, read_item, read_remap, remap_findings
+from .files.inputs import (
+    STDIN_NAME,
+    Input,
+    discover,
+    read_item,
+    read_remap,
+    remap_findings,
+    with_remaps_beside,
+)
 from .model import Finding, RemapTable, Severity, ValidationReport
 from .plan.load import DEFAULT_MAX_FILE_SIZE, plan_name_of
 from .resolve.plans import resolve_plan
@@ -37,7 +45,7 @@ class ValidateOptions:
 
 
 def validate_paths(paths: Sequence[str], options: ValidateOptions) -> ValidationReport:
-    inputs = discover(paths, options.stdin_name)
+    inputs = with_remaps_beside(discover(paths, options.stdin_name))
     catalog = load_catalog()
     screen = Screen(options.rules, max_file_size=options.max_file_size)
     findings: list[Finding] = []
@@ -80,7 +88,7 @@ def compile_plans(
 def _compile_plans(paths: Sequence[str], options: CompileOptions) -> CompileResult:
     if not paths:  # no surprise default: the bundled samples are bundled_plans()
         raise UsageError("no plan PATH given", hint="name plan files or folders")
-    inputs = discover([*paths, *([options.remap] if options.remap else [])])
+    inputs = discover(paths, remap=options.remap)
     return _compile_inputs(inputs, options)
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 
+from _ci_oracles import check_junit, check_sarif
 from _cli import run_cli
 from _samples import copies_of_samples, with_samples
 
@@ -123,9 +124,14 @@ def test_case(folder: Path, expect: dict[str, Any], tmp_path: Path) -> None:
     assert "exit" in expect and "findings" in expect, "expect.toml needs exit and findings"
     assert "description" in expect, "expect.toml needs a description"
     args = [str(arg) for arg in expect.get("args", [])]
+    command = str(expect.get("command", "validate"))
+    # validate's CI reports of every case, read by the real clients' rules (_ci_oracles)
+    sarif, junit = tmp_path / "case.sarif", tmp_path / "case.xml"
+    if command == "validate":
+        args += ["--report", f"sarif:{sarif}", "--report", f"junit:{junit}"]
 
     inputs = with_samples(folder, expect.get("samples"), tmp_path)
-    result = _run(inputs, args, str(expect.get("command", "validate")))
+    result = _run(inputs, args, command)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -151,6 +157,9 @@ def test_case(folder: Path, expect: dict[str, Any], tmp_path: Path) -> None:
     needle = expect.get("hint_contains")
     if needle and not any(needle in (f.get("hint") or "") for f in findings):
         problems.append(f"no finding's hint contains {needle!r}")
+    if command == "validate" and result.returncode in (0, 1):
+        check_sarif(sarif.read_text(encoding="utf-8"))
+        check_junit(junit.read_text(encoding="utf-8"))
     if problems:
         pytest.fail(
             f"{folder.name}: {'; '.join(problems)}\n"

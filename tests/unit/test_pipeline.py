@@ -70,12 +70,12 @@ def test_discover_does_not_follow_symlinks(tmp_path: Path) -> None:
 def test_discover_explicit_files_and_duplicates(tmp_path: Path) -> None:
     plan = tmp_path / "p.xml"
     plan.write_text("x")
-    remap = tmp_path / "mapping.csv"
+    remap = tmp_path / "servicePlanHostingRemap.CSV"
     remap.write_text("x")
     inputs = discover([str(plan), str(remap), str(plan)])
     assert [(Path(i.display).name, i.is_remap) for i in inputs] == [
         ("p.xml", False),
-        ("mapping.csv", True),
+        ("servicePlanHostingRemap.CSV", True),
     ]
     assert inputs[0].path == plan
 
@@ -164,7 +164,7 @@ def test_stdin_plan_with_errors_is_reported_under_its_name() -> None:
 
 def test_remap_on_stdin_is_checked_against_the_plans_beside_its_name(plans: Path) -> None:
     """As the file itself would be: --stdin-name puts it in the plans' folder."""
-    name = str(plans / "remap.csv")
+    name = str(plans / "servicePlanHostingRemap.csv")
     options = ValidateOptions(
         stdin=(REMAP + "Business,MedOrg,MediumBusiness\n").encode(), stdin_name=name
     )
@@ -176,7 +176,7 @@ def test_remap_on_stdin_is_checked_against_the_plans_beside_its_name(plans: Path
 
 
 def test_remap_on_stdin_flags_plans_beside_it_that_it_does_not_name(plans: Path) -> None:
-    name = str(plans / "r.csv")
+    name = str(plans / REMAP_NAME)
     options = ValidateOptions(stdin=b"Business,MedOrg,SmallBusiness\n", stdin_name=name)
     assert validate_paths([STDIN], options).findings == ()
     options = ValidateOptions(stdin=b"# nothing\n", stdin_name=name)
@@ -189,11 +189,11 @@ def test_remap_on_stdin_flags_plans_beside_it_that_it_does_not_name(plans: Path)
 def test_remap_on_stdin_named_in_no_folder_is_checked_against_the_plans_given(
     plans: Path,
 ) -> None:
-    options = ValidateOptions(stdin=b"Business,MedOrg,Other\n", stdin_name="nowhere/r.csv")
+    options = ValidateOptions(stdin=b"Business,MedOrg,Other\n", stdin_name=f"nowhere/{REMAP_NAME}")
     report = validate_paths([STDIN, str(plans / "SmallBusiness.serviceplan")], options)
     assert [(f.rule, f.location.file) for f in report.findings] == [
         ("SP405", str(plans / "SmallBusiness.serviceplan")),
-        ("SP404", "nowhere/r.csv"),
+        ("SP404", f"nowhere/{REMAP_NAME}"),
     ]
 
 

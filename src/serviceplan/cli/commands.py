@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import click
 
@@ -48,8 +50,9 @@ FORMATS = ["auto", *REPORTERS]
     "--stdin-name",
     default="<stdin>",
     show_default=True,
-    help="File name for `-`, relative to the working directory: a .csv name reads it as a "
-    "remap, checked against the plans in that folder, as the file itself would be.",
+    help="File name for `-`, relative to the working directory: ServicePlanHostingRemap.csv "
+    "(any case) reads it as the remap, checked against the plans in that folder, as the file "
+    "itself would be.",
 )
 @click.option(
     "--color",
@@ -99,16 +102,32 @@ def validate(
         rules=rules,
     )
     report = validate_paths(paths, options)
-    plain = ReportOptions(tool_version=__version__)
+    chosen = resolve_format(output_format, os.environ)
+    plain = _report_options({chosen, *(name for name, _ in reports)})
     # a report that cannot be written loses neither the findings nor the other reports
     failed = write_each((path, REPORTERS[name](report, plain)) for name, path in reports)
-    chosen = resolve_format(output_format, os.environ)
     colored = use_color(color)
-    shown = ReportOptions(color=colored, tool_version=__version__)
+    shown = replace(plain, color=colored)
     emit(REPORTERS[chosen](report, shown), colored)
     if failed:
         raise OutputErrors(failed)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _report_options(formats: set[str]) -> ReportOptions:
+    """The repository root for the CI formats (one `git`, only when one is asked for), and
+    the run's start for JUnit (SOURCE_DATE_EPOCH when set, for reproducible reports)."""
+    from ..files.workspace import repository_root
+
+    root = repository_root(os.environ) if formats & {"sarif", "github"} else None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = (
+        datetime.fromtimestamp(int(epoch), UTC)
+        if epoch.isdigit()
+        else datetime.now(UTC).replace(microsecond=0)
+    )
+    stamp = when.replace(tzinfo=None).isoformat()
+    return ReportOptions(tool_version=__version__, root=root, timestamp=stamp)
 
 
 @cli.command("rules")

@@ -28,7 +28,15 @@ class Input:
 
 
 def is_remap_name(name: str) -> bool:
-    return name.casefold() == REMAP_NAME.casefold() or name.casefold().endswith(".csv")
+    """The one rule for which file is a remap, wherever a file comes from (a folder scan, a
+    file named on the command line, --stdin-name, a git revision): Exchange reads only
+    ServicePlanHostingRemap.csv, in any case (`Old-ServicePlanHostingRemap.csv` is not one).
+    The pre-commit hook's `files:` pattern says the same (tests/project/test_ci_clients.py).
+    Only compile's and render's --remap take another name, as they say what the file is."""
+    return name.casefold() == _REMAP_FOLDED
+
+
+_REMAP_FOLDED = REMAP_NAME.casefold()
 
 
 def is_plan_name(name: str) -> bool:
@@ -42,19 +50,26 @@ LOOKED_FOR = f"no *.serviceplan files and no {REMAP_NAME}"
 _SKIPPED_FOLDERS = frozenset(("node_modules", "site-packages", "__pycache__"))
 
 
-def discover(paths: Sequence[str], stdin_name: str = STDIN_NAME) -> list[Input]:
+def discover(
+    paths: Sequence[str], stdin_name: str = STDIN_NAME, *, remap: str | None = None
+) -> list[Input]:
     """The inputs named on the command line; folders are searched (links are not followed).
+    `remap` (compile --remap) is read as a remap whatever its name.
 
     A path that yields no plan file and no remap is a usage error: a gate that checked
     nothing must not pass."""
-    found, empty = scan(paths, stdin_name)
+    found, empty = scan([*paths, *([remap] if remap else [])], stdin_name, remap=remap)
     if empty:
         raise nothing_found(empty[0])
     return found
 
 
 def scan(
-    paths: Sequence[str], stdin_name: str = STDIN_NAME, *, missing_ok: bool = False
+    paths: Sequence[str],
+    stdin_name: str = STDIN_NAME,
+    *,
+    missing_ok: bool = False,
+    remap: str | None = None,
 ) -> tuple[list[Input], list[str]]:
     """The inputs under `paths`, and the paths that yielded none (with `missing_ok`, a path
     that does not exist is one of those rather than an error)."""
@@ -62,20 +77,21 @@ def scan(
     empty: list[str] = []
     for given in paths:
         if given == STDIN:
-            found[STDIN] = Input(stdin_name, None, is_remap_name(Path(stdin_name).name))
+            found[STDIN] = Input(stdin_name, None, _named_remap(stdin_name, "--stdin-name "))
             continue
         path = Path(given)
         if path.is_dir():
             before = len(found)
             for entry in _walk(given):
                 name = entry.name
-                if name.casefold() == REMAP_NAME.casefold() or is_plan_name(name):
+                if is_remap_name(name) or is_plan_name(name):
                     item = Input(entry.path, Path(entry.path), not is_plan_name(name))
                     found.setdefault(entry.path, item)
             if len(found) == before and not any(_under(given, key) for key in found):
                 empty.append(given)
         elif path.is_file():
-            found.setdefault(str(path), Input(str(path), path, is_remap_name(path.name)))
+            is_remap = given == remap or _named_remap(given)
+            found.setdefault(str(path), Input(str(path), path, is_remap))
         elif path.exists() or path.is_symlink():
             raise UsageError(f"{given}: not a regular file or folder")
         elif missing_ok:
@@ -83,6 +99,22 @@ def scan(
         else:
             raise UsageError(f"{given}: no such file or folder", hint=case_hint(given))
     return list(found.values()), empty
+
+
+def _named_remap(given: str, option: str = "") -> bool:
+    """Whether a file named directly is the remap; any other `.csv` is a usage error rather
+    than a remap a folder scan would not read (or a plan full of XML errors)."""
+    name = Path(given).name
+    if is_remap_name(name):
+        return True
+    if name.casefold().endswith(".csv"):
+        raise UsageError(
+            f"{option}{given}: not a plan file and not a remap: Exchange reads the remap only "
+            f"as {REMAP_NAME}",
+            hint=f"name it {REMAP_NAME} (in the folder of its plans), or give it to compile "
+            "or render as --remap FILE",
+        )
+    return False
 
 
 def _under(folder: str, path: str) -> bool:
@@ -95,10 +127,7 @@ def yields_input(given: str) -> bool:
     (stops at the first one)."""
     if not Path(given).is_dir():
         return Path(given).is_file()
-    return any(
-        entry.name.casefold() == REMAP_NAME.casefold() or is_plan_name(entry.name)
-        for entry in _walk(given)
-    )
+    return any(is_remap_name(entry.name) or is_plan_name(entry.name) for entry in _walk(given))
 
 
 def nothing_found(given: str, where: str = "", hint: str = "") -> UsageError:
@@ -138,6 +167,39 @@ def _walk(folder: str) -> Iterator[os.DirEntry[str]]:
 
 def _skipped(name: str) -> bool:
     return name.startswith(".") or name.casefold() in _SKIPPED_FOLDERS
+
+
+def with_remaps_beside(inputs: Sequence[Input]) -> list[Input]:
+    """The inputs, plus the remap in the folder of each plan file given without it.
+
+    A plan is only right together with the remap beside it: a plan renamed (or a remap
+    edited) is checked against the plans on disk there, as Exchange reads them, even when
+    the remap itself was not named (pre-commit passes only the files a commit changes)."""
+    folder_of = {
+        parent: parent.resolve()
+        for parent in {item.path.parent for item in inputs if item.path is not None}
+    }  # one resolve per folder, not per file
+    done = {folder_of[item.path.parent] for item in inputs if item.is_remap and item.path}
+    added: list[Input] = []
+    for item in inputs:
+        if item.is_remap or item.path is None or folder_of[item.path.parent] in done:
+            continue
+        done.add(folder_of[item.path.parent])
+        remap = _remap_in(item.path.parent)
+        if remap is not None:
+            added.append(Input(str(remap), remap, True))
+    return [*inputs, *added]
+
+
+def _remap_in(folder: Path) -> Path | None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return None
+    for entry in entries:
+        if is_remap_name(entry.name) and entry.is_file(follow_symlinks=False):
+            return folder / entry.name
+    return None
 
 
 def plans_beside(folder: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..errors import InputError, UsageError
-from .inputs import REMAP_NAME, Input, is_plan_name, nothing_found, scan
+from .inputs import Input, is_plan_name, is_remap_name, nothing_found, scan
 
 WORK_TREE = ""  # the right side of `--git REV`: the files on disk
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
@@ -74,7 +74,7 @@ def _listing(revision: str, given: str, cwd: str | None) -> Iterator[tuple[str, 
         name = path.rpartition("/")[2]
         if kind != b"blob" or mode == b"120000":
             continue  # a submodule or a symbolic link: not followed
-        if is_plan_name(name) or name.casefold() == REMAP_NAME.casefold():
+        if is_plan_name(name) or is_remap_name(name):
             yield path, oid.decode(), int(size)
 
 

@@ -24,6 +24,10 @@ class ReportOptions:
 
     color: bool = False
     tool_version: str
+    # CI formats (sarif, github) name files relative to this repository root (the CLI
+    # passes GITHUB_WORKSPACE, else the git top level); None: SARIF gives file:// URIs
+    root: str | None = None
+    timestamp: str = "1970-01-01T00:00:00"  # JUnit's run start, ISO 8601 (the CLI: now)
 
 
 Reporter: TypeAlias = Callable[["ValidationReport", ReportOptions], str]

@@ -3,6 +3,10 @@
 GitHub shows at most 10 error and 10 warning annotations per step (and drops the rest), so the
 plain summary line follows the annotations, and the json/junit/sarif formats exist for the full
 list (SARIF uploaded to code scanning has no such cap).
+
+The runner resolves `file=` from the repository root, whatever the step's
+`working-directory`, so paths are written relative to it (GITHUB_WORKSPACE, else the git top
+level: `ReportOptions.root`); a file outside it keeps the path as given.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Finding, ValidationReport
+from .paths import report_path
 from .text import printable, rule_label
 
 if TYPE_CHECKING:
@@ -26,11 +31,16 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Finding, root: str | None = None) -> str:
     """The annotation says what the text format says: the message, then `hint: ...` and
     `at /Configuration/...` on lines of their own, escaped as the text format escapes them."""
     loc = finding.location
-    props = {"file": loc.file, "line": loc.line, "col": loc.column, "title": rule_label(finding)}
+    props = {
+        "file": report_path(loc.file, root),
+        "line": loc.line,
+        "col": loc.column,
+        "title": rule_label(finding),
+    }
     fields = ",".join(
         f"{key}={escape_property(printable(str(val)))}" for key, val in props.items() if val
     )
@@ -44,6 +54,6 @@ def annotation(finding: Finding) -> str:
 
 
 def render(report: ValidationReport, options: ReportOptions) -> str:
-    lines = [annotation(f) for f in report.findings]
+    lines = [annotation(f, options.root) for f in report.findings]
     lines.append(report.summary())
     return "\n".join(lines) + "\n"

@@ -1,35 +1,35 @@
-"""SARIF 2.1.0 for code-scanning upload: every rule in the driver, one result per finding."""
+"""SARIF 2.1.0 for code-scanning upload: every rule in the driver, one result per finding.
+
+Every result on a file has a region (line 1 for a finding about the whole file: code
+scanning refuses a result without one) and a `partialFingerprints` entry that does not move
+with the line, so a re-upload matches its alerts instead of duplicating them. URIs are
+relative to the repository root (`%SRCROOT%`, given in `originalUriBaseIds`), a file outside
+it an absolute `file://` URI.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from ..model import Finding, Severity, ValidationReport
 from ..rules.registry import RULES
+from .paths import SRCROOT, artifact_location, root_uri
 
 if TYPE_CHECKING:
     from . import ReportOptions
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT = "serviceplanFinding/v1"  # bump the version when the inputs below change
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
-_DRIVE = re.compile(r"^[A-Za-z]:/")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]\s*")
 _PLAIN_FIRST_WORD = re.compile(r"[a-z]+ ")  # "the Organization ...", not "tenants.csv: ..."
-
-
-def artifact_uri(file: str) -> str:
-    """The path as a URI reference: forward slashes, percent-encoded, relative stays relative.
-
-    Only a Windows drive path changes shape (file:///C:/...), because `C:` would read as a
-    URI scheme.
-    """
-    path = file.replace("\\", "/")
-    if _DRIVE.match(path):
-        return "file:///" + path[:2] + quote(path[2:])
-    return quote(path)
+# positions a message may quote ("also on line 7", libxml2's "A line 2 and B"): an edit
+# above the finding moves them, and must not make it a new alert
+_POSITIONS = re.compile(r"\b(?:lines?|column) [0-9]+(?:(?:, | and | to |-)[0-9]+)*")
 
 
 def sentence(text: str) -> str:
@@ -56,7 +56,18 @@ def _rules() -> list[dict[str, object]]:
     ]
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
+def fingerprint(finding: Finding, uri: str) -> str:
+    """What makes a finding the same alert from run to run: its rule, file, element path and
+    message with positions taken out, never the line alone (the result adds its number among
+    equal ones, `:1`, `:2`)."""
+    message = _POSITIONS.sub("", finding.message)
+    key = "\0".join((finding.rule, uri, finding.path, message))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _result(
+    finding: Finding, index: dict[str, int], root: str | None, seen: Counter[str]
+) -> dict[str, object]:
     result: dict[str, object] = {"ruleId": finding.rule}
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
@@ -65,34 +76,33 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
 
     loc = finding.location
     location: dict[str, object] = {}
+    uri = ""
     if loc.file:
-        physical: dict[str, object] = {"artifactLocation": {"uri": artifact_uri(loc.file)}}
-        if loc.line > 0:
-            region = {"startLine": loc.line}
-            if loc.column > 0:
-                region["startColumn"] = loc.column
-            physical["region"] = region
-        location["physicalLocation"] = physical
+        artifact = artifact_location(loc.file, root)
+        uri = artifact["uri"]
+        region = {"startLine": max(loc.line, 1)}  # a file-level finding: its first line
+        if loc.line > 0 and loc.column > 0:
+            region["startColumn"] = loc.column
+        location["physicalLocation"] = {"artifactLocation": artifact, "region": region}
     if finding.path:
         location["logicalLocations"] = [{"fullyQualifiedName": finding.path, "kind": "element"}]
     if location:
         result["locations"] = [location]
+    key = fingerprint(finding, uri)
+    seen[key] += 1
+    result["partialFingerprints"] = {FINGERPRINT: f"{key}:{seen[key]}"}
     return result
 
 
 def render(report: ValidationReport, options: ReportOptions) -> str:
     index = {rule_id: i for i, rule_id in enumerate(RULES)}
     driver = {"name": "serviceplan", "version": options.tool_version, "rules": _rules()}
-    document = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": driver},
-                # libxml2 counts columns in characters, and so does every other format
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index) for f in report.findings],
-            }
-        ],
-    }
+    seen: Counter[str] = Counter()
+    run: dict[str, object] = {"tool": {"driver": driver}}
+    if options.root is not None:
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": root_uri(options.root)}}
+    # libxml2 counts columns in characters, and so does every other format
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = [_result(f, index, options.root, seen) for f in report.findings]
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from _ci_oracles import check_junit, check_sarif
 from serviceplan import __version__
 from serviceplan.cli import main
 from serviceplan.rules.registry import RULES
@@ -138,7 +139,7 @@ def test_validate_findings_exit_1(broken: Path, capsys: pytest.CaptureFixture[st
     assert main(["validate", str(broken)]) == 1
     out = capsys.readouterr().out
     assert re.search(r"SmallBusiness\.serviceplan:\d+: error: .*\[SP107 invalid-value\]", out)
-    assert out.endswith("1 file: 1 error, 0 warnings\n")
+    assert out.endswith("2 files: 1 error, 0 warnings\n")  # the plan and the remap beside it
 
 
 def test_validate_missing_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,10 +216,11 @@ def test_reports_are_written_while_text_is_printed(
     assert main(args) == 1
     out = capsys.readouterr().out
     assert "[SP107 invalid-value]" in out
-    assert out.endswith("1 file: 1 error, 0 warnings\n")
-    log = json.loads(sarif.read_text(encoding="utf-8"))
+    assert out.endswith("2 files: 1 error, 0 warnings\n")  # the plan and the remap beside it
+    log = check_sarif(sarif.read_text(encoding="utf-8"))
     assert log["version"] == "2.1.0"
     assert "SP107" in json.dumps(log["runs"])
+    check_junit(junit.read_text(encoding="utf-8"))
     root = ElementTree.fromstring(junit.read_bytes())
     assert "SP107" in ElementTree.tostring(root, encoding="unicode")
     assert not list(tmp_path.glob("**/.*.tmp"))
@@ -245,7 +247,7 @@ def test_a_report_that_cannot_be_written_loses_nothing_else(
     assert main(args) == 2
     captured = capsys.readouterr()
     assert "[SP107 invalid-value]" in captured.out  # the findings are still printed
-    assert captured.out.endswith("1 file: 1 error, 0 warnings\n")
+    assert captured.out.endswith("2 files: 1 error, 0 warnings\n")
     assert captured.err.splitlines() == [
         f"serviceplan: error: {tmp_path / 'blocked' / 'v.sarif'}: cannot write: "
         f"{tmp_path / 'blocked'} is not a folder",
@@ -263,7 +265,7 @@ def test_github_actions_makes_auto_output_annotations(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("::error file=")
     assert "SP107" in lines[0]
-    assert lines[-1] == "1 file: 1 error, 0 warnings"
+    assert lines[-1] == "2 files: 1 error, 0 warnings"
 
 
 def test_explicit_format_wins_over_github_actions(
@@ -327,14 +329,15 @@ def test_stdin_clean_plan_default_name(
     assert "<stdin>" in capsys.readouterr().out
 
 
-def test_stdin_remap_by_its_csv_name(
+def test_stdin_remap_by_its_name(
     clean: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", FakeStdin(b"Business,SmallOrg,Missing\n"))
     monkeypatch.chdir(clean)  # the remap stands where --stdin-name puts it: beside the plan
-    assert main(["validate", "--stdin-name", "remap.csv", "-"]) == 1
+    name = "ServicePlanHostingRemap.CSV"  # the remap's name, in any case
+    assert main(["validate", "--stdin-name", name, "-"]) == 1
     out = capsys.readouterr().out
-    assert "remap.csv:1: error:" in out
+    assert f"{name}:1: error:" in out
     assert "[SP404 remap-plan-missing]" in out
     assert "[SP405 plan-never-referenced]" in out
 

@@ -324,3 +324,36 @@ def test_fmt_check_over_a_remap_alone_is_not_a_pass(
     (tmp_path / REMAP_NAME).write_text("Business,SmallOrg,SmallBusiness\n", encoding="utf-8")
     assert main(["fmt", "--check", str(tmp_path)]) == 2
     assert "no *.serviceplan files to format" in capsys.readouterr().err
+
+
+DASHED = "-x.serviceplan"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--", DASHED],
+        ["compile", "--", DASHED],
+        ["fmt", "--check", "--", DASHED],
+        ["digest", "--", DASHED],
+        ["explain", "MailboxCountQuota", "--", DASHED],
+        ["diff", "--", DASHED, DASHED],
+        ["render", "--tenants", "t.csv", "--template", "tenant.json", "--out", "o", "--", "-d"],
+        ["verify-copies", "--", "-d", "-d"],
+        ["examples", "--", "-new"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_every_command_that_takes_paths_accepts_dash_dash(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--` ends the options (pre-commit's hook puts it before the file names): a file or
+    folder whose name starts with `-` is then a path, never `No such option`."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SAMPLES / "SmallBusiness.serviceplan", tmp_path / DASHED)
+    shutil.copytree(SAMPLES, tmp_path / "-d", ignore=shutil.ignore_patterns("__*"))
+    (tmp_path / "t.csv").write_text(
+        "name,domain,program_id,offer_id\nContoso,contoso.com,Business,SmallOrg\n"
+    )
+    assert main(argv) == 0
+    assert main([arg for arg in argv if arg != "--"]) == 2  # without it: an unknown option

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from serviceplan.errors import UsageError
-from serviceplan.files.inputs import REMAP_NAME, STDIN, discover, scan, yields_input
+from serviceplan.files.inputs import (
+    REMAP_NAME,
+    STDIN,
+    discover,
+    is_remap_name,
+    scan,
+    with_remaps_beside,
+    yields_input,
+)
 
 PLAN = "<HostingServices/>\n"
 
@@ -60,11 +68,52 @@ def test_the_remap_is_found_by_its_name_in_any_case(tmp_path: Path) -> None:
     ]
 
 
-def test_a_file_named_directly_is_taken_and_a_csv_counts_as_a_remap(tmp_path: Path) -> None:
+def test_a_file_named_directly_is_a_remap_by_the_one_rule(tmp_path: Path) -> None:
     plan = touch(tmp_path / "one.serviceplan")
-    remap = touch(tmp_path / "custom-remap.csv", "x\n")
+    remap = touch(tmp_path / "SERVICEPLANHOSTINGREMAP.csv", "x\n")
     found = discover([str(plan), str(remap)])
     assert [(i.display, i.is_remap) for i in found] == [(str(plan), False), (str(remap), True)]
+
+
+@pytest.mark.parametrize(
+    "name", ["Old-ServicePlanHostingRemap.csv", "ServicePlanHostingRemap.csv.bak", "remap.csv"]
+)
+def test_only_the_remap_name_is_a_remap(tmp_path: Path, name: str) -> None:
+    """What a folder scan skips is no remap when named either: a `.csv` is a usage error
+    (it would be read as a remap a scan ignores), and --stdin-name follows the same rule."""
+    assert not is_remap_name(name)
+    touch(tmp_path / name, "Business,SmallOrg,Nowhere\n")
+    touch(tmp_path / "A.serviceplan")
+    assert [Path(i.display).name for i in discover([str(tmp_path)])] == ["A.serviceplan"]
+    if name.endswith(".csv"):
+        with pytest.raises(UsageError, match="not a plan file and not a remap"):
+            discover([str(tmp_path / name)])
+        with pytest.raises(UsageError, match="--stdin-name"):
+            discover(["-"], name)
+
+
+def test_compile_remap_option_takes_any_name(tmp_path: Path) -> None:
+    remap = touch(tmp_path / "custom-remap.csv", "x\n")
+    plan = touch(tmp_path / "one.serviceplan")
+    found = discover([str(plan)], remap=str(remap))
+    assert [(i.display, i.is_remap) for i in found] == [(str(plan), False), (str(remap), True)]
+
+
+def test_a_plan_given_alone_brings_the_remap_beside_it(tmp_path: Path) -> None:
+    """pre-commit passes only the files a commit touches: a renamed plan is still checked
+    against the remap of its folder, read from disk."""
+    plan = touch(tmp_path / "plans" / "Renamed.serviceplan")
+    remap = touch(tmp_path / "plans" / "servicePlanHostingRemap.CSV", "x\n")
+    other = touch(tmp_path / "alone" / "Other.serviceplan")
+    inputs = with_remaps_beside(discover([str(plan), str(other)]))
+    assert [(i.display, i.is_remap) for i in inputs] == [
+        (str(plan), False),
+        (str(other), False),
+        (str(remap), True),
+    ]
+    # a remap already given is not added twice
+    again = with_remaps_beside(discover([str(remap), str(plan)]))
+    assert [i.display for i in again] == [str(remap), str(plan)]
 
 
 def test_links_inside_a_folder_are_not_followed(tmp_path: Path) -> None:

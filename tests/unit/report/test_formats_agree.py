@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from _ci_oracles import check_junit, check_sarif
 from serviceplan.model import Finding, Location, ValidationReport
 from serviceplan.plan.load import parse_plan_xml
 from serviceplan.report import REPORTERS, ReportOptions
@@ -30,9 +31,10 @@ def columns(finding: Finding) -> dict[str, Any]:
     """The column each format gives for one finding."""
     report = ValidationReport(("p.serviceplan",), (finding,))
     out = {name: REPORTERS[name](report, OPTIONS) for name in REPORTERS}
-    sarif = json.loads(out["sarif"])["runs"][0]
+    check_junit(out["junit"])
+    sarif = check_sarif(out["sarif"])["runs"][0]
     region = sarif["results"][0]["locations"][0]["physicalLocation"].get("region", {})
-    failure = ElementTree.fromstring(out["junit"]).find("testcase/failure")
+    failure = ElementTree.fromstring(out["junit"]).find("testsuite/testcase/failure")
     assert failure is not None and failure.text is not None
     github = re.search(r"\bcol=([0-9]+)", out["github"])
     text = re.match(r"p\.serviceplan:[0-9]+(?::([0-9]+))?: ", out["text"])

@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from serviceplan.files.defaults import bundled_plans
 from serviceplan.model import Finding, Location, Severity, ValidationReport
 from serviceplan.report import ReportOptions
 from serviceplan.report.github import escape_data, escape_property, render
@@ -53,3 +61,55 @@ def test_control_characters_are_escaped_as_in_the_text_format() -> None:
     assert out.splitlines()[0] == (
         "::error file=a\\x1bb.csv,line=2,title=SP406 remap-quote-in-field::field \\x1b]0;t\\x07x"
     )
+
+
+def test_paths_are_relative_to_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner resolves `file=` from the root, whatever the step's working-directory."""
+    (tmp_path / "repo" / "plans" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "repo" / "plans" / "sub")
+    findings = (
+        Finding("SP101", Severity.ERROR, "x", Location("./Bad.serviceplan", 3)),
+        Finding("SP101", Severity.ERROR, "y", Location("../../plans/../broken/a.serviceplan", 4)),
+        Finding("SP101", Severity.ERROR, "z", Location(str(tmp_path / "out.serviceplan"), 5)),
+    )
+    options = ReportOptions(tool_version="1", root=str(tmp_path / "repo"))
+    out = render(ValidationReport((), findings), options)
+    files = [line.split(",")[0] for line in out.splitlines()]
+    assert files[:3] == [
+        "::error file=plans/sub/Bad.serviceplan",
+        "::error file=broken/a.serviceplan",
+        # outside the root: the path as given (the runner cannot place it anyway)
+        f"::error file={str(tmp_path / 'out.serviceplan').replace(':', '%3A')}",
+    ]
+
+
+def test_the_cli_escapes_what_a_hostile_remap_and_file_name_hold(tmp_path: Path) -> None:
+    """Through the real command, read as bytes: a remap field that would retitle the
+    terminal, a right-to-left override, a file name with \\x01 and ESC; the hint kept."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    hostile = "a\x01\x1b.serviceplan"
+    plan = Path(bundled_plans()) / "SmallBusiness.serviceplan"
+    (folder / hostile).write_bytes(plan.read_bytes())
+    remap = "Business,Gone\x1b]0;pwn\x07,Missing\u202eX\n"
+    (folder / "ServicePlanHostingRemap.csv").write_text(remap, encoding="utf-8")
+    env = {**os.environ, "GITHUB_WORKSPACE": str(tmp_path), "GITHUB_ACTIONS": "true"}
+    done = subprocess.run(
+        [sys.executable, "-m", "serviceplan", "validate", "plans"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    out = done.stdout
+    for raw in (b"\x1b", b"\x07", b"\x01", "\u202e".encode()):
+        assert raw not in out
+    lines = out.decode("utf-8").splitlines()
+    assert lines[0].startswith("::error file=plans/ServicePlanHostingRemap.csv,line=1,")
+    assert "Gone\\x1b]0;pwn\\x07" in lines[0] and "Missing\\u202eX" in lines[0]
+    assert "%0Ahint: " in lines[0]  # the hint is kept
+    assert lines[1].startswith("::warning file=plans/a\\x01\\x1b.serviceplan,title=SP405")

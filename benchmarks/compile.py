@@ -13,7 +13,19 @@ in one process pinned to one core, times:
   lxml floor    read bytes + etree.fromstring per plan file with the parser compile uses
                 (serviceplan.plan.schema.safe_parser(keep_comments=False))
 
-Target (issue 4): compile takes at most 3x the floor's time.
+and, as whole commands (`serviceplan ...` in a fresh process each, the
+median of --runs; the start-up of `serviceplan --version` subtracted from each):
+
+  compile -f json   compile FOLDER -f json -o FILE   (issue 14: <= 6x the lxml floor)
+  compile -f text   compile FOLDER -o FILE           (issue 14: no slower than before; reported)
+  validate          validate FOLDER                  (issue 14: unchanged, the parse + XSD floor
+                                                      at least 0.4x its time)
+  parse + XSD floor the lxml floor plus XMLSchema.validate per file with the schema compile uses
+
+with the peak RSS of each command.
+
+Targets: compile_plans takes at most 3x the floor's time (issue 4); the whole commands as above
+(issue 14).
 
 Run from the repository root:  python benchmarks/compile.py [--json] [--check]
 """
@@ -27,19 +39,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from _common import (
+    CliRun,
     Row,
     best_of,
+    cli_run,
     environment,
     fail,
     log,
     pin_to_one_core,
     rate,
     report,
+    startup,
 )
 from _corpus import bench_folder, generate
 
 # The issue's target: compile's time over the bare parse loop's time.
 TARGET_VS_FLOOR = 3.0
+# Issue 14: the whole `compile -f json` command over the same floor; the parse + XSD floor's
+# time over validate's.
+TARGET_JSON_VS_FLOOR = 6.0
+TARGET_VALIDATE_SHARE = 0.4
 
 # --------------------------------------------------------------------------- measurements
 
@@ -146,6 +165,59 @@ def measure_floor(paths: Sequence[Path], repeat: int) -> Row:
     )
 
 
+def measure_schema_floor(paths: Sequence[Path], repeat: int) -> Row:
+    from lxml import etree
+
+    from serviceplan.plan.schema import compiled_schema, safe_parser
+
+    parser, schema = safe_parser(keep_comments=False), compiled_schema()
+
+    def loop() -> None:
+        for path in paths:
+            schema.validate(etree.fromstring(path.read_bytes(), parser))
+
+    seconds = best_of(loop, repeat)
+    return Row(
+        "parse + XSD floor",
+        len(paths),
+        seconds,
+        rate(len(paths), seconds),
+        note="the lxml floor plus compiled_schema().validate(root) per plan file",
+    )
+
+
+def measure_commands(
+    folder: Path, count: int, runs: int, cpu: int | None
+) -> tuple[CliRun, dict[str, CliRun]]:
+    """The start-up, and each whole command of issue 14 (fresh processes, output to a file)."""
+    out = folder.parent / f".{folder.name}-out"
+    out.mkdir(exist_ok=True)
+    try:
+        base = startup(runs=max(5, runs), cpu=cpu)
+        commands = {
+            "compile -f json": ["compile", str(folder), "-f", "json", "-o", str(out / "c.json")],
+            "compile -f text": ["compile", str(folder), "-o", str(out / "c.txt")],
+            "validate": ["validate", str(folder)],
+        }
+        return base, {name: cli_run(args, runs=runs, cpu=cpu) for name, args in commands.items()}
+    finally:
+        for entry in out.iterdir():
+            entry.unlink()
+        out.rmdir()
+
+
+def command_row(name: str, run: CliRun, base: CliRun, count: int, note: str) -> Row:
+    seconds = max(run.seconds - base.seconds, 1e-9)
+    return Row(
+        name,
+        count,
+        seconds,
+        rate(count, seconds),
+        note=f"{note}; {run.seconds:.3f} s whole - {base.seconds:.3f} s start-up; "
+        f"peak RSS {run.rss_kib / 1024:.0f} MiB",
+    )
+
+
 def versus_floor(row: Row, floor: Row, target: bool) -> Row:
     """The row with its ratio to the floor (time over time), judged when it has a target."""
     assert row.seconds is not None and floor.seconds is not None
@@ -173,11 +245,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="DIR",
         help="write the plans here and keep them (default: a temporary folder)",
     )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="fresh processes per whole command, median kept (3)"
+    )
     parser.add_argument("--seed", type=int, default=2010, help="generator seed (2010)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    if args.files < 1 or args.repeat < 1:
+    if args.files < 1 or args.repeat < 1 or args.runs < 1:
         parser.error("counts must be at least 1")
     return args
 
@@ -197,12 +272,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         render, size = measure_render(folder, args.files, args.repeat)
         log("timing the lxml floor ...")
         floor = measure_floor(paths, args.repeat)
+        schema_floor = measure_schema_floor(paths, args.repeat)
+        log("timing the whole commands ...")
+        base, runs = measure_commands(folder, args.files, args.runs, cpu)
+    json_row = command_row(
+        "compile -f json (CLI)", runs["compile -f json"], base, args.files, "-o FILE"
+    )
+    json_row = versus_floor(json_row, floor, target=False)
+    json_row.target = f"<= {TARGET_JSON_VS_FLOOR:g}x the floor"
+    json_row.passed = (json_row.ratio_value or 0) <= TARGET_JSON_VS_FLOOR
+    text_row = versus_floor(
+        command_row("compile -f text (CLI)", runs["compile -f text"], base, args.files, "-o FILE"),
+        floor,
+        target=False,
+    )
+    validate_row = command_row("validate (CLI)", runs["validate"], base, args.files, "text")
+    assert validate_row.seconds is not None and schema_floor.seconds is not None
+    share = schema_floor.seconds / validate_row.seconds
+    validate_row.ratio, validate_row.ratio_value = f"floor/ours {share:.2f}", share
+    validate_row.target = f">= {TARGET_VALIDATE_SHARE:g} (parse + XSD floor)"
+    validate_row.passed = share >= TARGET_VALIDATE_SHARE
     rows = [
         versus_floor(ours, floor, target=True),
         cold,
         versus_floor(validate, floor, target=False),
         versus_floor(render, floor, target=False),
         floor,
+        json_row,
+        text_row,
+        validate_row,
+        schema_floor,
     ]
 
     return report(
@@ -215,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         repeat=args.repeat,
         settings=settings,
         json_bytes=size,
+        startup_seconds=base.seconds,
+        peak_rss_mib={name: run.rss_kib / 1024 for name, run in runs.items()},
     )
 
 

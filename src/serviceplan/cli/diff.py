@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from ..report import DIFF_REPORTERS, ReportOptions
+from ..report import REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
     COLOR_CHOICE,
@@ -34,7 +34,7 @@ from .options import (
     help="Tenant inventory (CSV or JSONL): what "
     "reaches each tenant, mailboxes to update, usage over new limits.",
 )
-@format_option(list(DIFF_REPORTERS))
+@format_option(REPORTERS.formats("diff"))
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
 @click.option(
@@ -111,7 +111,7 @@ def diff_command(
     )
     outcome = diff_paths(options)
     colored = use_color(color) and output is None and output_format == "text"
-    rendered = DIFF_REPORTERS[output_format](
+    rendered = REPORTERS["diff", output_format](
         outcome, ReportOptions(color=colored, tool_version=__version__)
     )
     if output:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..diff.changes import Change, PlanDiff
@@ -14,6 +13,7 @@ from ..model import Location
 from ..values import json_value
 from . import ReportOptions
 from .diff_common import category_counts, summary
+from .encode import encode_text, envelope
 from .json_ import finding_json
 
 FORMAT_VERSION = 1  # bump when a key changes meaning or goes away; adding keys is not a bump
@@ -121,8 +121,7 @@ def _reason_json(reason: GateReason) -> dict[str, Any]:
 def render(outcome: DiffOutcome, options: ReportOptions) -> str:
     diff, report = outcome.diff, outcome.report
     document = {
-        "version": FORMAT_VERSION,
-        "tool": {"name": "serviceplan", "version": options.tool_version},
+        **envelope(FORMAT_VERSION, options.tool_version),
         "old": outcome.old_label,
         "new": outcome.new_label,
         "summary": {
@@ -146,4 +145,4 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
             "reasons": [_reason_json(reason) for reason in outcome.gate.reasons],
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return encode_text(document)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..model import Finding, Severity, ValidationReport
 from ..rules.registry import RULES
+from .encode import encode_text
 
 if TYPE_CHECKING:
     from . import ReportOptions
@@ -95,4 +95,4 @@ def render(report: ValidationReport, options: ReportOptions) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return encode_text(document)

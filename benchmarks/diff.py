@@ -355,16 +355,17 @@ def measure_command(folder: Path, count: int, seed: int, runs: int, cpu: int | N
     old_dir, new_dir, out = folder / "big-old", folder / "big-new", folder / "big-out"
     rewritten_revisions(old_dir, new_dir, count, seed)
     out.mkdir()
-    old, new = compile_plans([str(old_dir)]), compile_plans([str(new_dir)])
-    before, after = text_tree(old.plans), text_tree(new.plans)
-    found = DeepDiff(before, after, view="tree")
-    changes = sum(len(found[kind]) for kind in found)
-    deep_s = best_of(lambda: DeepDiff(before, after), runs)
+    # the commands first, while this process is small: a child's peak RSS starts from its parent's
     base = startup(runs=max(5, runs), cpu=cpu)
     args = ["diff", str(old_dir), str(new_dir), "-o"]
     as_json = cli_run([*args, str(out / "d.json"), "-f", "json"], runs=runs, cpu=cpu, codes=(0, 1))
     as_text = cli_run([*args, str(out / "d.txt")], runs=runs, cpu=cpu, codes=(0, 1))
     size = (out / "d.json").stat().st_size
+    old, new = compile_plans([str(old_dir)]), compile_plans([str(new_dir)])
+    before, after = text_tree(old.plans), text_tree(new.plans)
+    found = DeepDiff(before, after, view="tree")
+    changes = sum(len(found[kind]) for kind in found)
+    deep_s = best_of(lambda: DeepDiff(before, after), runs)
     rows = []
     for name, run in (("diff -f json (CLI)", as_json), ("diff -f text (CLI)", as_text)):
         seconds = max(run.seconds - base.seconds, 1e-9)
@@ -439,11 +440,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     cpu = pin_to_one_core()
-    from serviceplan.pipeline import compile_plans
 
     with bench_folder(args.out) as folder:
         if folder.exists() and any(folder.iterdir()):
             fail(f"{folder} is not empty; give --out a new or empty folder")
+        log(f"timing the whole diff command over {args.command_plans} plans ...")
+        command_rows = measure_command(folder, args.command_plans, args.seed, args.runs, cpu)
+        from serviceplan.pipeline import compile_plans
+
         old_dir, new_dir = folder / "old", folder / "new"
         log(f"generating {args.plans} plans and a second revision in {folder} ...")
         generate(old_dir, args.plans, args.seed)
@@ -459,8 +463,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_inventory(inventory, new.remaps, new.plans, args.tenants, args.seed)
         log("timing the impact report ...")
         impact_rows, _ = measure_impact(old, new, result, inventory, args.tenants, args.repeat)
-        log(f"timing the whole diff command over {args.command_plans} plans ...")
-        command_rows = measure_command(folder, args.command_plans, args.seed, args.runs, cpu)
     rows = [ours, deep, build, *impact_rows, *command_rows]
 
     return report(

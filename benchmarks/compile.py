@@ -18,8 +18,9 @@ median of --runs; the start-up of `serviceplan --version` subtracted from each):
 
   compile -f json   compile FOLDER -f json -o FILE   (issue 14: <= 6x the lxml floor)
   compile -f text   compile FOLDER -o FILE           (issue 14: no slower than before; reported)
-  validate          validate FOLDER                  (issue 14: unchanged, the parse + XSD floor
-                                                      at least 0.4x its time)
+  validate          validate FOLDER                  (reported; issue 14's "validate unchanged":
+                                                      the parse + XSD floor at least 0.4x the
+                                                      time of validate_paths, warm)
   parse + XSD floor the lxml floor plus XMLSchema.validate per file with the schema compile uses
 
 with the peak RSS of each command.
@@ -289,15 +290,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         target=False,
     )
     validate_row = command_row("validate (CLI)", runs["validate"], base, args.files, "text")
-    assert validate_row.seconds is not None and schema_floor.seconds is not None
-    share = schema_floor.seconds / validate_row.seconds
-    validate_row.ratio, validate_row.ratio_value = f"floor/ours {share:.2f}", share
-    validate_row.target = f">= {TARGET_VALIDATE_SHARE:g} (parse + XSD floor)"
-    validate_row.passed = share >= TARGET_VALIDATE_SHARE
+    # the issue's "validate unchanged": validate_paths, warm, over the parse + XSD floor
+    assert validate.seconds is not None and schema_floor.seconds is not None
+    share = schema_floor.seconds / validate.seconds
+    validate.ratio, validate.ratio_value = f"XSD floor/ours {share:.2f}", share
+    validate.target = f">= {TARGET_VALIDATE_SHARE:g}"
+    validate.passed = share >= TARGET_VALIDATE_SHARE
     rows = [
         versus_floor(ours, floor, target=True),
         cold,
-        versus_floor(validate, floor, target=False),
+        validate,
         versus_floor(render, floor, target=False),
         floor,
         json_row,

@@ -78,7 +78,7 @@ REPORTERS = Reporters(
         ("validate", "sarif"): ".report.sarif:render",
         ("validate", "github"): ".report.github:render",
         ("diff", "text"): ".report.diff_text:render",
-        ("diff", "json"): ".report.diff_json:render",
+        ("diff", "json"): ".report.diff_json:render:chunks",
         ("diff", "markdown"): ".report.diff_markdown:render",
         ("compile", "text"): ".report.compiled:text_report",
         ("compile", "json"): ".report.compiled:json_report:json_chunks",

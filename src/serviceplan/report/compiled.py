@@ -14,7 +14,7 @@ from ..resolve.result import CompileResult
 from ..resolve.scope import LeftOut, LeftOutKind
 from ..values import UNSET_TEXT, collapse, format_bytes, format_value, json_value
 from . import ReportOptions
-from .encode import encode_stream, envelope
+from .encode import Stream, encode_stream, envelope
 from .text import printable
 
 FORMAT_VERSION = 1  # bump when a key changes meaning or goes away; adding keys is not a bump
@@ -105,14 +105,14 @@ def _json_chunks(
     all_features: bool,
 ) -> Iterator[bytes]:
     """The JSON document in pieces, one plan at a time: no document is built whole."""
-    head = {
+    document = {
         **envelope(FORMAT_VERSION, options.tool_version),
         "catalog": load_catalog().name,
         "all_features": all_features,
+        "plans": Stream(plan_json(plan, all_features) for plan in plans),
+        "left_out": [left_out_json(entry) for entry in left_out],
     }
-    items = (plan_json(plan, all_features) for plan in plans)
-    tail = {"left_out": [left_out_json(entry) for entry in left_out]}
-    return encode_stream(head, "plans", items, tail)
+    return encode_stream(document)
 
 
 def render_json(

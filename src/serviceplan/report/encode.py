@@ -11,12 +11,14 @@ before fails now.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
 
-__all__ = ["TOOL_NAME", "encode", "encode_stream", "encode_text", "envelope"]
+__all__ = ["TOOL_NAME", "Stream", "encode", "encode_stream", "encode_text", "envelope"]
 
 TOOL_NAME = "serviceplan"
 
@@ -73,23 +75,45 @@ def encode_text(document: object, **options: Any) -> str:
     return encode(document, **options).decode("utf-8")
 
 
-def encode_stream(
-    head: Mapping[str, object],
-    key: str,
-    items: Iterable[object],
-    tail: Mapping[str, object] | None = None,
-) -> Iterator[bytes]:
-    """The bytes of `encode({**head, key: list(items), **tail})`, in pieces, one item at a
-    time: a large list is written as it is produced, never held whole as one document."""
-    if not head:
-        raise ValueError("encode_stream needs at least one key before the list")
-    start = encode(head, newline=False)  # b'{\n  "version": 1,\n  ...\n}'
-    yield start[:-2] + b",\n  " + encode(key, newline=False) + b": ["
-    separator = b"\n    "
+class Stream:
+    """A list inside a document for `encode_stream`: written item by item as they are produced,
+    never held whole (the plans of a compile, the tenants a diff reaches)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[object]) -> None:
+        self.items = items
+
+
+def encode_stream(document: object) -> Iterator[bytes]:
+    """The bytes of `encode(document)`, each `Stream` in it written as the list of its items,
+    in pieces: the rest of the document first, then each list's items as they come."""
+    token = secrets.token_hex(8)
+    streams: dict[int, tuple[int, Stream]] = {}
+
+    def mark(value: object) -> object:
+        if not isinstance(value, Stream):
+            raise TypeError(f"cannot write {type(value).__name__} as JSON")
+        number, _ = streams.setdefault(id(value), (len(streams), value))
+        return f"\0{token}:{number}\0"
+
+    data = encode(document, default=mark)
+    by_number = dict(streams.values())
+    position = 0
+    for found in re.finditer(rb'"\\u0000' + token.encode() + rb':(\d+)\\u0000"', data):
+        yield data[position : found.start()]
+        line = data.rfind(b"\n", 0, found.start()) + 1
+        pad = len(data[line : found.start()]) - len(data[line : found.start()].lstrip(b" "))
+        yield from _items(by_number[int(found.group(1))].items, pad)
+        position = found.end()
+    yield data[position:]
+
+
+def _items(items: Iterable[object], pad: int) -> Iterator[bytes]:
+    """A list's items at `pad` spaces of indentation, as `encode` writes them there."""
+    inner = b"\n" + b" " * (pad + 2)
+    separator = b"[" + inner
     for item in items:
-        yield separator + encode(item, newline=False).replace(b"\n", b"\n    ")
-        separator = b",\n    "
-    closing = b"\n  ]" if separator != b"\n    " else b"]"
-    end = encode(tail, newline=False) if tail else b"{}"
-    # b'{\n  "more": 1\n}' -> b',\n  "more": 1\n}'
-    yield closing + (b"," + end[1:] if tail else b"\n}") + b"\n"
+        yield separator + encode(item, newline=False).replace(b"\n", inner)
+        separator = b"," + inner
+    yield b"[]" if separator.startswith(b"[") else b"\n" + b" " * pad + b"]"

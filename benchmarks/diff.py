@@ -15,7 +15,7 @@ over the remap's pairs. Then, in one process pinned to one core, times:
   render JSON     serviceplan.report.diff_json.render with the impact (what --format json prints)
 
 and, as whole commands (issue 14), over --command-plans plans (300) that each differ in about
-40-60 settings (benchmarks/_corpus.py, rewritten_revisions), in fresh processes, median of
+40-60 settings (benchmarks/_corpus.py, rewritten_revisions), in fresh processes, best of
 --runs, the start-up of `serviceplan --version` subtracted:
 
   diff -f json    diff OLD NEW -f json -o FILE, with its peak RSS
@@ -412,7 +412,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--command-plans", type=int, default=300, help="plans for the whole commands (300)"
     )
     parser.add_argument(
-        "--runs", type=int, default=3, help="fresh processes per whole command, median kept (3)"
+        "--runs", type=int, default=3, help="fresh processes per whole command, best kept (3)"
     )
     parser.add_argument("--tenants", type=int, default=100_000, help="inventory size (100000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per line, best kept (3)")

@@ -10,6 +10,7 @@ leave no trace in the compiled model).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,12 @@ def most_impactful(categories: Iterable[str]) -> str | None:
     return max(categories, key=_RANK.__getitem__, default=None)
 
 
+@functools.lru_cache(maxsize=1024)
+def _most_impactful_of(categories: tuple[str, ...]) -> str | None:
+    """`most_impactful`, once per tuple: every report asks each change for its category."""
+    return most_impactful(categories)
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One difference. For a setting: its plan, scope (Organization or the mailbox plan's
@@ -72,7 +79,7 @@ class Change:
 
     @property
     def category(self) -> str | None:
-        return most_impactful(self.categories)
+        return _most_impactful_of(self.categories)
 
     @property
     def per_mailbox(self) -> bool:

@@ -204,3 +204,61 @@ def report(
     if missed and not as_json:
         print(f"\nmissed targets: {', '.join(missed)}")
     return 1 if check and missed else 0
+
+
+# --------------------------------------------------------------------------- whole commands
+
+# Runs the CLI in this interpreter, its output to the caller's file descriptors, then prints
+# the exit code and peak RSS (KiB) as the last line of standard error.
+_PROBE = """
+import json, resource, sys
+from serviceplan.cli import main
+code = main(sys.argv[1:])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"code": code, "rss_kib": peak}), file=sys.stderr)
+"""
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """The best wall time of a command (start-up included) and its largest peak RSS."""
+
+    seconds: float
+    rss_kib: int
+    code: int
+
+
+def cli_run(
+    args: Sequence[str], *, runs: int = 3, cpu: int | None = None, codes: Sequence[int] = (0,)
+) -> CliRun:
+    """Run `serviceplan ARGS` in fresh processes (standard output to /dev/null) after one
+    warm-up; the best wall time (as `best_of`: the least disturbed by other load on a shared
+    machine) and the largest peak RSS."""
+    command = [sys.executable, "-c", _PROBE, *args]
+    times, peaks, code = [], [], 0
+    for attempt in range(max(1, runs) + 1):
+        start = time.perf_counter()
+        done = subprocess.run(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+            preexec_fn=pinned(cpu),
+        )
+        seconds = time.perf_counter() - start
+        try:
+            probe = json.loads(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            fail(f"serviceplan {' '.join(args)} failed:\n{done.stderr.decode()[-2000:]}")
+        code = probe["code"]
+        if code not in codes:
+            fail(f"serviceplan {' '.join(args)} exited {code}:\n{done.stderr.decode()[-2000:]}")
+        if attempt:  # the first run warms the page cache
+            times.append(seconds)
+            peaks.append(int(probe["rss_kib"]))
+    return CliRun(min(times), max(peaks), code)
+
+
+def startup(*, runs: int = 5, cpu: int | None = None) -> CliRun:
+    """`serviceplan --version` the same way: the start-up the whole-command figures subtract."""
+    return cli_run(["--version"], runs=runs, cpu=cpu)

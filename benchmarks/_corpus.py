@@ -142,3 +142,47 @@ def bench_folder(out: str | None) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="serviceplan-bench-") as name:
         yield Path(name)
+
+
+# --------------------------------------------------------------------------- a large diff
+
+_MAILBOX_PLAN_RE = re.compile(r'<MailboxPlan Name="[^"]*" MailboxPlanIndex="(\d+)"')
+# Each sample's most different other sample: HostingAllFeatures <-> SmallBusiness, every other
+# one -> HostingAllFeatures (about 40-60 settings apart once the mailbox plans share names).
+_FARTHEST = {
+    "HostingAllFeatures": "SmallBusiness",
+    "HostingBusinessMapi": "HostingAllFeatures",
+    "HostingBusinessNonMapi": "HostingAllFeatures",
+    "LargeBusiness": "HostingAllFeatures",
+    "MediumBusiness": "HostingAllFeatures",
+    "SmallBusiness": "HostingAllFeatures",
+}
+
+
+def _tiers(text: str) -> str:
+    """Mailbox plans named by their index, so two samples' plans pair up and their settings
+    compare one by one (not one plan removed and another added)."""
+    return _MAILBOX_PLAN_RE.sub(
+        lambda m: f'<MailboxPlan Name="Tier{m.group(1)}" MailboxPlanIndex="{m.group(1)}"', text
+    )
+
+
+def rewritten_revisions(old: Path, new: Path, count: int, seed: int) -> None:
+    """Two revisions of `count` plans where every plan changes a lot (the issue 14 diff): plan n
+    is a variation of sample (n - 1) % 6 in `old` and of that sample's most different one in
+    `new`, with other random quotas; the remap is the same on both sides."""
+    generate(old, count, seed)
+    new.mkdir(parents=True, exist_ok=True)
+    _clear(new)
+    rng = random.Random(seed + 1)
+    samples = dict(bundled_samples())
+    names = sorted(samples)
+    width = max(4, len(str(count)))
+    for number in range(1, count + 1):
+        plan = f"Plan{number:0{width}d}"
+        path = old / f"{plan}{PLAN_SUFFIX}"
+        path.write_bytes(_tiers(path.read_text(encoding="utf-8")).encode("utf-8"))
+        other = _FARTHEST.get(names[(number - 1) % len(names)], names[0])
+        text = vary(samples[other], other, plan, rng)
+        (new / f"{plan}{PLAN_SUFFIX}").write_bytes(_tiers(text).encode("utf-8"))
+    (new / REMAP_NAME).write_bytes((old / REMAP_NAME).read_bytes())

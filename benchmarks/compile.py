@@ -13,7 +13,20 @@ in one process pinned to one core, times:
   lxml floor    read bytes + etree.fromstring per plan file with the parser compile uses
                 (serviceplan.plan.schema.safe_parser(keep_comments=False))
 
-Target (issue 4): compile takes at most 3x the floor's time.
+and, as whole commands (`serviceplan ...` in a fresh process each, the
+best of --runs; the start-up of `serviceplan --version` subtracted from each):
+
+  compile -f json   compile FOLDER -f json -o FILE   (issue 14: <= 6x the lxml floor)
+  compile -f text   compile FOLDER -o FILE           (issue 14: no slower than before; reported)
+  validate          validate FOLDER                  (reported; issue 14's "validate unchanged":
+                                                      the parse + XSD floor at least 0.4x the
+                                                      time of validate_paths, warm)
+  parse + XSD floor the lxml floor plus XMLSchema.validate per file with the schema compile uses
+
+with the peak RSS of each command.
+
+Targets: compile_plans takes at most 3x the floor's time (issue 4); the whole commands as above
+(issue 14).
 
 Run from the repository root:  python benchmarks/compile.py [--json] [--check]
 """
@@ -27,19 +40,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from _common import (
+    CliRun,
     Row,
     best_of,
+    cli_run,
     environment,
     fail,
     log,
     pin_to_one_core,
     rate,
     report,
+    startup,
 )
 from _corpus import bench_folder, generate
 
 # The issue's target: compile's time over the bare parse loop's time.
 TARGET_VS_FLOOR = 3.0
+# Issue 14: the whole `compile -f json` command over the same floor; the parse + XSD floor's
+# time over validate's.
+TARGET_JSON_VS_FLOOR = 6.0
+TARGET_VALIDATE_SHARE = 0.4
 
 # --------------------------------------------------------------------------- measurements
 
@@ -120,29 +140,66 @@ def measure_validate(folder: Path, count: int, repeat: int) -> Row:
         seconds,
         rate(count, seconds),
         note="validate_paths([folder]): what compile does before resolving (values "
-        "only, no provenance); no target here, shows where compile's time goes",
+        "only, no provenance); issue 14: unchanged, the parse + XSD floor >= 0.4x its time",
     )
 
 
-def measure_floor(paths: Sequence[Path], repeat: int) -> Row:
+def measure_floor(paths: Sequence[Path], repeat: int, *, schema: bool = False) -> Row:
+    """The bare parse loop (with `schema`, each tree also validated against the XSD)."""
     from lxml import etree
 
-    from serviceplan.plan.schema import safe_parser
+    from serviceplan.plan.schema import compiled_schema, safe_parser
 
-    parser = safe_parser(keep_comments=False)
+    parser, xsd = safe_parser(keep_comments=False), compiled_schema()
 
     def loop() -> None:
         for path in paths:
-            etree.fromstring(path.read_bytes(), parser)
+            root = etree.fromstring(path.read_bytes(), parser)
+            if schema:
+                xsd.validate(root)
 
     seconds = best_of(loop, repeat)
     return Row(
-        "lxml parse floor",
+        "parse + XSD floor" if schema else "lxml parse floor",
         len(paths),
         seconds,
         rate(len(paths), seconds),
-        note="per plan file: read_bytes + etree.fromstring with "
+        note="the lxml floor plus compiled_schema().validate(root) per plan file"
+        if schema
+        else "per plan file: read_bytes + etree.fromstring with "
         "safe_parser(keep_comments=False); no schema, no rules, no model",
+    )
+
+
+def measure_commands(
+    folder: Path, count: int, runs: int, cpu: int | None
+) -> tuple[CliRun, dict[str, CliRun]]:
+    """The start-up, and each whole command of issue 14 (fresh processes, output to a file)."""
+    out = folder.parent / f".{folder.name}-out"
+    out.mkdir(exist_ok=True)
+    try:
+        base = startup(runs=max(5, runs), cpu=cpu)
+        commands = {
+            "compile -f json": ["compile", str(folder), "-f", "json", "-o", str(out / "c.json")],
+            "compile -f text": ["compile", str(folder), "-o", str(out / "c.txt")],
+            "validate": ["validate", str(folder)],
+        }
+        return base, {name: cli_run(args, runs=runs, cpu=cpu) for name, args in commands.items()}
+    finally:
+        for entry in out.iterdir():
+            entry.unlink()
+        out.rmdir()
+
+
+def command_row(name: str, run: CliRun, base: CliRun, count: int, note: str) -> Row:
+    seconds = max(run.seconds - base.seconds, 1e-9)
+    return Row(
+        name,
+        count,
+        seconds,
+        rate(count, seconds),
+        note=f"{note}; {run.seconds:.3f} s whole - {base.seconds:.3f} s start-up; "
+        f"peak RSS {run.rss_kib / 1024:.0f} MiB",
     )
 
 
@@ -173,11 +230,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="DIR",
         help="write the plans here and keep them (default: a temporary folder)",
     )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="fresh processes per whole command, best kept (3)"
+    )
     parser.add_argument("--seed", type=int, default=2010, help="generator seed (2010)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    if args.files < 1 or args.repeat < 1:
+    if args.files < 1 or args.repeat < 1 or args.runs < 1:
         parser.error("counts must be at least 1")
     return args
 
@@ -189,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with bench_folder(args.out) as folder:
         log(f"generating {args.files} plans in {folder} ...")
         paths = generate(folder, args.files, args.seed)
+        # the commands first, while this process is small: a child's peak RSS starts from its
+        # parent's
+        log("timing the whole commands ...")
+        base, runs = measure_commands(folder, args.files, args.runs, cpu)
         log("timing compile ...")
         ours, cold, settings = measure_compile(folder, args.files, args.repeat)
         log("timing validate ...")
@@ -197,12 +261,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         render, size = measure_render(folder, args.files, args.repeat)
         log("timing the lxml floor ...")
         floor = measure_floor(paths, args.repeat)
+        schema_floor = measure_floor(paths, args.repeat, schema=True)
+    json_row = command_row(
+        "compile -f json (CLI)", runs["compile -f json"], base, args.files, "-o FILE"
+    )
+    json_row = versus_floor(json_row, floor, target=False)
+    json_row.target = f"<= {TARGET_JSON_VS_FLOOR:g}x the floor"
+    json_row.passed = (json_row.ratio_value or 0) <= TARGET_JSON_VS_FLOOR
+    text_row = versus_floor(
+        command_row("compile -f text (CLI)", runs["compile -f text"], base, args.files, "-o FILE"),
+        floor,
+        target=False,
+    )
+    validate_row = command_row("validate (CLI)", runs["validate"], base, args.files, "text")
+    # the issue's "validate unchanged": validate_paths, warm, over the parse + XSD floor
+    assert validate.seconds is not None and schema_floor.seconds is not None
+    share = schema_floor.seconds / validate.seconds
+    validate.ratio, validate.ratio_value = f"XSD floor/ours {share:.2f}", share
+    validate.target = f">= {TARGET_VALIDATE_SHARE:g}"
+    validate.passed = share >= TARGET_VALIDATE_SHARE
     rows = [
         versus_floor(ours, floor, target=True),
         cold,
-        versus_floor(validate, floor, target=False),
+        validate,
         versus_floor(render, floor, target=False),
         floor,
+        json_row,
+        text_row,
+        validate_row,
+        schema_floor,
     ]
 
     return report(
@@ -215,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         repeat=args.repeat,
         settings=settings,
         json_bytes=size,
+        startup_seconds=base.seconds,
+        peak_rss_mib={name: run.rss_kib / 1024 for name, run in runs.items()},
     )
 
 

@@ -164,7 +164,7 @@ class DiffOptions:
 
 def diff_paths(options: DiffOptions) -> DiffOutcome:
     """Compile both sides, compare them, with a tenant inventory what reaches whom; the gate."""
-    from .diff.changes import diff_files, diff_revisions
+    from .diff.compare import diff_files, diff_revisions
     from .diff.impact import tenant_impact
     from .tenants.inventory import read_inventory
 

@@ -14,6 +14,7 @@ from serviceplan import __version__
 from serviceplan.pipeline import bundled_plans, render_tenants
 from serviceplan.render.report import render_json, render_text
 from serviceplan.render.run import RenderOptions, RenderResult
+from serviceplan.report import ReportOptions
 
 HEADER = "name,domain,program_id,offer_id,location,plan,mailboxes"
 TENANTS = [
@@ -41,9 +42,9 @@ def run(
     result = render_tenants(
         [bundled_plans()], RenderOptions(tenants=tenants, template=template, out=str(out), **more)
     )
-    report = json.loads(render_json(result, __version__))
+    report = json.loads(render_json(result, ReportOptions(tool_version=__version__)))
     jsonschema.validate(report, schema("report"))
-    assert report["summary"]["text"] in render_text(result, __version__)
+    assert report["summary"]["text"] in render_text(result, ReportOptions(tool_version=__version__))
     return result
 
 

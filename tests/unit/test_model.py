@@ -9,7 +9,7 @@ import pytest
 
 from plan_edits import CATALOG, PLANS, edit
 from serviceplan.catalog import ORGANIZATION
-from serviceplan.diff.changes import diff_plans, diff_revisions
+from serviceplan.diff.compare import diff_plans, diff_revisions
 from serviceplan.model import next_plan_name
 
 

@@ -13,8 +13,6 @@ from ..report import REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import EXAMPLES, AnyCaseChoice, config_options, format_option, rule_options
 
-_FORMAT = format_option(["text", "json"])
-
 
 @cli.command("features")
 @click.option(
@@ -29,7 +27,7 @@ _FORMAT = format_option(["text", "json"])
     help="Only the features of this scope (any case).",
 )
 @click.option("--hosting-only", is_flag=True, help="Leave out datacenter-only features.")
-@_FORMAT
+@format_option(["text", "json"])
 def features_command(
     category: str | None, scope: str | None, hosting_only: bool, output_format: str
 ) -> int:
@@ -57,7 +55,7 @@ def _terminal_width() -> int | None:
 @click.argument("feature")
 @click.argument("paths", nargs=-1, type=click.Path())
 @EXAMPLES
-@_FORMAT
+@format_option(REPORTERS.formats("explain"))
 @rule_options
 @config_options
 def explain_command(
@@ -81,16 +79,18 @@ def explain_command(
     from ..config import load_project_config
     from ..files.defaults import plan_paths
     from ..pipeline import CompileOptions, explain_feature
-    from ..tools.explain import lookup, render_explain_json, render_explain_text
+    from ..tools.explain import lookup
 
     lookup(load_catalog(), feature)  # an unknown name is the error, before any path is looked at
     config = load_project_config(config_file, isolated)
     options = CompileOptions(rules=config.rules(select, ignore))
     explanation = explain_feature(feature, plan_paths(paths, examples, config), options)
     if explanation.report.errors:
-        text = REPORTERS["text"](explanation.report, ReportOptions(tool_version=__version__))
+        text = REPORTERS["validate", "text"](
+            explanation.report, ReportOptions(tool_version=__version__)
+        )
         click.echo(text, nl=False, err=True)
         return EXIT_FINDINGS
-    render = render_explain_json if output_format == "json" else render_explain_text
-    click.echo(render(explanation), nl=False)
+    shown = ReportOptions(tool_version=__version__)
+    click.echo(REPORTERS["explain", output_format](explanation, shown), nl=False)
     return EXIT_OK

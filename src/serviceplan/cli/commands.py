@@ -24,7 +24,7 @@ from .options import (
     use_color,
 )
 
-FORMATS = ["auto", *REPORTERS]
+FORMATS = ["auto", *REPORTERS.formats("validate")]
 
 
 @cli.command()
@@ -42,7 +42,7 @@ FORMATS = ["auto", *REPORTERS]
     "--report",
     "reports",
     multiple=True,
-    type=ReportTarget(list(REPORTERS)),
+    type=ReportTarget(REPORTERS.formats("validate")),
     help="Also write a report, e.g. --report sarif:out.sarif --report junit:junit.xml.",
 )
 @max_file_size_option(help="Refuse larger files (a finding, SP003).")
@@ -105,10 +105,12 @@ def validate(
     chosen = resolve_format(output_format, os.environ)
     plain = _report_options({chosen, *(name for name, _ in reports)})
     # a report that cannot be written loses neither the findings nor the other reports
-    failed = write_each((path, REPORTERS[name](report, plain)) for name, path in reports)
+    failed = write_each(
+        (path, REPORTERS["validate", name](report, plain)) for name, path in reports
+    )
     colored = use_color(color)
     shown = replace(plain, color=colored)
-    emit(REPORTERS[chosen](report, shown), colored)
+    emit(REPORTERS["validate", chosen](report, shown), colored)
     if failed:
         raise OutputErrors(failed)
     return EXIT_FINDINGS if report.failed else EXIT_OK
@@ -131,28 +133,13 @@ def _report_options(formats: set[str]) -> ReportOptions:
 
 
 @cli.command("rules")
-@format_option(["text", "json"])
+@format_option(REPORTERS.formats("rules"))
 def list_rules(output_format: str) -> int:
     """List every validation rule: id, name, severity and what it checks."""
     from ..rules.registry import RULES
 
-    if output_format == "json":
-        import json
-
-        rows = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "severity": r.severity.value,
-                "summary": r.summary,
-                "hint": r.hint,
-            }
-            for r in RULES.values()
-        ]
-        click.echo(json.dumps(rows, indent=2))
-        return EXIT_OK
-    for r in RULES.values():
-        click.echo(f"{r.id}  {r.name:<44} {r.severity.value:<8} {r.summary}")
+    shown = ReportOptions(tool_version=__version__)
+    click.echo(REPORTERS["rules", output_format](RULES.values(), shown), nl=False)
     return EXIT_OK
 
 

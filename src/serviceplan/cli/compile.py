@@ -23,7 +23,7 @@ from .options import (
 @click.option("--program", "program_id", help="ProgramId to resolve through the remap.")
 @click.option("--offer", "offer_id", help="OfferId to resolve through the remap.")
 @click.option("--plan", help="Compile only the plan with this name.")
-@format_option(["text", "json"])
+@format_option(REPORTERS.formats("compile"))
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically), not stdout.")
 @click.option(
     "--all-features",
@@ -60,9 +60,8 @@ def compile_command(
     """
     from ..config import load_project_config
     from ..files.defaults import plan_paths
-    from ..files.output import write_atomic
+    from ..files.output import write_output
     from ..pipeline import CompileOptions, compile_plans
-    from ..report.compiled import COMPILE_REPORTERS
 
     config = load_project_config(config_file, isolated)
     rules = config.rules(select, ignore)
@@ -76,16 +75,9 @@ def compile_command(
     )
     result = compile_plans(plan_paths(paths, examples, config), options)
     if result.report.errors:
-        text = REPORTERS["text"](result.report, ReportOptions(tool_version=__version__))
+        text = REPORTERS["validate", "text"](result.report, ReportOptions(tool_version=__version__))
         click.echo(text, nl=False, err=True)
-    rendered = COMPILE_REPORTERS[output_format](
-        result.plans,
-        ReportOptions(tool_version=__version__),
-        left_out=result.left_out,
-        all_features=all_features,
-    )
-    if output:
-        write_atomic(output, rendered)
-    else:
-        click.echo(rendered, nl=False)
+    shown = ReportOptions(tool_version=__version__, all_features=all_features)
+    # written as it is produced, plan by plan: a 1,000-plan document is never held whole
+    write_output(output or None, REPORTERS.chunks(("compile", output_format), result, shown))
     return EXIT_FINDINGS if result.report.errors else EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from ..report import DIFF_REPORTERS, ReportOptions
+from ..report import REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
     COLOR_CHOICE,
@@ -34,7 +34,7 @@ from .options import (
     help="Tenant inventory (CSV or JSONL): what "
     "reaches each tenant, mailboxes to update, usage over new limits.",
 )
-@format_option(list(DIFF_REPORTERS))
+@format_option(REPORTERS.formats("diff"))
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
 @click.option(
@@ -80,7 +80,7 @@ def diff_command(
     """
     from ..config import load_project_config
     from ..errors import UsageError
-    from ..files.output import write_atomic
+    from ..files.output import write_output
     from ..pipeline import DiffOptions, diff_paths
 
     if git_range is None and len(paths) != 2:
@@ -111,11 +111,9 @@ def diff_command(
     )
     outcome = diff_paths(options)
     colored = use_color(color) and output is None and output_format == "text"
-    rendered = DIFF_REPORTERS[output_format](
-        outcome, ReportOptions(color=colored, tool_version=__version__)
-    )
-    if output:
-        write_atomic(output, rendered)
+    shown = ReportOptions(color=colored, tool_version=__version__)
+    if output or output_format == "json":  # as produced: no ANSI codes to strip in JSON
+        write_output(output, REPORTERS.chunks(("diff", output_format), outcome, shown))
     else:
-        emit(rendered, colored)
+        emit(REPORTERS["diff", output_format](outcome, shown), colored)
     return EXIT_FINDINGS if outcome.gate.failed else EXIT_OK

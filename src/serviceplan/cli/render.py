@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from ..render.builtins import BUILTIN_TEMPLATES
+from ..report import REPORTERS
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
     EXAMPLES,
@@ -105,7 +106,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     is_flag=True,
     help="Write the tenants that rendered even when others failed (exit 1 still).",
 )
-@format_option(["text", "json"], help="Report format.")
+@format_option(REPORTERS.formats("render"), help="Report format.")
 @max_file_size_option(help="Cap on each plan and remap file.")
 @click.option(
     "--max-inventory-size",
@@ -147,8 +148,8 @@ def render_command(
     from ..config import load_project_config
     from ..files.defaults import plan_paths
     from ..pipeline import render_tenants
-    from ..render.report import RENDER_REPORTERS
     from ..render.run import RenderOptions
+    from ..report import ReportOptions
 
     config = load_project_config(config_file, isolated)
     paths = plan_paths(paths, examples, config)
@@ -171,5 +172,6 @@ def render_command(
         result = render_tenants(paths, options)
     finally:
         close()
-    click.echo(RENDER_REPORTERS[output_format](result, __version__), nl=False)
+    shown = ReportOptions(tool_version=__version__)
+    click.echo(REPORTERS["render", output_format](result, shown), nl=False)
     return EXIT_FINDINGS if result.failed else EXIT_OK

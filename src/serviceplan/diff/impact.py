@@ -13,7 +13,8 @@ from ..model import Finding, RemapTable, ResolvedPlan
 from ..rules.registry import rule
 from ..tenants.inventory import Tenant, unknown_pair
 from ..values import format_bytes
-from .changes import Change, DiffResult, PlanDiff, diff_plans
+from .changes import Change, DiffResult, PlanDiff
+from .compare import diff_plans
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Atomic writes: a temporary file in the target's folder, then a rename (`write_atomic`,
-and `temporary_beside`, which render's index also stages through).
+and `temporary_beside`, which render's index also stages through); `write_output` sends a
+command's output to a file that way, or to standard output, piece by piece as it is produced.
 
 Missing parent folders are made first (`-o out/diff.md`, `--report sarif:out/v.sarif`), as
 ruff and pytest do for their output files; when the write still fails, the folders made for it
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -38,21 +40,31 @@ def _mode_for(target: Path) -> int:
 def temporary_beside(folder: str | Path, name: str) -> Iterator[tuple[BinaryIO, Path]]:
     """A new file `.<name>.<random>.tmp` in `folder`, open for writing: beside its target, so
     the rename that publishes it is atomic, and named so a killed run's leftover is known.
-    The block closes the stream before renaming; an OSError in it removes the file again."""
+    The block closes the stream before renaming; an error in it removes the file again."""
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     path = Path(temporary)
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream, path
-    except OSError:
+    except BaseException:
         path.unlink(missing_ok=True)
         raise
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write the whole file or nothing: readers never see a half-written file."""
+Data = str | bytes | Iterable[bytes]  # the whole text, or its UTF-8 bytes in pieces
+
+
+def _pieces(data: Data) -> Iterable[bytes]:
+    if isinstance(data, str):
+        return (data.encode("utf-8"),)
+    return (data,) if isinstance(data, bytes) else data
+
+
+def write_atomic(path: str | Path, data: Data) -> None:
+    """Write the whole file or nothing: readers never see a half-written file. Pieces are
+    written as they come; an error while they are produced leaves the target as it was."""
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = _pieces(data)
     if _is_special(target):
         _write_through(target, payload)
         return
@@ -66,6 +78,21 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             except OSError:
                 break
         raise
+
+
+def write_output(path: str | Path | None, data: Data) -> None:
+    """A command's output: to `path` atomically, or (None) to standard output, as produced."""
+    if path is not None:
+        write_atomic(path, data)
+        return
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "buffer", None)
+    for piece in _pieces(data):
+        if stream is None:
+            sys.stdout.write(piece.decode("utf-8"))
+        else:
+            stream.write(piece)
+    (stream or sys.stdout).flush()
 
 
 def write_each(outputs: Iterable[tuple[str | Path, str | bytes]]) -> tuple[OutputError, ...]:
@@ -104,11 +131,12 @@ def _make_parents(target: Path) -> list[Path]:
     return made[::-1]
 
 
-def _replace(target: Path, payload: bytes) -> None:
+def _replace(target: Path, payload: Iterable[bytes]) -> None:
     try:
         with temporary_beside(target.parent, target.name) as (stream, temporary):
             with stream:
-                stream.write(payload)
+                for piece in payload:
+                    stream.write(piece)
                 stream.flush()
                 os.fsync(stream.fileno())
             # keep a replaced file's mode, else the umask's default
@@ -127,9 +155,10 @@ def _is_special(target: Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def _write_through(target: Path, payload: bytes) -> None:
+def _write_through(target: Path, payload: Iterable[bytes]) -> None:
     try:
         with open(target, "wb") as stream:
-            stream.write(payload)
+            for piece in payload:
+                stream.write(piece)
     except OSError as error:
         raise OutputError(f"{target}: cannot write: {error.strerror or error}") from error

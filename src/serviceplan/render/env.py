@@ -21,7 +21,6 @@ template either works for every tenant or fails on the first:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import jinja2
 import jinja2.meta
 
 from ..errors import UsageError
+from ..report.encode import encode_text
 from ..values import UNLIMITED, Unlimited, format_bytes
 from .builtins import BUILTIN_TEMPLATES
 from .values import UNLIMITED as UNLIMITED_TOKEN
@@ -142,7 +142,7 @@ def tojson(value: object, indent: int | None = 2) -> JsonText:
         return JsonText("null")
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()
-    text = json.dumps(value, indent=indent, ensure_ascii=False, default=_json_default)
+    text = encode_text(value, indent=indent, newline=False, default=_json_default)
     if _JSON_UNSAFE.search(text):
         text = _JSON_UNSAFE.sub(lambda char: f"\\u{ord(char.group()):04x}", text)
     return JsonText(text)

@@ -32,6 +32,7 @@ except ImportError:  # Windows: leftovers are recognised by their age instead
 
 from ..errors import OutputError, UsageError
 from ..files.output import new_file_mode, temporary_beside
+from ..report.encode import encode_text
 from .names import is_safe_name
 
 
@@ -59,7 +60,6 @@ STAGING_PREFIX = ".serviceplan-staging-"
 LOCK_NAME = ".lock"
 _LOCKS: dict[str, int] = {}  # staging folder -> its locked descriptor
 INDEX_VERSION = 1
-_string = json.encoder.encode_basestring  # the C encoder json.dumps uses (ensure_ascii off)
 
 _DIR_FD = {os.open, os.stat, os.rename, os.unlink} <= os.supports_dir_fd
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -306,6 +306,10 @@ def digest_file(path: str) -> str:
     return hasher.hexdigest()
 
 
+def _string(text: str) -> str:
+    return encode_text(text, newline=False)
+
+
 def index_chunks(
     template: dict[str, str],
     shard: tuple[int, int],
@@ -322,11 +326,11 @@ def index_chunks(
         "shard": {"index": shard[0], "count": shard[1]},
         "inputs": list(inputs),
     }
-    yield json.dumps(head, indent=2, ensure_ascii=False)[:-2]
+    yield encode_text(head, newline=False)[:-2]
     yield ',\n  "files": ['
     separator = "\n    "
     for path, tenant, line, digest in files:
-        # what json.dumps(entry) writes, from json's own string encoder: a fifth of the time
+        # one line per file, as json.dumps(entry) writes it, from the one encoder's strings
         yield (
             f'{separator}{{"path": {_string(path)}, "tenant": {_string(tenant)}, '
             f'"line": {int(line)}, "sha256": {_string(digest)}}}'

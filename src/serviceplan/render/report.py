@@ -3,10 +3,11 @@ schemas/render-report.schema.json (keep them in step)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from ..model import plural
+from ..report import ReportOptions
+from ..report.encode import encode_text, envelope
 from ..report.json_ import finding_json
 from ..report.text import finding_lines, printable
 from .output import CREATE, FAIL, SKIP, UNCHANGED, UPDATE, WRITES, Action
@@ -18,7 +19,7 @@ SHOWN_FAILURES = 50  # lines, a group of tenants failed alike being one
 SHOWN_GROUP_NAMES = 3
 
 
-def render_text(result: RenderResult, tool_version: str) -> str:
+def render_text(result: RenderResult, options: ReportOptions) -> str:
     lines = [line for finding in result.report.findings for line in finding_lines(finding)]
     lines += _failure_lines(result)
     reasons = Counter(o.message for o in result.outcomes if o.action == SKIP)
@@ -88,7 +89,7 @@ def _plan_lines(result: RenderResult) -> list[str]:
     return [f"{mark} {printable(path)}" for path, mark in changes]
 
 
-def render_json(result: RenderResult, tool_version: str) -> str:
+def render_json(result: RenderResult, options: ReportOptions) -> str:
     outcomes = result.outcomes
     files = [
         {"path": o.path, "tenant": o.tenant, "line": o.row.line, "action": o.action,
@@ -101,8 +102,7 @@ def render_json(result: RenderResult, tool_version: str) -> str:
         for name in result.removed
     ]
     document = {
-        "version": FORMAT_VERSION,
-        "tool": {"name": "serviceplan", "version": tool_version},
+        **envelope(FORMAT_VERSION, options.tool_version),
         "template": result.template,
         "out": result.out,
         "index": result.index,
@@ -136,7 +136,4 @@ def render_json(result: RenderResult, tool_version: str) -> str:
             if o.action == SKIP
         ],
     }  # fmt: skip
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-RENDER_REPORTERS = {"text": render_text, "json": render_json}
+    return encode_text(document)

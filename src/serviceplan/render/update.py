@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..catalog import load_catalog
-from ..diff.changes import diff_plans
+from ..diff.compare import diff_plans
 from ..model import Finding, RemapRow, ResolvedPlan
 from ..rules.registry import rule
 from ..tenants.inventory import Tenant

@@ -5,16 +5,19 @@ mode never applies them); `all_features` shows them. One the plan writes always 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, plural
+from ..resolve.result import CompileResult
 from ..resolve.scope import LeftOut, LeftOutKind
 from ..values import UNSET_TEXT, collapse, format_bytes, format_value, json_value
 from . import ReportOptions
+from .encode import Stream, encode_stream, envelope
 from .text import printable
+
+FORMAT_VERSION = 1  # bump when a key changes meaning or goes away; adding keys is not a bump
 
 
 def shown(scope: str, settings: Iterable[Setting], all_features: bool) -> list[Setting]:
@@ -25,21 +28,34 @@ def shown(scope: str, settings: Iterable[Setting], all_features: bool) -> list[S
     return [s for s in settings if features[s.feature].hosting or not s.is_default]
 
 
+_PLAIN = frozenset({bool, int, str, float, type(None)})  # values JSON writes as they are
+
+
 def _json_settings(
     scope: str, settings: tuple[Setting, ...], all_features: bool = True
 ) -> dict[str, Any]:
+    """`shown` settings as JSON, in one pass: a 1,000-plan compile builds 190,000 of these."""
     features = load_catalog().scope(scope)
     out: dict[str, Any] = {}
-    for setting in shown(scope, settings, all_features):
-        entry: dict[str, Any] = {
-            "value": json_value(setting.value),
-            "type": features[setting.feature].type,
-            "text": setting.text,
-            "source": "default" if setting.is_default else "explicit",
-        }
-        if setting.location is not None:
-            entry["line"] = setting.location.line
-        out[setting.feature] = entry
+    for feature, value, text, location in settings:
+        kind = features[feature]
+        if location is None:
+            if not (all_features or kind.hosting):
+                continue
+            out[feature] = {
+                "value": value if value.__class__ in _PLAIN else json_value(value),
+                "type": kind.type,
+                "text": text,
+                "source": "default",
+            }
+        else:
+            out[feature] = {
+                "value": value if value.__class__ in _PLAIN else json_value(value),
+                "type": kind.type,
+                "text": text,
+                "source": "explicit",
+                "line": location.line,
+            }
     return out
 
 
@@ -82,22 +98,48 @@ def left_out_json(entry: LeftOut) -> dict[str, Any]:
     }
 
 
+def _json_chunks(
+    plans: Sequence[ResolvedPlan],
+    options: ReportOptions,
+    left_out: Sequence[LeftOut],
+    all_features: bool,
+) -> Iterator[bytes]:
+    """The JSON document in pieces, one plan at a time: no document is built whole."""
+    document = {
+        **envelope(FORMAT_VERSION, options.tool_version),
+        "catalog": load_catalog().name,
+        "all_features": all_features,
+        "plans": Stream(plan_json(plan, all_features) for plan in plans),
+        "left_out": [left_out_json(entry) for entry in left_out],
+    }
+    return encode_stream(document)
+
+
 def render_json(
-    plans: tuple[ResolvedPlan, ...],
+    plans: Sequence[ResolvedPlan],
     options: ReportOptions,
     *,
     left_out: Sequence[LeftOut] = (),
     all_features: bool = False,
 ) -> str:
-    document = {
-        "version": 1,
-        "tool": {"name": "serviceplan", "version": options.tool_version},
-        "catalog": load_catalog().name,
-        "all_features": all_features,
-        "plans": [plan_json(plan, all_features) for plan in plans],
-        "left_out": [left_out_json(entry) for entry in left_out],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return b"".join(_json_chunks(plans, options, left_out, all_features)).decode("utf-8")
+
+
+def json_chunks(result: CompileResult, options: ReportOptions) -> Iterator[bytes]:
+    """`compile -f json`, streamed (the registry's streaming form of `json_report`)."""
+    return _json_chunks(result.plans, options, result.left_out, options.all_features)
+
+
+def json_report(result: CompileResult, options: ReportOptions) -> str:
+    """`compile -f json`: documented by schemas/compile-report.schema.json."""
+    return b"".join(json_chunks(result, options)).decode("utf-8")
+
+
+def text_report(result: CompileResult, options: ReportOptions) -> str:
+    """`compile` (text): a table per scope."""
+    return render_text(
+        result.plans, options, left_out=result.left_out, all_features=options.all_features
+    )
 
 
 def _text_value(setting: Setting, kind: str) -> str:
@@ -192,9 +234,3 @@ def render_text(
         summary += ", the pair asked for not resolved"
     lines.append(summary)
     return "\n".join(lines) + "\n"
-
-
-COMPILE_REPORTERS: dict[str, Callable[..., str]] = {
-    "text": render_text,
-    "json": render_json,
-}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
+from ..catalog import PER_MAILBOX_CATEGORY
 from ..diff.changes import Change, PlanDiff
 from ..diff.gate import GateReason
 from ..diff.impact import DueMove, ImpactReport, TenantImpact
@@ -14,6 +15,7 @@ from ..model import Location
 from ..values import json_value
 from . import ReportOptions
 from .diff_common import category_counts, summary
+from .encode import Stream, encode_stream, envelope
 from .json_ import finding_json
 
 FORMAT_VERSION = 1  # bump when a key changes meaning or goes away; adding keys is not a bump
@@ -24,6 +26,11 @@ def _location(location: Location | None) -> dict[str, Any] | None:
 
 
 def change_json(change: Change) -> dict[str, Any]:
+    category = change.category  # once: each of category, cost and per_mailbox works it out
+    if category is None:
+        cost = "none"
+    else:
+        cost = "per-mailbox" if category == PER_MAILBOX_CATEGORY else "constant"
     return {
         "plan": change.plan,
         "scope": change.scope,
@@ -36,8 +43,8 @@ def change_json(change: Change) -> dict[str, Any]:
         "old_location": _location(change.old_location),
         "new_location": _location(change.new_location),
         "categories": list(change.categories),
-        "category": change.category,
-        "cost": change.cost,
+        "category": category,
+        "cost": cost,
     }
 
 
@@ -95,7 +102,7 @@ def _due_json(due: DueMove) -> dict[str, Any]:
 def _impact_json(impact: ImpactReport) -> dict[str, Any]:
     return {
         "file": impact.source,
-        "reached": [_tenant_json(tenant) for tenant in impact.tenants],
+        "reached": Stream(_tenant_json(tenant) for tenant in impact.tenants),
         "unreached": impact.unreached,
         "skipped": len(impact.skipped),
         "mailboxes_to_update": impact.mailboxes,
@@ -119,10 +126,15 @@ def _reason_json(reason: GateReason) -> dict[str, Any]:
 
 
 def render(outcome: DiffOutcome, options: ReportOptions) -> str:
+    return b"".join(chunks(outcome, options)).decode("utf-8")
+
+
+def chunks(outcome: DiffOutcome, options: ReportOptions) -> Iterator[bytes]:
+    """The document in pieces: the plans' changes and the tenants reached are written as they
+    are produced, never built whole."""
     diff, report = outcome.diff, outcome.report
     document = {
-        "version": FORMAT_VERSION,
-        "tool": {"name": "serviceplan", "version": options.tool_version},
+        **envelope(FORMAT_VERSION, options.tool_version),
         "old": outcome.old_label,
         "new": outcome.new_label,
         "summary": {
@@ -137,7 +149,7 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
             "suppressed": report.suppressed,
             "text": summary(outcome),
         },
-        "plans": [plan_json(plan_diff) for plan_diff in diff.plans] if diff else [],
+        "plans": Stream(plan_json(plan_diff) for plan_diff in diff.plans) if diff else [],
         "remap": [_remap_json(change) for change in diff.remap] if diff else [],
         "transitions": [plan_json(move) for move in diff.transitions] if diff else [],
         "tenants": _impact_json(outcome.impact) if outcome.impact else None,
@@ -147,4 +159,4 @@ def render(outcome: DiffOutcome, options: ReportOptions) -> str:
             "reasons": [_reason_json(reason) for reason in outcome.gate.reasons],
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return encode_stream(document)

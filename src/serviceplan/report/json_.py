@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from ..model import Finding, ValidationReport
 from ..rules.registry import RULES
+from .encode import encode_text, envelope
 
 if TYPE_CHECKING:
     from . import ReportOptions
@@ -31,8 +31,7 @@ def finding_json(finding: Finding) -> dict[str, object]:
 
 def render(report: ValidationReport, options: ReportOptions) -> str:
     document = {
-        "version": FORMAT_VERSION,
-        "tool": {"name": "serviceplan", "version": options.tool_version},
+        **envelope(FORMAT_VERSION, options.tool_version),
         "summary": {
             "files": len(report.files),
             "errors": report.errors,
@@ -45,4 +44,4 @@ def render(report: ValidationReport, options: ReportOptions) -> str:
         "files": list(report.files),
         "findings": [finding_json(f) for f in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return encode_text(document)

@@ -10,13 +10,13 @@ it an absolute `file://` URI.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Severity, ValidationReport
 from ..rules.registry import RULES
+from .encode import encode_text
 from .paths import SRCROOT, artifact_location, root_uri
 
 if TYPE_CHECKING:
@@ -105,4 +105,4 @@ def render(report: ValidationReport, options: ReportOptions) -> str:
     run["columnKind"] = "unicodeCodePoints"
     run["results"] = [_result(f, index, options.root, seen) for f in report.findings]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return encode_text(document)

@@ -1,6 +1,5 @@
 """Exact copies: every Client Access server must hold byte-identical plan files and remap.
 
-`digest_set` fingerprints a set of files (sha256sum style, plus one digest for the set);
 `verify_copies` compares copy folders with a reference folder and, for a file that differs,
 says whether the difference is textual only or changes settings (or remap rows).
 """
@@ -8,19 +7,18 @@ says whether the difference is textual only or changes settings (or remap rows).
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from ..catalog import ORGANIZATION, Catalog, load_catalog
-from ..diff.changes import Change, diff_plans
+from ..diff.changes import Change
+from ..diff.compare import diff_plans
 from ..diff.kinds import ChangeKind
-from ..errors import InputError, ServicePlanError, UsageError
-from ..files.inputs import STDIN, discover, scan
+from ..errors import ServicePlanError, UsageError
 from ..model import Location, ResolvedPlan, Severity
 from ..plan.load import (
     DEFAULT_MAX_FILE_SIZE,
@@ -33,91 +31,7 @@ from ..plan.load import (
 from ..resolve.plans import resolve_plan
 from ..rules.check import load_plan
 from ..values import UNSET_TEXT, Value, format_value
-
-# -- digests ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FileDigest:
-    path: str  # relative to the folder it was found in (POSIX separators), or as given
-    sha256: str  # hex digest of the raw bytes
-
-    def line(self) -> str:
-        """The sha256sum line: two spaces between digest and name; a name holding a backslash,
-        a line feed or a carriage return is escaped, and the line starts with `\\`, as
-        coreutils writes it (else `sha256sum -c` reads another name)."""
-        if not any(char in self.path for char in "\\\n\r"):
-            return f"{self.sha256}  {self.path}\n"
-        name = self.path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
-        return f"\\{self.sha256}  {name}\n"
-
-
-@dataclass(frozen=True, slots=True)
-class DigestSet:
-    files: tuple[FileDigest, ...]  # sorted by path (case-sensitive)
-    digest: str  # sha256 over the sha256sum lines of `files`, in order
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    relative: str
-    path: Path
-    is_remap: bool
-
-
-def _sha256(path: Path, max_size: int) -> str:
-    """The file's SHA-256, read with the cap validation uses: a plan or remap larger than that
-    (a 2 GB sparse file) is an error, not seconds of hashing."""
-    try:
-        return hashlib.sha256(read_input(path, str(path), max_size)).hexdigest()
-    except TooLarge as error:
-        raise InputError(
-            error.message, hint="plans and the remap are small; or raise --max-file-size"
-        ) from None
-
-
-def _find(given: Sequence[str], *, empty_ok: bool = False) -> dict[str, _Found]:
-    """Plan files and remaps under each path, keyed by relative path; a clash is a usage error,
-    and so is a path that yields nothing, unless `empty_ok` (a copy that lost every file)."""
-    found: dict[str, _Found] = {}
-    for root in given:
-        if root == STDIN:
-            raise UsageError("copies are compared as files: standard input cannot be used")
-        base = PurePath(root) if Path(root).is_dir() else None
-        for item in scan([root])[0] if empty_ok else discover([root]):
-            assert item.path is not None  # standard input was refused above
-            relative = (
-                PurePath(item.display).relative_to(base)
-                if base is not None
-                else PurePath(item.display)
-            ).as_posix()
-            entry = _Found(relative, item.path, item.is_remap)
-            known = found.setdefault(relative, entry)
-            if known is not entry and not _same_file(known.path, entry.path):
-                raise UsageError(
-                    f"two files are both {relative}: {known.path} and {entry.path}",
-                    hint="digest one folder (one server's copy) at a time",
-                )
-    return found
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        return first.samefile(second)
-    except OSError:
-        return False
-
-
-def _set_digest(files: Sequence[FileDigest]) -> str:
-    return hashlib.sha256("".join(f.line() for f in files).encode("utf-8")).hexdigest()
-
-
-def digest_set(paths: Sequence[str], max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> DigestSet:
-    """The SHA-256 of every plan file and remap under `paths`, and one digest for the set."""
-    found = _find(paths)
-    files = tuple(FileDigest(key, _sha256(found[key].path, max_file_size)) for key in sorted(found))
-    return DigestSet(files, _set_digest(files))
-
+from .digest import FileDigest, Found, file_sha256, find_files, set_digest
 
 # -- verifying copies ---------------------------------------------------------------------
 
@@ -189,12 +103,12 @@ class CopyReport:
         return not self.differences and not self.error
 
 
-def _folder(path: str, role: str) -> dict[str, _Found]:
+def _folder(path: str, role: str) -> dict[str, Found]:
     if not Path(path).is_dir():
         what = "no such folder" if not Path(path).exists() else "not a folder"
         raise UsageError(f"{path}: {what}", hint=f"the {role} must be a folder of plan files")
     # an empty copy is drift (every file missing); verify_copies refuses an empty reference
-    return _find([path], empty_ok=True)
+    return find_files([path], empty_ok=True)
 
 
 def verify_copies(
@@ -207,7 +121,9 @@ def verify_copies(
             f"{reference_dir}: no plan files or remap to compare",
             hint="the reference is the folder holding the .serviceplan files",
         )
-    reference_sums = {key: _sha256(found.path, max_file_size) for key, found in reference.items()}
+    reference_sums = {
+        key: file_sha256(found.path, max_file_size) for key, found in reference.items()
+    }
     catalog = load_catalog()
     reports = []
     for folder in copy_dirs:
@@ -222,13 +138,13 @@ def verify_copies(
 
 def _check(
     folder: str,
-    reference: dict[str, _Found],
+    reference: dict[str, Found],
     reference_sums: dict[str, str],
     catalog: Catalog,
     max_file_size: int,
 ) -> CopyReport:
     found = _folder(folder, "copy")
-    sums = {key: _sha256(found[key].path, max_file_size) for key in sorted(found)}
+    sums = {key: file_sha256(found[key].path, max_file_size) for key in sorted(found)}
     differences = []
     for key in sorted(reference.keys() | found.keys()):
         if key not in found:
@@ -237,7 +153,7 @@ def _check(
             differences.append(Difference(key, Kind.EXTRA))
         elif sums[key] != reference_sums[key]:
             differences.append(_compare(key, reference[key], found[key], catalog, max_file_size))
-    digest = _set_digest([FileDigest(key, sha) for key, sha in sums.items()])
+    digest = set_digest([FileDigest(key, sha) for key, sha in sums.items()])
     return CopyReport(folder, len(found), digest, tuple(differences))
 
 
@@ -260,7 +176,7 @@ def _line_ends_only(reference: bytes, copy: bytes) -> Textual | None:
     return Textual.LINE_ENDS_AND_BYTE_ORDER_MARK
 
 
-def _read(found: _Found, max_size: int) -> tuple[bytes, int]:
+def _read(found: Found, max_size: int) -> tuple[bytes, int]:
     """The bytes of one side (capped as validation caps them) and 1 error when too large."""
     try:
         return read_input(found.path, str(found.path), max_size), 0
@@ -269,7 +185,7 @@ def _read(found: _Found, max_size: int) -> tuple[bytes, int]:
 
 
 def _compare(
-    key: str, reference: _Found, copy: _Found, catalog: Catalog, max_size: int
+    key: str, reference: Found, copy: Found, catalog: Catalog, max_size: int
 ) -> Difference:
     (reference_data, reference_errors), (copy_data, copy_errors) = (
         _read(reference, max_size),

@@ -6,7 +6,6 @@ render_* functions at the bottom turn them into text or JSON for the CLI.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,12 +25,15 @@ from ..catalog import (
 )
 from ..errors import UsageError
 from ..model import ResolvedPlan, Setting, ValidationReport, plural
+from ..report.encode import encode_text, envelope
 from ..report.text import printable
 from ..values import EXPECTED, UNSET_TEXT, collapse, format_bytes, format_value, json_value
 
 if TYPE_CHECKING:
+    from ..report import ReportOptions
     from ..resolve.result import CompileResult
 
+FORMAT_VERSION = 1  # of the JSON form: bump when a key changes meaning or goes away
 PER_MAILBOX_COST = "touches every mailbox on the plan"
 PER_TENANT_COST = "constant per tenant"
 
@@ -286,7 +288,7 @@ def _fields(catalog: Catalog, entry: Entry) -> Iterator[list[str]]:
     yield _field("Description", f.description or "(none in the catalogue)")
 
 
-def render_explain_text(explanation: Explanation) -> str:
+def render_explain_text(explanation: Explanation, options: ReportOptions) -> str:
     lines: list[str] = []
     first = explanation.entries[0].feature.name
     if explanation.how == "alias":
@@ -342,11 +344,12 @@ def _json_entry(catalog: Catalog, entry: Entry) -> dict[str, Any]:
     }
 
 
-def render_explain_json(explanation: Explanation) -> str:
+def render_explain_json(explanation: Explanation, options: ReportOptions) -> str:
     document = {
+        **envelope(FORMAT_VERSION, options.tool_version),
         "query": explanation.query,
         "matched": explanation.how,
         "catalog": explanation.catalog.name,
         "features": [_json_entry(explanation.catalog, e) for e in explanation.entries],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return encode_text(document)

@@ -10,13 +10,13 @@ one line per feature, whole, for grep; `--format json` is the whole catalogue fo
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from ..catalog import Feature
 from ..model import plural
+from ..report.encode import encode_text
 from .explain import feature_row
 
 HEADER = ("Scope", "Group", "Name", "Type", "Default", "Categories", "Mode", "Required", "Requires")
@@ -27,7 +27,7 @@ _BREAK = re.compile(r"(?<=[\s,;])")
 
 
 def render_features_json(features: Sequence[Feature]) -> str:
-    return json.dumps([feature_row(f) for f in features], indent=2) + "\n"
+    return encode_text([feature_row(f) for f in features])
 
 
 def render_features_text(features: Sequence[Feature], width: int | None = None) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from plan_edits import CATALOG, PLANS, REMAP, edit, remap
 from serviceplan.catalog import ORGANIZATION
-from serviceplan.diff.changes import diff_revisions
+from serviceplan.diff.compare import diff_revisions
 from serviceplan.diff.gate import ERRORS, EXIT_CODE, FAIL_ON, diff_gate
 from serviceplan.model import Finding, Location, Severity, ValidationReport
 from serviceplan.pipeline import DiffOptions, bundled_plans, diff_paths

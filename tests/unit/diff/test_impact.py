@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from plan_edits import CATALOG, PLANS, edit, remap, rules
 from serviceplan.catalog import ORGANIZATION
-from serviceplan.diff.changes import diff_revisions
+from serviceplan.diff.compare import diff_revisions
 from serviceplan.diff.impact import ImpactReport, tenant_impact
 from serviceplan.model import Location, ResolvedPlan
 from serviceplan.tenants.inventory import parse_inventory

@@ -7,12 +7,13 @@ import os
 import stat
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from serviceplan.errors import OutputError
-from serviceplan.files.output import write_atomic, write_each
+from serviceplan.files.output import write_atomic, write_each, write_output
 
 
 def test_new_file_gets_the_umask_default(tmp_path: Path) -> None:
@@ -106,3 +107,30 @@ def test_a_device_is_written_through_not_replaced(tmp_path: Path) -> None:
     assert got == [b"through the pipe\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe, not a regular file
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_pieces_are_written_as_they_come(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    write_atomic(target, iter([b"[1,", b"2]\n"]))
+    assert target.read_bytes() == b"[1,2]\n"
+
+
+def test_an_error_while_pieces_are_produced_leaves_the_target_as_it_was(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_bytes(b"before")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"half"
+        raise ValueError("broken")
+
+    with pytest.raises(ValueError, match="broken"):
+        write_atomic(target, pieces())
+    assert target.read_bytes() == b"before"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_write_output_without_a_path_writes_standard_output(
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    write_output(None, iter([b"a\n", "é\n".encode()]))
+    assert capsysbinary.readouterr().out == "a\né\n".encode()

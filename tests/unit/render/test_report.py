@@ -9,6 +9,7 @@ from pathlib import Path
 from render_runs import TENANTS, inventory, names, run, user_template
 from serviceplan import __version__
 from serviceplan.render.report import render_json, render_text
+from serviceplan.report import ReportOptions
 
 
 def test_dry_run_lists_what_would_be_written_changed_and_removed(tmp_path: Path) -> None:
@@ -18,7 +19,7 @@ def test_dry_run_lists_what_would_be_written_changed_and_removed(tmp_path: Path)
     rows = ["Wingtip,w.com,Business,SmallOrg,,,", TENANTS[1],  # Contoso goes, Alpine stays
             TENANTS[2].replace("en-gb", "fr-fr"), "Adatum,a.com,Business,SmallOrg,,,"]  # fmt: skip
     result = run(inventory(tmp_path, *rows), out, dry_run=True)
-    lines = render_text(result, __version__).splitlines()
+    lines = render_text(result, ReportOptions(tool_version=__version__)).splitlines()
     assert lines == [
         "+ Adatum.ps1",
         "- Contoso.ps1",
@@ -26,7 +27,7 @@ def test_dry_run_lists_what_would_be_written_changed_and_removed(tmp_path: Path)
         "+ Wingtip.ps1",
         "4 tenants (dry run, nothing written): 3 to write, 1 unchanged, 0 failed, 1 to remove",
     ]  # by file name; Alpine_Ski_House.ps1 is unchanged: only counted
-    files = json.loads(render_json(result, __version__))["files"]
+    files = json.loads(render_json(result, ReportOptions(tool_version=__version__)))["files"]
     actions = {entry["path"]: entry["action"] for entry in files}
     assert actions == {"Alpine_Ski_House.ps1": "unchanged", "Fabrikam.ps1": "update",
                        "Wingtip.ps1": "create", "Adatum.ps1": "create",
@@ -60,9 +61,9 @@ def test_an_update_exchange_refuses_is_a_finding_and_gets_no_script(tmp_path: Pa
         assert reason in finding.message
     assert finding.message.endswith("; no script is written for it")
     assert "Litware" not in [o.tenant for o in result.outcomes]
-    report = json.loads(render_json(result, __version__))
+    report = json.loads(render_json(result, ReportOptions(tool_version=__version__)))
     assert report["summary"]["errors"] == 1 and report["findings"][0]["rule"] == "SP701"
-    assert "[SP701 update-refused]" in render_text(result, __version__)
+    assert "[SP701 update-refused]" in render_text(result, ReportOptions(tool_version=__version__))
     # --keep-going writes the others, never the refused one; exit 1 still
     kept = run(tenants, out, template="update-serviceplan.ps1", keep_going=True)
     assert kept.failed and names(out) == ["Fabrikam.ps1", "index.json"]
@@ -86,14 +87,17 @@ def test_a_template_error_every_tenant_hits_is_printed_once(tmp_path: Path) -> N
     rows = [f"Tenant {n},t{n}.com,Business,SmallOrg,,,0" for n in range(60)]
     template = user_template(tmp_path, "per.txt", "line 1\n{{ 100 // tenant.mailboxes }}\n")
     result = run(inventory(tmp_path, *rows), tmp_path / "out", template=template)
-    lines = render_text(result, __version__).splitlines()
+    lines = render_text(result, ReportOptions(tool_version=__version__)).splitlines()
     assert lines == [
         f"{template}:2: error: ZeroDivisionError: integer division or modulo by zero "
         "(failed 60 tenants: 'Tenant 0', 'Tenant 1', 'Tenant 2' and 57 more)",
         "nothing was written; --keep-going writes the tenants that rendered",
         "60 tenants: nothing written (0 to write), 60 failed",
     ]
-    assert len(json.loads(render_json(result, __version__))["failures"]) == 60
+    assert (
+        len(json.loads(render_json(result, ReportOptions(tool_version=__version__)))["failures"])
+        == 60
+    )
 
 
 def test_values_that_differ_by_tenant_still_group_by_kind(tmp_path: Path) -> None:
@@ -101,7 +105,7 @@ def test_values_that_differ_by_tenant_still_group_by_kind(tmp_path: Path) -> Non
             "Zero,z.com,Business,SmallOrg,,,0"]  # fmt: skip
     template = user_template(tmp_path, "t.ps1", "{{ tenant.mailboxes }}\n-Name {{ tenant.name }}\n")
     result = run(inventory(tmp_path, *rows), tmp_path / "out", template=template)
-    lines = render_text(result, __version__).splitlines()
+    lines = render_text(result, ReportOptions(tool_version=__version__)).splitlines()
     assert lines[0] == (
         f"{template}:1: error: tenant.mailboxes (the inventory gives no mailbox count) is "
         "unset: test it first ({% if ... is not none %}) or give a default (| default(...)) "
@@ -132,7 +136,12 @@ def test_a_template_warning_is_a_finding_not_only_a_comment(tmp_path: Path) -> N
         "# WARNING: the inventory reports 9999 mailboxes, more than the plan allows.\n" in crowded
     )
     assert result.summary() == "4 tenants: 4 written, 0 unchanged, 0 failed, 1 warning"
-    assert json.loads(render_json(result, __version__))["summary"]["warnings"] == 1
+    assert (
+        json.loads(render_json(result, ReportOptions(tool_version=__version__)))["summary"][
+            "warnings"
+        ]
+        == 1
+    )
 
 
 def test_warn_writes_nothing_in_any_kind_of_template(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from serviceplan.pipeline import render_tenants
 from serviceplan.render.output import STAGING_PREFIX
 from serviceplan.render.report import render_json, render_text
 from serviceplan.render.run import RenderOptions, shard_of
+from serviceplan.report import ReportOptions
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ def test_an_error_writes_nothing(tmp_path: Path) -> None:
     assert failure.message == (
         f"tenant 'Zero': {template}:1: ZeroDivisionError: integer division or modulo by zero"
     )
-    text = render_text(result, __version__)
+    text = render_text(result, ReportOptions(tool_version=__version__))
     assert f"{tenants}:5: error: tenant 'Zero'" in text
     assert "nothing written (3 to write), 1 failed" in text
 
@@ -318,10 +319,13 @@ def test_text_report_lists_the_first_failures(tmp_path: Path) -> None:
     # each tenant fails its own way: no two failures alike
     template = user_template(tmp_path, "per.txt", "{{ tenant[tenant.name] }}\n")
     result = run(inventory(tmp_path, *rows), tmp_path / "out", template=template)
-    text = render_text(result, __version__)
+    text = render_text(result, ReportOptions(tool_version=__version__))
     assert text.count(": error: tenant ") == 50
     assert "... and 10 more failed tenants (--format json lists them all)" in text
-    assert len(json.loads(render_json(result, __version__))["failures"]) == 60
+    assert (
+        len(json.loads(render_json(result, ReportOptions(tool_version=__version__)))["failures"])
+        == 60
+    )
 
 
 def test_a_remap_given_apart(tmp_path: Path, small_business: str) -> None:

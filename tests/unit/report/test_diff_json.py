@@ -16,7 +16,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from serviceplan.catalog import ORGANIZATION, load_catalog
-from serviceplan.diff.changes import diff_revisions
+from serviceplan.diff.compare import diff_revisions
 from serviceplan.model import Location, ResolvedPlan, Setting, ValidationReport
 from serviceplan.pipeline import DiffOptions, DiffOutcome, bundled_plans, compile_plans, diff_paths
 from serviceplan.report import ReportOptions

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from serviceplan.catalog import ORGANIZATION, load_catalog
-from serviceplan.diff.changes import diff_files, diff_revisions
+from serviceplan.diff.compare import diff_files, diff_revisions
 from serviceplan.diff.gate import FAIL_ON, Gate, GateReason
 from serviceplan.diff.impact import DueMove, ImpactReport, TenantImpact
 from serviceplan.model import Finding, Location, ResolvedPlan, Setting, Severity, ValidationReport

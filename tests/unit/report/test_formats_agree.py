@@ -30,7 +30,9 @@ def syntax_finding(source: bytes) -> Finding:
 def columns(finding: Finding) -> dict[str, Any]:
     """The column each format gives for one finding."""
     report = ValidationReport(("p.serviceplan",), (finding,))
-    out = {name: REPORTERS[name](report, OPTIONS) for name in REPORTERS}
+    out = {
+        name: REPORTERS["validate", name](report, OPTIONS) for name in REPORTERS.formats("validate")
+    }
     check_junit(out["junit"])
     sarif = check_sarif(out["sarif"])["runs"][0]
     region = sarif["results"][0]["locations"][0]["physicalLocation"].get("region", {})
@@ -99,14 +101,14 @@ HINTED = RULES["SP101"].finding(
 
 def test_every_format_keeps_the_hint_and_the_path() -> None:
     report = ValidationReport(("p.serviceplan",), (HINTED,))
-    for name in REPORTERS:
-        out = REPORTERS[name](report, OPTIONS)
+    for name in REPORTERS.formats("validate"):
+        out = REPORTERS["validate", name](report, OPTIONS)
         assert "did you mean PopEnabled?" in out.replace("Did you", "did you"), name
         assert "/Configuration/MailboxPlans/MailboxPlan[1]/PopEnable" in out, name
 
 
 def test_github_annotation_carries_the_hint_on_its_own_line() -> None:
-    out = REPORTERS["github"](ValidationReport(("p.serviceplan",), (HINTED,)), OPTIONS)
+    out = REPORTERS["validate", "github"](ValidationReport(("p.serviceplan",), (HINTED,)), OPTIONS)
     assert out.splitlines()[0] == (
         "::error file=p.serviceplan,line=43,title=SP101 unknown-feature::"
         "PopEnable is not a known MailboxPlan feature%0Ahint: did you mean PopEnabled?"
@@ -115,7 +117,7 @@ def test_github_annotation_carries_the_hint_on_its_own_line() -> None:
 
 
 def test_sarif_message_is_sentences_each_with_its_full_stop() -> None:
-    out = REPORTERS["sarif"](ValidationReport(("p.serviceplan",), (HINTED,)), OPTIONS)
+    out = REPORTERS["validate", "sarif"](ValidationReport(("p.serviceplan",), (HINTED,)), OPTIONS)
     message = json.loads(out)["runs"][0]["results"][0]["message"]["text"]
     assert message == "PopEnable is not a known MailboxPlan feature. Did you mean PopEnabled?"
 

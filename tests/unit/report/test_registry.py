@@ -18,21 +18,30 @@ def sample() -> ValidationReport:
     return ValidationReport(("a.sp", "b.sp"), tuple(sorted(findings, key=Finding.sort_key)))
 
 
-def test_registry_keys_are_the_format_names() -> None:
-    assert list(REPORTERS) == ["text", "json", "junit", "sarif", "github"]
+def test_registry_keys_are_command_and_format() -> None:
+    assert REPORTERS.formats("validate") == ["text", "json", "junit", "sarif", "github"]
+    assert REPORTERS.formats("diff") == ["text", "json", "markdown"]
+    assert REPORTERS.formats("compile") == ["text", "json"]
+    assert all(isinstance(command, str) and isinstance(name, str) for command, name in REPORTERS)
 
 
-@pytest.mark.parametrize("name", list(REPORTERS))
+def test_every_registered_reporter_loads() -> None:
+    for key in REPORTERS:
+        assert callable(REPORTERS[key]), key
+
+
+@pytest.mark.parametrize("name", REPORTERS.formats("validate"))
 def test_reporters_return_deterministic_text_and_print_nothing(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = str(Path.cwd())
     options = ReportOptions(tool_version="9.9.9", root=root)
-    first = REPORTERS[name](sample(), options)
+    first = REPORTERS["validate", name](sample(), options)
     assert isinstance(first, str)
     assert first.endswith("\n")
     assert not first.endswith("\n\n")
-    assert REPORTERS[name](sample(), options) == first
+    assert REPORTERS["validate", name](sample(), options) == first
+    assert b"".join(REPORTERS.chunks(("validate", name), sample(), options)) == first.encode()
     # files are named relative to the root: the root itself only as SARIF's %SRCROOT%
     assert first.count(root) == (name == "sarif")
     assert capsys.readouterr() == ("", "")

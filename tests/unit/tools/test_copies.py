@@ -12,14 +12,13 @@ import pytest
 from serviceplan.errors import UsageError
 from serviceplan.tools.copies import (
     Difference,
-    FileDigest,
     Kind,
     RowChange,
     SettingChange,
     Textual,
-    digest_set,
     verify_copies,
 )
+from serviceplan.tools.digest import FileDigest, digest_set
 
 REMAP = "ServicePlanHostingRemap.csv"
 SMALL = "SmallBusiness.serviceplan"

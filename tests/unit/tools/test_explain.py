@@ -15,6 +15,7 @@ import pytest
 from serviceplan.catalog import CATEGORIES, MAILBOX_PLAN, ORGANIZATION, Feature, load_catalog
 from serviceplan.errors import UsageError
 from serviceplan.pipeline import bundled_plans, compile_plans, explain_feature
+from serviceplan.report import ReportOptions
 from serviceplan.tools.explain import (
     PER_MAILBOX_COST,
     PER_TENANT_COST,
@@ -30,6 +31,8 @@ from serviceplan.tools.explain import (
     uses,
 )
 from serviceplan.tools.features_table import render_features_json, render_features_text
+
+OPTIONS = ReportOptions(tool_version="9.9.9")
 
 
 def csv_rows() -> list[dict[str, str]]:
@@ -275,10 +278,10 @@ def test_uses_of_a_mailbox_plan_feature_list_each_mailbox_plan() -> None:
 def test_explain_of_a_both_scope_name_renders_both() -> None:
     explanation = explain_feature("EXOCoreFeatures", [bundled_plans()])
     assert [e.feature.scope for e in explanation.entries] == [ORGANIZATION, MAILBOX_PLAN]
-    text = render_explain_text(explanation)
+    text = render_explain_text(explanation, OPTIONS)
     assert "both scopes" in text
     assert text.count("Set in:") == 2
-    document = json.loads(render_explain_json(explanation))
+    document = json.loads(render_explain_json(explanation, OPTIONS))
     assert [f["scope"] for f in document["features"]] == [ORGANIZATION, MAILBOX_PLAN]
 
 
@@ -289,7 +292,7 @@ def test_explain_json_marks_explicit_and_default(small_business: str) -> None:
         if "<OutlookAnywhereEnabled>" in text
     )
     document = json.loads(
-        render_explain_json(explain_feature("OutlookAnywhereEnabled", [bundled_plans()]))
+        render_explain_json(explain_feature("OutlookAnywhereEnabled", [bundled_plans()]), OPTIONS)
     )
     rows = {(r["plan"], r["section"]): r for r in document["features"][0]["set_in"]}
     assert rows["SmallBusiness", "Standard"]["source"] == "explicit"
@@ -307,10 +310,14 @@ def test_explain_shows_a_value_as_the_file_writes_it(tmp_path: Path, small_busin
         ),
         encoding="utf-8",
     )
-    text = render_explain_text(explain_feature("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
+    text = render_explain_text(
+        explain_feature("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]), OPTIONS
+    )
     assert re.search(r"^\s*SmallBusiness\s+Standard\s+10 GB = 10,737,418,240 bytes\s", text, re.M)
     document = json.loads(
-        render_explain_json(explain_feature("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]))
+        render_explain_json(
+            explain_feature("ProhibitSendReceiveMaiboxQuota", [str(tmp_path)]), OPTIONS
+        )
     )
     (use,) = document["features"][0]["set_in"]
     assert (use["text"], use["value"]) == ("10 GB", 10 * 1024**3)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from serviceplan.catalog import MAILBOX_PLAN, ORGANIZATION, Feature, load_catalog
-from serviceplan.diff.changes import diff_plans
+from serviceplan.diff.compare import diff_plans
 from serviceplan.model import Location, ResolvedPlan, Setting
 from serviceplan.pipeline import bundled_plans, compile_plans
 from serviceplan.values import UNLIMITED, Value, format_value

@@ -39,11 +39,9 @@ from serviceplan.diff.changes import (
     TEXTUAL,
     Change,
     PlanDiff,
-    diff_files,
-    diff_plans,
-    diff_revisions,
     most_impactful,
 )
+from serviceplan.diff.compare import diff_files, diff_plans, diff_revisions
 from serviceplan.diff.remap import ROW_ADDED, ROW_REMOVED, ROW_REPOINTED, diff_remaps
 from serviceplan.errors import UsageError
 from serviceplan.model import Location, ResolvedPlan

@@ -55,7 +55,7 @@ REPORTERS: Mapping[str, Reporter] = _Registry(
 
 # `serviceplan diff`: each module's `render(outcome, options) -> str`, loaded on use
 DIFF_REPORTERS: Mapping[str, Callable[..., str]] = _Registry(
-    {"text": "diff_text", "json": "diff_json", "markdown": "diff_markdown"}
+    {"text": "diff_text", "json": "diff_json", "markdown": "diff_markdown", "html": "diff_html"}
 )
 
 

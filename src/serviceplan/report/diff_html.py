@@ -195,7 +195,7 @@ def _charts(outcome: DiffOutcome) -> list[Any]:
             f"Tenants with the most mailboxes to update (top {TENANTS_CHARTED})",
             [
                 (
-                    t.tenant.name + (" (skipped: edited in place)" if t.skipped else ""),
+                    t.tenant.name + (" (skipped)" if t.skipped else ""),
                     t.mailboxes,
                     f"{'~' if t.estimated else ''}{t.mailboxes:,}",
                     "skipped" if t.skipped else "tenant",

@@ -178,3 +178,12 @@ def test_readme_screenshot_is_what_the_browser_step_makes(browser: str, tmp_path
     _shows_something(README_SCREENSHOT, README_SIZE)
     assert "Changes per update category" in Dom(page.dom).all_text
     print(f"browser: {version(browser)}; screenshot: {page.screenshot}")
+
+
+def test_ci_installs_chromium_when_it_is_missing() -> None:
+    """Without this block a new CI machine would skip (so fail) every browser test."""
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    block = script.split("# --- chromium", 1)[1].split("# --- end chromium", 1)[0]
+    assert "if ! command -v chromium" in block
+    assert "apt-get install -y -q chromium" in block
+    assert script.index("# --- end chromium") < script.index('run_suite newest "$tests_command"')

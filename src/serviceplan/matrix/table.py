@@ -193,7 +193,7 @@ def _columns(compiled: CompileResult, names: Sequence[str]) -> list[ResolvedPlan
             plan = by_name.get(name.casefold())
             if plan is None and name.casefold() not in kept_out:
                 known = [p.name for p in compiled.plans]
-                near = did_you_mean(closest(name, known, n=3, ignore_case=True))
+                near = did_you_mean(closest(name, known, ignore_case=True))
                 raise ResolveError(
                     f"no plan named {name}" + (f": {near}" if near else ""),
                     hint=f"plans found: {', '.join(sorted(known, key=str.casefold)) or 'none'}",

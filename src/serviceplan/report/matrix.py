@@ -21,7 +21,8 @@ from .markdown_escape import escape
 from .text import printable
 
 DEFAULT_MARK = "°"  # the catalogue default: the plan file does not write the feature
-DEFAULT_PLAN_MARK = "*"  # the default mailbox plan (ProvisionAsDefault)
+DEFAULT_PLAN_MARK = "*"  # the default mailbox plan (ProvisionAsDefault), in text
+STAR = "★"  # the same in Markdown and HTML, where `*` is markup
 _GAP = "  "
 _INDENT = "  "
 # a header breaks after a space, comma or slash, and between the words of a CamelCase name
@@ -46,17 +47,16 @@ def plan_headers(matrix: Matrix) -> list[list[str]]:
     ]
 
 
-def mailbox_headers(matrix: Matrix) -> list[list[str]]:
+def mailbox_headers(matrix: Matrix, mark: str = DEFAULT_PLAN_MARK) -> list[list[str]]:
     return [
-        [column.plan, column.name + (DEFAULT_PLAN_MARK if column.default else "")]
-        for column in matrix.columns
+        [column.plan, column.name + (mark if column.default else "")] for column in matrix.columns
     ]
 
 
-def legend(matrix: Matrix) -> list[str]:
+def legend(matrix: Matrix, mark: str = DEFAULT_PLAN_MARK) -> list[str]:
     lines = [
         f"{DEFAULT_MARK} the catalogue default (the plan file does not write it); "
-        f"{DEFAULT_PLAN_MARK} the default mailbox plan (ProvisionAsDefault)."
+        f"{mark} the default mailbox plan (ProvisionAsDefault)."
     ]
     if matrix.hidden:
         why = (
@@ -183,8 +183,8 @@ def render_markdown(matrix: Matrix, options: ReportOptions) -> str:
     if matrix.organization:
         lines += _md_table("Organization", plan_headers(matrix), matrix.organization)
     if matrix.mailbox_plans:
-        lines += _md_table("Mailbox plan", mailbox_headers(matrix), matrix.mailbox_plans)
-    for line in (*legend(matrix), summary(matrix)):
+        lines += _md_table("Mailbox plan", mailbox_headers(matrix, STAR), matrix.mailbox_plans)
+    for line in (*legend(matrix, STAR), summary(matrix)):
         lines += [escape(line, 2_000), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..matrix.table import Cell, Matrix, Section
 from . import ReportOptions
 from .html import render_page
-from .matrix import entry_text, legend, pair_text, pieces, summary
+from .matrix_common import entry_text, legend, pair_text, pieces, summary
 
 
 def _cell(cell: Cell) -> dict[str, Any]:

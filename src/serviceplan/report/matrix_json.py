@@ -8,7 +8,7 @@ from typing import Any
 from ..matrix.table import Cell, Matrix, Section
 from ..values import json_value
 from . import ReportOptions
-from .compiled import left_out_json
+from .compiled import left_out_json, selected_by_json
 
 
 def _cell(cell: Cell, where: dict[str, Any]) -> dict[str, Any]:
@@ -56,15 +56,7 @@ def render(matrix: Matrix, options: ReportOptions) -> str:
             {
                 "name": plan.name,
                 "file": plan.source,
-                "selected_by": [
-                    {
-                        "file": row.location.file,
-                        "line": row.location.line,
-                        "program_id": row.program_id,
-                        "offer_id": row.offer_id,
-                    }
-                    for row in plan.pairs
-                ],
+                "selected_by": selected_by_json(plan.pairs),
                 "mailbox_plans": [
                     {"name": m.name, "index": m.index, "provision_as_default": m.default}
                     for m in plan.mailbox_plans

@@ -134,7 +134,7 @@ def _blocks(outcome: DiffOutcome, budget: _Budget) -> list[dict[str, Any]]:
         return []
     blocks = [_plan_block(d, _arrow(plan_heading(d)), budget) for d in diff.plans]
     if diff.remap:
-        rows = budget.take("remap row", [[remap_text(change)] for change in diff.remap])
+        rows = budget.take("remap row", [[_arrow(remap_text(change))] for change in diff.remap])
         blocks.append(
             {
                 "title": f"Remap changes ({len(diff.remap):,})",

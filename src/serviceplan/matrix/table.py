@@ -19,7 +19,7 @@ from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog, Feature
 from ..errors import ResolveError
 from ..model import Finding, Location, RemapRow, ResolvedPlan, Setting, Severity
 from ..resolve.result import CompileResult
-from ..resolve.scope import LeftOut
+from ..resolve.scope import LeftOut, LeftOutKind
 from ..suggest import closest, did_you_mean
 from ..values import UNSET_TEXT, Unlimited, Value, collapse, format_value
 
@@ -154,19 +154,19 @@ def build_matrix(compiled: CompileResult, catalog: Catalog, options: MatrixOptio
         for entry in compiled.left_out
         if entry.name is None or not options.plans or entry.name.casefold() in wanted
     )
-    unwanted = {
+    unwanted = {  # the files of plans not asked for: their findings are not this run's
         entry.location.file
         for entry in compiled.left_out
-        if entry.name is not None and entry not in left_out
+        if entry.kind is LeftOutKind.PLAN and entry not in left_out
     } | {plan.source for plan in compiled.plans if plan.name.casefold() not in wanted}
     findings = tuple(f for f in compiled.report.findings if f.location.file not in unwanted)
     organization: tuple[Section, ...] = ()
     mailbox: tuple[Section, ...] = ()
     kept = shown = 0
-    if options.scope is not MatrixScope.MAILBOX_PLANS:
+    if plans and options.scope is not MatrixScope.MAILBOX_PLANS:
         organization, total, count = _sections(catalog, ORGANIZATION, plans, options)
         kept, shown = kept + total, shown + count
-    if options.scope is not MatrixScope.ORGANIZATION:
+    if plans and options.scope is not MatrixScope.ORGANIZATION:
         mailbox, total, count = _sections(catalog, MAILBOX_PLAN, plans, options)
         kept, shown = kept + total, shown + count
     return Matrix(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -131,3 +132,9 @@ def test_sections_follow_the_catalogue() -> None:
 )
 def test_people_text(value: object, kind: str, text: str) -> None:
     assert people_text(value, kind) == text  # type: ignore[arg-type]
+
+
+def test_no_plan_compiled_gives_no_rows() -> None:
+    compiled = dataclasses.replace(serviceplan.compile_plans([SAMPLES]), plans=())
+    m = build_matrix(compiled, load_catalog(), MatrixOptions())
+    assert (m.plans, m.organization, m.mailbox_plans, m.rows) == ((), (), (), 0)

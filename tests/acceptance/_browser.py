@@ -36,16 +36,11 @@ FLAGS = (
     "--proxy-server=127.0.0.1:9",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
-# the README's example: the bundled samples against a rollout of them, with the example inventory
-README_DIFF = (
-    "diff",
-    "serviceplans",
-    "tests/cases/diff-smallorg-repoint/new",
-    "--tenants",
-    "examples/tenants.csv",
-    "--format",
-    "html",
-)
+# the README's example: the bundled samples (old) against the rollout of the golden case
+# diff-smallorg-repoint (its changed files laid over a copy of the samples: new), with the
+# example inventory, run in a folder of its own so the page names them old and new
+ROLLOUT = ROOT / "tests" / "cases" / "diff-smallorg-repoint" / "new"
+README_DIFF = ("diff", "old", "new", "--tenants", "tenants.csv", "--format", "html")
 README_SCREENSHOT = ROOT / "docs" / "diff-report.png"
 README_SIZE = (1200, 1500)
 
@@ -203,12 +198,25 @@ def _unfilter(kind: int, line: bytearray, previous: bytearray, step: int) -> Non
             raise AssertionError(f"unknown PNG filter {kind}")
 
 
+def readme_example(work: Path) -> Path:
+    """The README's example laid out in `work`/example: old/, new/ and tenants.csv."""
+    folder = work / "example"
+    samples = shutil.ignore_patterns("__init__.py", "__pycache__")
+    shutil.copytree(ROOT / "serviceplans", folder / "old", ignore=samples)
+    shutil.copytree(ROOT / "serviceplans", folder / "new", ignore=samples)
+    for changed in ROLLOUT.iterdir():
+        shutil.copyfile(changed, folder / "new" / changed.name)
+    shutil.copyfile(ROOT / "examples" / "tenants.csv", folder / "tenants.csv")
+    return folder
+
+
 def readme_screenshot(binary: str, work: Path, target: Path = README_SCREENSHOT) -> Page:
     """Render the README's example diff and screenshot it (into docs/diff-report.png)."""
+    folder = readme_example(work)
     page = work / "diff-report.html"
     run = subprocess.run(
         [sys.executable, "-m", "serviceplan", *README_DIFF, "-o", str(page)],
-        cwd=ROOT,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=LAUNCH_TIMEOUT,

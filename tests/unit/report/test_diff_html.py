@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
+from pathlib import Path
+
+from _browser import readme_example
 
 from serviceplan.catalog import CATEGORIES, ORGANIZATION, load_catalog
 from serviceplan.diff.changes import diff_revisions
@@ -65,12 +68,13 @@ def test_registered_as_a_diff_format() -> None:
     assert DIFF_REPORTERS["html"] is render
 
 
-def test_summary_first_then_charts_blockers_and_collapsed_changes() -> None:
+def test_summary_first_then_charts_blockers_and_collapsed_changes(tmp_path: Path) -> None:
+    example = readme_example(tmp_path)  # the README's: a repoint and an edit in place
     outcome = diff_paths(
         DiffOptions(
-            old=str(bundled_plans()),
-            new="tests/cases/diff-smallorg-repoint/new",
-            tenants="examples/tenants.csv",
+            old=str(example / "old"),
+            new=str(example / "new"),
+            tenants=str(example / "tenants.csv"),
         )
     )
     page = page_of(outcome)

@@ -84,6 +84,7 @@ REPORTERS = Reporters(
         ("diff", "text"): ".report.diff_text:render",
         ("diff", "json"): ".report.diff_json:render:chunks",
         ("diff", "markdown"): ".report.diff_markdown:render",
+        ("diff", "html"): ".report.diff_html:render",
         ("compile", "text"): ".report.compiled:text_report",
         ("compile", "json"): ".report.compiled:json_report:json_chunks",
         ("render", "text"): ".render.report:render_text",
@@ -96,6 +97,11 @@ REPORTERS = Reporters(
         ("explain", "json"): ".tools.explain:render_explain_json",
         ("rules", "text"): ".report.rules:rules_text",
         ("rules", "json"): ".report.rules:rules_json",
+        ("matrix", "text"): ".report.matrix:render_text",
+        ("matrix", "markdown"): ".report.matrix:render_markdown",
+        ("matrix", "csv"): ".report.matrix:render_csv",
+        ("matrix", "json"): ".report.matrix_json:render",
+        ("matrix", "html"): ".report.matrix_html:render",
     }
 )
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
-from ..model import ResolvedMailboxPlan, ResolvedPlan, Setting, plural
+from ..model import RemapRow, ResolvedMailboxPlan, ResolvedPlan, Setting, plural
 from ..resolve.result import CompileResult
 from ..resolve.scope import LeftOut, LeftOutKind
 from ..values import UNSET_TEXT, collapse, format_bytes, format_value, json_value
@@ -59,19 +59,24 @@ def _json_settings(
     return out
 
 
+def selected_by_json(rows: Iterable[RemapRow]) -> list[dict[str, Any]]:
+    """The remap lines that select a plan, as compile's and matrix's JSON give them."""
+    return [
+        {
+            "file": row.location.file,
+            "line": row.location.line,
+            "program_id": row.program_id,
+            "offer_id": row.offer_id,
+        }
+        for row in rows
+    ]
+
+
 def plan_json(plan: ResolvedPlan, all_features: bool = True) -> dict[str, Any]:
     return {
         "name": plan.name,
         "file": plan.source,
-        "selected_by": [
-            {
-                "file": row.location.file,
-                "line": row.location.line,
-                "program_id": row.program_id,
-                "offer_id": row.offer_id,
-            }
-            for row in plan.selected_by
-        ],
+        "selected_by": selected_by_json(plan.selected_by),
         "organization": _json_settings(ORGANIZATION, plan.organization, all_features),
         "mailbox_plans": [
             {

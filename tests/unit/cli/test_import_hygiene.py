@@ -18,7 +18,14 @@ print(sorted(m for m in {heavy!r} if m in sys.modules))
 
 @pytest.mark.parametrize(
     "argv",
-    [["--version"], ["--help"], ["validate", "--help"], ["diff", "--help"], ["render", "--help"]],
+    [
+        ["--version"],
+        ["--help"],
+        ["validate", "--help"],
+        ["diff", "--help"],
+        ["render", "--help"],
+        ["matrix", "--help"],
+    ],
 )
 def test_start_up_imports_no_heavy_module(argv: list[str]) -> None:
     code = PROBE.format(argv=argv, heavy=HEAVY)

@@ -20,7 +20,8 @@ def sample() -> ValidationReport:
 
 def test_registry_keys_are_command_and_format() -> None:
     assert REPORTERS.formats("validate") == ["text", "json", "junit", "sarif", "github"]
-    assert REPORTERS.formats("diff") == ["text", "json", "markdown"]
+    assert REPORTERS.formats("diff") == ["text", "json", "markdown", "html"]
+    assert REPORTERS.formats("matrix") == ["text", "markdown", "csv", "json", "html"]
     assert REPORTERS.formats("compile") == ["text", "json"]
     assert all(isinstance(command, str) and isinstance(name, str) for command, name in REPORTERS)
 

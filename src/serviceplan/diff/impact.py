@@ -4,7 +4,7 @@ and apart from it the moves that were due before this change."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ..catalog import ORGANIZATION, Catalog
@@ -82,7 +82,7 @@ class ImpactReport:
 
 def tenant_impact(
     diff: DiffResult,
-    tenants: Sequence[Tenant],
+    tenants: Iterable[Tenant],
     source: str,
     revisions: tuple[Sequence[ResolvedPlan], Sequence[ResolvedPlan]],
     remaps: tuple[Sequence[RemapTable], Sequence[RemapTable]],

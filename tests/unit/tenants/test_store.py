@@ -39,7 +39,8 @@ def test_import_makes_a_typed_table_with_a_unique_name_index(tmp_path: Path) -> 
     assert types["mailboxes__Premium"] == "BIGINT" and types["note"] == "TEXT"
     with pytest.raises(sqlite3.IntegrityError):
         connection.execute(
-            "INSERT INTO tenants (name, domain, program_id, offer_id) VALUES ('CONTOSO', '', '', '')"
+            "INSERT INTO tenants (name, domain, program_id, offer_id) "
+            "VALUES ('CONTOSO', '', '', '')"
         )
     connection.close()
     back = read_inventory(url, CATALOG)

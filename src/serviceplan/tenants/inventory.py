@@ -4,6 +4,7 @@ keys), read with each row's line number, or a database table (tenants.database);
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..rules.registry import rule
 from ..values import UNLIMITED, ValueProblem, parse_value
 from .columns import MAILBOXES_PREFIX, USED_PREFIX, Columns
 from .database import is_url
+from .large import check_utf8, streamed
 from .rows import Cell, csv_rows, is_jsonl, jsonl_rows, without_type_line
 from .seen import Seen
 
@@ -115,11 +117,25 @@ def open_inventory(
             f"--tenants {source}: --tenants-table and --tenants-query need a database URL",
             hint="e.g. --tenants sqlite:///tenants.db --tenants-table tenants",
         )
+    if streamed(source, max_size):
+        problems = check_utf8(source)
+        if problems:
+            return TenantStream(source, iter(()), problems)
+        sink = []
+        return TenantStream(source, _file_tenants(source, catalog, sink), sink)
     data = read_input(Path(source), source, max_size)  # over the cap: an error (TooLarge)
     text, problems = decode_text(data, source)
     if problems:
         return TenantStream(source, iter(()), list(problems))
     return stream_text(text, source, catalog)
+
+
+def _file_tenants(source: str, catalog: Catalog, sink: list[Finding]) -> Iterator[Tenant]:
+    """A large UTF-8 file, a line at a time (its encoding was checked first)."""
+    with open(source, encoding="utf-8-sig", newline="") as lines:
+        start = lines.read(4096)
+        lines.seek(0)
+        yield from _line_tenants(lines, start, source, catalog, sink)
 
 
 def _started(tenants: Iterator[Tenant]) -> Iterator[Tenant]:
@@ -148,22 +164,23 @@ def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
 
 def stream_text(text: str, source: str, catalog: Catalog) -> TenantStream:
     sink: list[Finding] = []
-    return TenantStream(source, _text_tenants(text, source, catalog, sink), sink)
+    lines = io.StringIO(text, newline="")
+    return TenantStream(source, _line_tenants(lines, text[:4096], source, catalog, sink), sink)
 
 
-def _text_tenants(
-    text: str, source: str, catalog: Catalog, sink: list[Finding]
+def _line_tenants(
+    lines: Iterator[str], start: str, source: str, catalog: Catalog, sink: list[Finding]
 ) -> Iterator[Tenant]:
     """Rows are judged as they are read, never all held first: a megabyte of bad rows costs
     the findings kept, not a million row dicts."""
-    jsonl = is_jsonl(text, source)
+    jsonl = is_jsonl(start, source)
     columns: set[str] = set()
     reader = _RowReader(source, catalog)
     if jsonl:
-        rows = jsonl_rows(text, source, columns)  # adds the keys of each line it reads
+        rows = jsonl_rows(lines, source, columns)  # adds the keys of each line it reads
     else:
-        text, notes = without_type_line(text, source)
-        header_line, header, rows = csv_rows(text, source)
+        lines, notes = without_type_line(lines, source)
+        header_line, header, rows = csv_rows(lines, source)
         columns.update(header)
         if _missing(columns):
             bad = (cells for _, cells in rows if isinstance(cells, Finding))

@@ -5,17 +5,16 @@ nesting for `mailboxes` and `used`), each with the line it starts on."""
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..model import Finding, Location
 from ..rules.limits import MAX_FINDINGS_PER_FILE
 from ..rules.registry import rule
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Windows PowerShell's Export-Csv starts with the type of the objects exported
 _TYPE_LINE = re.compile(r"#TYPE\b[^\r\n]*", re.IGNORECASE)
 
@@ -24,6 +23,7 @@ Row = tuple[int, dict[str, Cell] | Finding]
 
 
 def is_jsonl(text: str, source: str) -> bool:
+    """JSONL by the name, else by the first character (`text`: the start of the file)."""
     if source.casefold().endswith(JSONL_SUFFIXES):
         return True
     if source.casefold().endswith(".csv"):
@@ -31,37 +31,38 @@ def is_jsonl(text: str, source: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("{")
 
 
-def without_type_line(text: str, source: str) -> tuple[str, list[Finding]]:
+def without_type_line(lines: Iterator[str], source: str) -> tuple[Iterator[str], list[Finding]]:
     """The text with Export-Csv's `#TYPE ...` first line blanked (its line break kept, so every
     later line keeps its number), and the note that says so."""
-    found = _TYPE_LINE.match(text)
+    first = next(lines, "")
+    found = _TYPE_LINE.match(first)
     if found is None:
-        return text, []
+        return itertools.chain([first], lines), []
     note = rule("inventory-type-line").finding(
         f"the first line ({found.group()[:80]}) is the type line Windows PowerShell's Export-Csv "
         "writes; it is skipped",
         Location(source, 1),
     )
-    return text[found.end() :], [note]
+    return itertools.chain([first[found.end() :]], lines), [note]
 
 
-def csv_rows(text: str, source: str) -> tuple[int, list[str], Iterator[Row]]:
+def csv_rows(lines: Iterable[str], source: str) -> tuple[int, list[str], Iterator[Row]]:
     """The header's line and columns (the first row that is not blank), and the rows after it,
     read as they are consumed: column -> cell with the line each row starts on (quoted cells
     may span lines)."""
-    lines = _csv_lines(text, source)
-    for start, cells in lines:
+    rows = _csv_lines(lines, source)
+    for start, cells in rows:
         if isinstance(cells, Finding):  # unreadable before any header
             return start, [], iter([(start, cells)])
         header = [cell.strip() for cell in cells]
-        return start, header, _csv_cells(lines, header, source)
+        return start, header, _csv_cells(rows, header, source)
     return 1, [], iter(())
 
 
-def _csv_lines(text: str, source: str) -> Iterator[tuple[int, list[str] | Finding]]:
+def _csv_lines(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[str] | Finding]]:
     """The rows that are not blank, each with the line it starts on; a quoting error ends
     them (the reader cannot resynchronise after one)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     consumed = 0
     while True:
         start = consumed + 1
@@ -103,13 +104,14 @@ def _csv_cells(
             yield start, {names[k]: cells[i] for k, i in enumerate(firsts) if i < len(cells)}
 
 
-def jsonl_rows(text: str, source: str, columns: set[str]) -> Iterator[Row]:
+def jsonl_rows(lines: Iterable[str], source: str, columns: set[str]) -> Iterator[Row]:
     """Each line's object flattened to column -> cell, read as consumed; the keys of each
     line read are added to `columns`."""
     bad = 0
     # line breaks as editors count them: str.splitlines would also break at U+2028, U+0085,
     # form feeds..., which a JSON string may hold raw, and shift every later line number
-    for number, line in enumerate(_lines(text), start=1):
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\r\n")
         if not line.strip():
             continue
         if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
@@ -126,15 +128,6 @@ def jsonl_rows(text: str, source: str, columns: set[str]) -> Iterator[Row]:
             continue
         columns.update(cells)
         yield number, cells
-
-
-def _lines(text: str) -> Iterator[str]:
-    """`_LINE_BREAK.split(text)`, one line at a time (no list of a million lines)."""
-    start = 0
-    for match in _LINE_BREAK.finditer(text):
-        yield text[start : match.start()]
-        start = match.end()
-    yield text[start:]
 
 
 def _flatten(value: dict[str, object]) -> dict[str, Cell] | str:

@@ -125,13 +125,13 @@ def tenant_impact(
             continue
         (count, estimated), (held, held_estimated) = _mailboxes(tenant, after, before)
         if before is not None and before.costed:
-            already_due.append(DueMove(tenant, current, due, target, held, held_estimated))
+            already_due.append(DueMove(_kept(tenant), current, due, target, held, held_estimated))
         caused = _less(after, before)
         if not caused.costed:  # textual changes and due ones reach nobody
             unreached += 1
             continue
         due_plan = due if before is not None and before.costed else None
-        impact = TenantImpact(tenant, current, target, caused, count, estimated, due_plan)
+        impact = TenantImpact(_kept(tenant), current, target, caused, count, estimated, due_plan)
         impacts.append(impact)
         findings += _over_limit(tenant, caused, catalog, impact.skipped)
     findings.sort(key=Finding.sort_key)
@@ -139,6 +139,12 @@ def tenant_impact(
 
 
 _REMAP = "ServicePlanHostingRemap.csv"
+
+
+def _kept(tenant: Tenant) -> Tenant:
+    """What a report shows of a tenant it lists: the tenants stream past, and a listed one
+    keeps no row of cells (its `fields`, most of its memory)."""
+    return replace(tenant, fields={}) if tenant.fields else tenant
 
 
 def _unknown_plan(tenant: Tenant, current: str) -> Finding:

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import Row, environment, fail, log, rate, report
-from render import CORES, PAIRS, floor_contexts, floor_once, pin_cores
+from render import _PROBE, CORES, PAIRS, floor_contexts, floor_once, pin_cores
 
 DIFF_TARGET = {"csv": 10.0, "sqlite": 10.0, "postgresql": 15.0}
 RENDER_VS_FLOOR = 1.5
@@ -53,17 +53,6 @@ PLAN_OF = {
     ("Hosting", "BusinessNonMapi"): ("HostingBusinessNonMapi", 1000),
 }
 TEMPLATE = "new-organization.ps1"
-
-_PROBE = """
-import contextlib, io, json, resource, sys
-from serviceplan.cli import main
-with contextlib.redirect_stdout(io.StringIO()):
-    code = main(sys.argv[1:])
-usage = resource.getrusage
-print(json.dumps({"code": code,
-                  "main": usage(resource.RUSAGE_SELF).ru_maxrss,
-                  "workers": usage(resource.RUSAGE_CHILDREN).ru_maxrss}))
-"""
 
 
 def generate(path: Path, count: int, seed: int) -> None:

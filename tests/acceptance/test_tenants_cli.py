@@ -111,3 +111,11 @@ def test_a_file_source_never_imports_sqlalchemy(folder: Path) -> None:
         [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, check=False
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
+
+
+def test_a_warning_does_not_stop_an_import(folder: Path) -> None:
+    text = "#TYPE System.Management.Automation.PSCustomObject\n" + EXAMPLE.read_text()
+    (folder / "typed.csv").write_text(text)
+    result = run_cli("tenants", "import", "typed.csv", "sqlite:///t.db", cwd=folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SP508" in result.stdout and "11 tenants written" in result.stdout

@@ -4,6 +4,7 @@ tenant against the plan it is on today (check)."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,9 @@ from .options import (
     use_color,
 )
 
+if TYPE_CHECKING:
+    from ..model import Finding
+
 
 @cli.group("tenants")
 def tenants_group() -> None:
@@ -29,12 +33,15 @@ def tenants_group() -> None:
     postgresql://user@host/db with `pip install "serviceplan[postgresql]"`)."""
 
 
-def _findings_stop(report_findings: tuple[object, ...], source: str) -> int:
+def _stops(findings: tuple[Finding, ...], source: str) -> bool:
+    """Print the inventory's findings as validate does; whether an error stops the command
+    (nothing is written, exit 1)."""
     from ..model import ValidationReport
 
-    report = ValidationReport((source,), report_findings)  # type: ignore[arg-type]
-    emit(REPORTERS["text"](report, ReportOptions(tool_version=__version__)), False)
-    return EXIT_FINDINGS
+    report = ValidationReport((source,), findings)
+    if findings:
+        emit(REPORTERS["text"](report, ReportOptions(tool_version=__version__)), False)
+    return report.errors > 0
 
 
 @tenants_group.command("import")
@@ -57,8 +64,8 @@ def import_command(file: str, url: str, table: str, replace: bool) -> int:
     if not is_url(url):
         raise UsageError(f"{url}: not a database URL", hint="e.g. sqlite:///tenants.db")
     inventory = read_inventory(file, load_catalog())
-    if inventory.findings:
-        return _findings_stop(inventory.findings, inventory.source)
+    if _stops(inventory.findings, inventory.source):
+        return EXIT_FINDINGS
     count = import_tenants(inventory.tenants, url, table=table, replace=replace)
     click.echo(f"{count:,} tenants written to {mask_url(url)} table {table}")
     return EXIT_OK
@@ -83,8 +90,8 @@ def export_command(
     from ..tenants.store import export_text
 
     inventory = read_inventory(source, load_catalog(), table=tenants_table, query=tenants_query)
-    if inventory.findings:
-        return _findings_stop(inventory.findings, inventory.source)
+    if _stops(inventory.findings, inventory.source):
+        return EXIT_FINDINGS
     write_atomic(output, export_text(inventory.tenants, output))
     click.echo(f"{len(inventory.tenants):,} tenants written to {output}")
     return EXIT_OK

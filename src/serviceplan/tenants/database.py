@@ -214,9 +214,16 @@ def _rows(result: Any, source: str) -> Iterator[Row[Any]]:
         raise failure(source, error, "reading the rows") from None
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def cells(columns: list[str], row: Row[Any]) -> dict[str, Cell]:
     """A row as the inventory's cells: numbers, text, true/false or None."""
-    return {column: _cell(value) for column, value in zip(columns, row, strict=True)}
+    values = dict(zip(columns, row, strict=True))
+    for column, value in values.items():
+        if type(value) not in _PLAIN:
+            values[column] = _cell(value)
+    return values
 
 
 def _cell(value: object) -> Cell:

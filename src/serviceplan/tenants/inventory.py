@@ -5,6 +5,7 @@ keys), read with each row's line number, or a database table (tenants.database);
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,11 +140,10 @@ def _file_tenants(source: str, catalog: Catalog, sink: list[Finding]) -> Iterato
 
 
 def _started(tenants: Iterator[Tenant]) -> Iterator[Tenant]:
-    """Connect, and find the table and its columns, now: errors before any output."""
+    """Connect, find the table and read the first row now: a server, table or query error
+    is raised here, before any work, not while the tenants are used."""
     first = next(tenants, None)
-    if first is not None:
-        yield first
-        yield from tenants
+    return tenants if first is None else itertools.chain([first], tenants)
 
 
 def read_inventory(

@@ -141,3 +141,9 @@ def test_tenants_stream_from_a_table(tmp_path: Path) -> None:
     first = next(iter(stream))
     assert first.name == "Contoso"
     assert [t.name for t in stream] == ["Fabrikam"]
+
+
+def test_errors_come_when_the_source_is_opened(tmp_path: Path) -> None:
+    url = make_db(tmp_path / "t.db", rows=ROWS)
+    with pytest.raises(InputError, match="no table other"):
+        open_inventory(url, CATALOG, table="other")  # not only once the tenants are read

@@ -12,7 +12,10 @@ requirements = (
     project["project"]["dependencies"] + project["project"]["optional-dependencies"]["test"]
 )
 for requirement in requirements:
-    match = re.fullmatch(r"([A-Za-z0-9._-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)", requirement.strip())
+    match = re.fullmatch(
+        r"([A-Za-z0-9._-]+)(?:\[[A-Za-z0-9,._-]+\])?\s*>=\s*([0-9][0-9A-Za-z.]*)",
+        requirement.strip(),
+    )
     if match is None:
         raise SystemExit(f"lowest: {requirement!r} has no plain '>=' lower bound")
     print(f"{match[1]}=={match[2]}")

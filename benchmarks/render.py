@@ -95,13 +95,13 @@ def render_once(
     inventory: Path, root: Path, template: str, rerun: bool
 ) -> tuple[float, float, int]:
     """One timed render into an empty folder (and, when asked, one rerun into it)."""
-    from serviceplan.pipeline import render_tenants
+    from serviceplan.pipeline import bundled_plans, render_tenants
     from serviceplan.render.run import RenderOptions
 
     out = fresh_folder(root, "ours")
     options = RenderOptions(tenants=str(inventory), template=template, out=str(out), jobs=CORES)
     start = time.perf_counter()
-    result = render_tenants([], options)
+    result = render_tenants([bundled_plans()], options)
     seconds = time.perf_counter() - start
     count = len(result.outcomes)
     if result.failed or result.count("create") != count:
@@ -109,7 +109,7 @@ def render_once(
     again = float("nan")
     if rerun:
         start = time.perf_counter()
-        repeated = render_tenants([], options)
+        repeated = render_tenants([bundled_plans()], options)
         again = time.perf_counter() - start
         if repeated.count("unchanged") != count:
             fail(f"the rerun changed files: {repeated.summary()}")
@@ -152,11 +152,11 @@ def _floor_work(span: tuple[int, int]) -> int:
 def floor_contexts() -> dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]]:
     """Plain-dict plan and remap contexts for each pair (compiled once, not timed)."""
     from serviceplan.model import file_name
-    from serviceplan.pipeline import compile_plans
+    from serviceplan.pipeline import bundled_plans, compile_plans
     from serviceplan.report.compiled import plan_json
 
     contexts = {}
-    for plan in compile_plans().plans:
+    for plan in compile_plans([bundled_plans()]).plans:
         document = plan_json(plan)
         default = next(m["name"] for m in document["mailbox_plans"] if m["provision_as_default"])
         document.update(file_name=file_name(plan.source), default_mailbox_plan=default)

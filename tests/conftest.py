@@ -41,3 +41,12 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     from _cli import run_cli as run
 
     return run
+
+
+@pytest.fixture
+def postgres_url() -> Generator[str, None, None]:
+    """A throwaway PostgreSQL database's URL (with its password); skips without a server."""
+    from _postgres import throwaway_database
+
+    with throwaway_database() as url:
+        yield url

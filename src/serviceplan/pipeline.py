@@ -154,7 +154,9 @@ class DiffOptions:
     new: str | None = None
     git: str | None = None  # A..B, A...B, or A (against the work tree)
     git_paths: tuple[str, ...] = ()
-    tenants: str | None = None
+    tenants: str | None = None  # a CSV/JSONL file or a database URL
+    tenants_table: str | None = None
+    tenants_query: str | None = None
     textual: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     fail_on: frozenset[str] = frozenset()  # update categories whose changes fail the gate
@@ -166,7 +168,7 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
     """Compile both sides, compare them, with a tenant inventory what reaches whom; the gate."""
     from .diff.compare import diff_files, diff_revisions
     from .diff.impact import tenant_impact
-    from .tenants.inventory import read_inventory
+    from .tenants.inventory import open_inventory
 
     old_inputs, new_inputs, labels = _diff_sides(options)
     catalog = load_catalog()
@@ -193,10 +195,12 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
     findings = list(result.findings)
     impact = None
     if options.tenants:
-        inventory = read_inventory(options.tenants, catalog)
-        impact = tenant_impact(
+        inventory = open_inventory(
+            options.tenants, catalog, table=options.tenants_table, query=options.tenants_query
+        )
+        impact = tenant_impact(  # the tenants stream through: only those reached are kept
             result,
-            inventory.tenants,
+            inventory,
             inventory.source,
             (old.plans, new.plans),
             (old.remaps, new.remaps),
@@ -260,7 +264,13 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
     if compiled.report.errors:  # render stands behind every plan or none: nothing to render
         compiled = replace(compiled, plans=())
     with gc_paused():  # 100,000 tenants; rendering itself collects (render.work)
-        inventory = read_inventory(options.tenants, load_catalog(), options.max_inventory_size)
+        inventory = read_inventory(
+            options.tenants,
+            load_catalog(),
+            options.max_inventory_size,
+            table=options.tenants_table,
+            query=options.tenants_query,
+        )
         return render_inventory(prepared, compiled, inventory, options)
 
 
@@ -270,3 +280,35 @@ def explain_feature(
     """`serviceplan explain`: the catalogue entries for `name` and every compiled plan's value."""
     lookup(load_catalog(), name)  # an unknown name fails before any plan is read
     return explain(name, compile_plans(paths, options or CompileOptions()))
+
+
+# --------------------------------------------------------------------------- tenants
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TenantsCheckOptions:
+    tenants: str  # a CSV/JSONL file or a database URL
+    table: str | None = None
+    query: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    rules: RuleSelection = ALL_RULES
+
+
+def check_tenant_paths(paths: Sequence[str], options: TenantsCheckOptions) -> ValidationReport:
+    """`serviceplan tenants check`: every tenant against the plan it is on today."""
+    from .tenants.check import check_tenants
+    from .tenants.inventory import open_inventory
+
+    compile_options = CompileOptions(max_file_size=options.max_file_size, rules=options.rules)
+    compiled = compile_plans(paths, compile_options)
+    catalog = load_catalog()
+    inventory = open_inventory(options.tenants, catalog, table=options.table, query=options.query)
+    findings = list(compiled.report.findings)
+    if not compiled.report.errors:  # plans with errors: their limits cannot be told
+        findings += check_tenants(inventory, compiled.plans, compiled.remaps, catalog)
+    screen = Screen(options.rules, compiled.inline, options.max_file_size)
+    checked = screen([*inventory.findings, *findings[len(compiled.report.findings) :]])
+    findings = sorted([*compiled.report.findings, *checked], key=Finding.sort_key)
+    files = (*compiled.report.files, inventory.source)
+    suppressed = compiled.report.suppressed + screen.suppressed
+    return ValidationReport(files, tuple(findings), suppressed=suppressed)

@@ -17,7 +17,17 @@ from .group import cli as cli
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the single place that maps exceptions to exit codes."""
     # importing a command module registers its commands on the group
-    from . import catalog_commands, commands, compile, copies, diff, fmt, matrix, render  # noqa: F401
+    from . import (  # noqa: F401
+        catalog_commands,
+        commands,
+        compile,
+        copies,
+        diff,
+        fmt,
+        matrix,
+        render,
+        tenants,
+    )
 
     if argv is not None and any("\0" in arg for arg in argv):  # no OS path can hold a NUL
         click.echo("serviceplan: error: an argument contains a NUL character", err=True)

@@ -103,7 +103,7 @@ def validate(
     )
     report = validate_paths(paths, options)
     chosen = resolve_format(output_format, os.environ)
-    plain = _report_options({chosen, *(name for name, _ in reports)})
+    plain = validate_report_options({chosen, *(name for name, _ in reports)})
     # a report that cannot be written loses neither the findings nor the other reports
     failed = write_each(
         (path, REPORTERS["validate", name](report, plain)) for name, path in reports
@@ -116,7 +116,7 @@ def validate(
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
-def _report_options(formats: set[str]) -> ReportOptions:
+def validate_report_options(formats: set[str]) -> ReportOptions:
     """The repository root for the CI formats (one `git`, only when one is asked for), and
     the run's start for JUnit (SOURCE_DATE_EPOCH when set, for reproducible reports)."""
     from ..files.workspace import repository_root

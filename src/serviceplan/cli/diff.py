@@ -15,6 +15,7 @@ from .options import (
     format_option,
     max_file_size_option,
     rule_options,
+    tenants_source_options,
     use_color,
 )
 
@@ -30,10 +31,11 @@ from .options import (
 )
 @click.option(
     "--tenants",
-    type=click.Path(),
-    help="Tenant inventory (CSV or JSONL): what "
+    metavar="SOURCE",
+    help="Tenant inventory (CSV or JSONL file, or a database URL): what "
     "reaches each tenant, mailboxes to update, usage over new limits.",
 )
+@tenants_source_options
 @format_option(REPORTERS.formats("diff"))
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
@@ -59,6 +61,8 @@ def diff_command(
     paths: tuple[str, ...],
     git_range: str | None,
     tenants: str | None,
+    tenants_table: str | None,
+    tenants_query: str | None,
     output_format: str,
     output: str | None,
     exit_code: bool,
@@ -103,6 +107,8 @@ def diff_command(
         git=git_range,
         git_paths=git_paths,
         tenants=tenants,
+        tenants_table=tenants_table,
+        tenants_query=tenants_query,
         textual=textual,
         max_file_size=max_file_size,
         fail_on=failing,

@@ -184,3 +184,24 @@ def max_file_size_option(help: str | None = None) -> Callable[[F], F]:
     return click.option(
         "--max-file-size", type=ByteSize(), default="1MB", show_default=True, help=help
     )
+
+
+TENANTS_HELP = (
+    "The tenant inventory: a CSV or JSONL file, or a database URL (sqlite:///tenants.db, "
+    "postgresql://user@host/db)."
+)
+
+
+def tenants_source_options(command: F) -> F:
+    """--tenants-table and --tenants-query: where in a database the inventory is."""
+    command = click.option(
+        "--tenants-query",
+        metavar="SQL",
+        help="With a database URL: a SELECT of your own giving the inventory's columns "
+        "(e.g. SELECT org AS name, ...).",
+    )(command)
+    return click.option(
+        "--tenants-table",
+        metavar="NAME",
+        help="With a database URL: the table to read (default tenants; quoted as a name).",
+    )(command)

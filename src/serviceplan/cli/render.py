@@ -15,11 +15,13 @@ from ..report import REPORTERS
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
     EXAMPLES,
+    TENANTS_HELP,
     ByteSize,
     config_options,
     format_option,
     max_file_size_option,
     rule_options,
+    tenants_source_options,
 )
 
 _BUILTINS = "\b\n" + "\n".join(
@@ -75,9 +77,8 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
 )
 @click.argument("paths", nargs=-1, type=click.Path())
 @EXAMPLES
-@click.option(
-    "--tenants", required=True, type=click.Path(), help="The tenant inventory: CSV or JSONL."
-)
+@click.option("--tenants", required=True, metavar="SOURCE", help=TENANTS_HELP)
+@tenants_source_options
 @click.option(
     "--template",
     required=True,
@@ -121,6 +122,8 @@ def render_command(
     paths: tuple[str, ...],
     examples: bool,
     tenants: str,
+    tenants_table: str | None,
+    tenants_query: str | None,
     template: str,
     out: str,
     remap: str | None,
@@ -156,6 +159,8 @@ def render_command(
     progress, close = _progress_bar()
     options = RenderOptions(
         tenants=tenants,
+        tenants_table=tenants_table,
+        tenants_query=tenants_query,
         template=template,
         out=out,
         remap=remap,

@@ -4,7 +4,7 @@ and apart from it the moves that were due before this change."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ..catalog import ORGANIZATION, Catalog
@@ -83,7 +83,7 @@ class ImpactReport:
 
 def tenant_impact(
     diff: DiffResult,
-    tenants: Sequence[Tenant],
+    tenants: Iterable[Tenant],
     source: str,
     revisions: tuple[Sequence[ResolvedPlan], Sequence[ResolvedPlan]],
     remaps: tuple[Sequence[RemapTable], Sequence[RemapTable]],
@@ -124,15 +124,18 @@ def tenant_impact(
         if after is None:
             unreached += 1
             continue
-        (count, estimated), (held, held_estimated) = _mailboxes(tenant, after, before)
-        if before is not None and before.costed:
-            already_due.append(DueMove(tenant, current, due, target, held, held_estimated))
+        then = moves.scopes(before) if before is not None else frozenset()
+        (count, estimated), (held, held_estimated) = _mailboxes(tenant, moves.scopes(after), then)
+        was_due = before is not None and moves.costed(before)
+        if was_due:
+            already_due.append(DueMove(_kept(tenant), current, due, target, held, held_estimated))
         caused = _less(after, before)
-        if not caused.costed:  # textual changes and due ones reach nobody
+        if not (moves.costed(after) if caused is after else caused.costed):
+            # textual changes and due ones reach nobody
             unreached += 1
             continue
-        due_plan = due if before is not None and before.costed else None
-        impact = TenantImpact(tenant, current, target, caused, count, estimated, due_plan)
+        due_plan = due if was_due else None
+        impact = TenantImpact(_kept(tenant), current, target, caused, count, estimated, due_plan)
         impacts.append(impact)
         findings += _over_limit(tenant, caused, catalog, impact.skipped)
     findings.sort(key=Finding.sort_key)
@@ -140,6 +143,12 @@ def tenant_impact(
 
 
 _REMAP = "ServicePlanHostingRemap.csv"
+
+
+def _kept(tenant: Tenant) -> Tenant:
+    """What a report shows of a tenant it lists: the tenants stream past, and a listed one
+    keeps no row of cells (its `fields`, most of its memory)."""
+    return replace(tenant, fields={}) if tenant.fields else tenant
 
 
 def _unknown_plan(tenant: Tenant, current: str) -> Finding:
@@ -172,6 +181,8 @@ class _Moves:
         self.old = {plan.name.casefold(): plan for plan in revisions[0]}
         self.new = {plan.name.casefold(): plan for plan in revisions[1]}
         self.catalog = catalog
+        self._costed: dict[int, bool] = {}  # by id: the moves live in `known` as long
+        self._scopes: dict[int, frozenset[str] | None] = {}
         self.known: dict[tuple[str, str, bool], PlanDiff | None] = {
             (d.old.casefold(), d.new.casefold(), True): d
             for d in diff.transitions
@@ -180,6 +191,21 @@ class _Moves:
         for plan_diff in diff.plans:
             if plan_diff.in_place:
                 self.known[(plan_diff.name.casefold(), plan_diff.name.casefold(), True)] = plan_diff
+
+    def costed(self, move: PlanDiff) -> bool:
+        """Whether a move kept here costs anything: once per move, not once per tenant (a
+        million tenants share a few dozen moves)."""
+        found = self._costed.get(id(move))
+        if found is None:
+            found = self._costed[id(move)] = bool(move.costed)
+        return found
+
+    def scopes(self, move: PlanDiff) -> frozenset[str] | None:
+        """The move's per-mailbox scopes (PlanDiff.per_mailbox_scopes), once per move."""
+        key = id(move)
+        if key not in self._scopes:
+            self._scopes[key] = move.per_mailbox_scopes()
+        return self._scopes[key]
 
     def get(self, current: str, target: str, *, new: bool) -> PlanDiff | None:
         key = (current.casefold(), target.casefold(), new)
@@ -205,13 +231,11 @@ def _less(after: PlanDiff, before: PlanDiff | None) -> PlanDiff:
 
 
 def _mailboxes(
-    tenant: Tenant, after: PlanDiff, before: PlanDiff | None
+    tenant: Tenant, now: frozenset[str] | None, then: frozenset[str] | None
 ) -> tuple[tuple[int, bool], tuple[int, bool]]:
     """Mailboxes the tenant's update touches because of this change, and those it touched
     before this change already (each with whether it is an estimate): their sum is what the
     update touches now, so no mailbox counts twice."""
-    now = after.per_mailbox_scopes()
-    then = before.per_mailbox_scopes() if before is not None else frozenset()
     if then is None:  # every mailbox was due for an update already
         return (0, False), _count(tenant, now)
     if now is None:  # every mailbox now, some of them before

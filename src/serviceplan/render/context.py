@@ -122,7 +122,7 @@ def tenant_context(tenant: Tenant, plan_name: str) -> Context:
         mailboxes=_NO_MAILBOXES if tenant.mailboxes is None else tenant.mailboxes,
         mailboxes_by_plan=tenant.mailboxes_by_plan,
         used=tenant.used,
-        line=tenant.row.line,
+        line=tenant.line,
         fields=fields,
         # None when the inventory does not say which plan the tenant was provisioned with
         plan_changed=tenant.plan.casefold() != plan_name.casefold() if tenant.plan else _NO_PLAN,

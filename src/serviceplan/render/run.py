@@ -26,6 +26,7 @@ from ..plan.load import DEFAULT_MAX_FILE_SIZE
 from ..resolve.result import CompileResult
 from ..rules.registry import rule
 from ..rules.selection import ALL_RULES, RuleSelection, screen
+from ..tenants.database import is_url
 from ..tenants.inventory import DEFAULT_MAX_INVENTORY_SIZE, Inventory, Tenant, match_pairs
 from .context import TOOL, Context, plan_context, remap_context
 from .env import TemplateSpec, find_template, load_template, reads_name
@@ -59,7 +60,9 @@ __all__ = ["Outcome", "Prepared", "RenderOptions", "RenderResult", "prepare", "r
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderOptions:
-    tenants: str  # the inventory: CSV or JSONL
+    tenants: str  # the inventory: CSV or JSONL, or a database URL
+    tenants_table: str | None = None
+    tenants_query: str | None = None
     template: str  # a built-in's name or a template file
     out: str  # the output folder
     remap: str | None = None  # a remap file besides those among the plan paths
@@ -341,7 +344,8 @@ class _Run:
 
     def _inputs(self) -> list[dict[str, str]]:
         """The tenants file, every plan and remap file read: where, and their SHA-256."""
-        files = [("tenants", self.options.tenants)]
+        tenants = self.options.tenants
+        files = [] if is_url(tenants) else [("tenants", tenants)]  # a database has no digest
         files += [("plan", f) for f in self.inputs if is_plan_name(f)]
         files += [("remap", f) for f in self.inputs if not is_plan_name(f)]
         bundled = os.path.join(bundled_plans(), "")  # noqa: PTH118 - a prefix, with its separator

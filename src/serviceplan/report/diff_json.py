@@ -75,7 +75,7 @@ def _remap_json(change: RemapChange) -> dict[str, Any]:
 def _tenant_json(impact: TenantImpact) -> dict[str, Any]:
     return {
         "name": impact.tenant.name,
-        "line": impact.tenant.row.line,
+        "line": impact.tenant.line,
         "old_plan": impact.old_plan,
         "new_plan": impact.new_plan,
         "update_skipped": impact.skipped,
@@ -90,7 +90,7 @@ def _tenant_json(impact: TenantImpact) -> dict[str, Any]:
 def _due_json(due: DueMove) -> dict[str, Any]:
     return {
         "name": due.tenant.name,
-        "line": due.tenant.row.line,
+        "line": due.tenant.line,
         "old_plan": due.old_plan,
         "due_plan": due.due_plan,
         "new_plan": due.new_plan,

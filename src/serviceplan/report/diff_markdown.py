@@ -258,9 +258,9 @@ def _move(tenant: TenantImpact) -> str:
 
 
 def _tenant_block(impact: ImpactReport) -> _Block:
-    ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key, t.tenant.row.line))
+    ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key, t.tenant.line))
     rows = [
-        f"| {escape(t.tenant.name)} | {t.tenant.row.line} | {_move(t)} | "
+        f"| {escape(t.tenant.name)} | {t.tenant.line} | {_move(t)} | "
         f"{t.category or '—'} | {'~' if t.estimated else ''}{t.mailboxes:,} |"
         for t in ranked[:TENANTS_SHOWN]
     ]
@@ -293,7 +293,7 @@ def _due_move(due: DueMove) -> str:
 def _due_block(impact: ImpactReport) -> _Block:
     ranked = sorted(impact.already_due, key=lambda d: (-d.mailboxes, d.tenant.key))
     rows = [
-        f"| {escape(d.tenant.name)} | {d.tenant.row.line} | {_due_move(d)} | "
+        f"| {escape(d.tenant.name)} | {d.tenant.line} | {_due_move(d)} | "
         f"{'~' if d.estimated else ''}{d.mailboxes:,} |"
         for d in ranked[:TENANTS_SHOWN]
     ]

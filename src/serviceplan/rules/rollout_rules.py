@@ -75,6 +75,24 @@ ROLLOUT_RULES: tuple[Rule, ...] = (
         "quota, or one mailbox plan in two cases); the later column is ignored.",
         "Keep one column per field.",
     ),
+    # Tenants against the plan they are on today (tenants check)
+    Rule(
+        "SP510",
+        "usage-over-limit",
+        E,
+        "A tenant whose reported usage is above its plan's limit today (`mailboxes` or "
+        "used.MailboxCountQuota over MailboxCountQuota, used.<Feature> over the feature, per "
+        "mailbox plan where the tenant has mailboxes on it).",
+        "Raise the limit, move the tenant to a larger plan, or bring its usage under the limit.",
+    ),
+    Rule(
+        "SP511",
+        "tenant-plan-missing",
+        E,
+        "A tenant whose plan today (its `plan` column, else the plan the remap gives its pair) "
+        "is none of the plans checked.",
+        "Correct the `plan` column, or add the plan file to the paths checked.",
+    ),
     # Update-ServicePlan blockers and tenant safety (diff)
     Rule(
         "SP601",

@@ -29,10 +29,10 @@ class Columns:
         self.ignored: set[str] = set()  # named twice in the CSV header: the first one counts
         self._quotas: dict[str, Feature | None] = {}  # used. column -> its quota (None: none)
 
-    def header(self, header: Sequence[str], line: int) -> None:
-        """Judge every column of a CSV header: unknown `used.` columns (their cells may all be
-        empty), and columns naming the same field twice."""
-        at = Location(self.source, line)
+    def header(self, header: Sequence[str], line: int | Location) -> None:
+        """Judge every column of a CSV header (or a table's): unknown `used.` columns (their
+        cells may all be empty), and columns naming the same field twice."""
+        at = line if isinstance(line, Location) else Location(self.source, line)
         first: dict[str, tuple[int, str]] = {}  # what a column names -> its first column
         for number, column in enumerate(header, start=1):
             same = self._names(column, at)

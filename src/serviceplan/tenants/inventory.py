@@ -1,32 +1,30 @@
 """Inventory: the tenant list operators export (CSV with a header row, or JSONL with the same
-keys), read with each row's line number; one format for `diff --tenants` and `render --tenants`."""
+keys), read with each row's line number, or a database table (tenants.database); one format for
+`diff --tenants`, `render --tenants` and `tenants`. Tenants stream: `open_inventory`."""
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-import re
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog, Feature
+from ..errors import UsageError
 from ..model import Finding, Location, RemapRow, RemapTable
 from ..plan.load import decode_text, read_input
 from ..rules.limits import MAX_FINDINGS_PER_FILE, limited
 from ..rules.registry import rule
 from ..values import UNLIMITED, ValueProblem, parse_value
 from .columns import MAILBOXES_PREFIX, USED_PREFIX, Columns
+from .database import is_url
+from .large import check_utf8, streamed
+from .rows import Cell, csv_rows, is_jsonl, jsonl_rows, without_type_line
+from .seen import Seen
 
 REQUIRED = ("name", "domain", "program_id", "offer_id")
 DEFAULT_MAX_INVENTORY_SIZE = 256 << 20  # 100,000 tenants are about 15 MB
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Windows PowerShell's Export-Csv starts with the type of the objects exported
-_TYPE_LINE = re.compile(r"#TYPE\b[^\r\n]*", re.IGNORECASE)
-
-Cell = str | int | float | bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +42,14 @@ class Tenant:
     mailboxes_by_plan: Mapping[str, int] = field(default_factory=dict)
     used: Mapping[str, int] = field(default_factory=dict)  # quota's name -> usage (count, bytes)
     fields: Mapping[str, Cell] = field(default_factory=dict)
+    # a table's row: its number counted as the lines of the same inventory's CSV file (the
+    # header is line 1), so templates print the same `tenant.line` from either
+    number: int = 0
+
+    @property
+    def line(self) -> int:
+        """The inventory line (a file's), or the row counted as one (a table's)."""
+        return self.row.line or self.number
 
     @property
     def key(self) -> str:
@@ -69,35 +75,121 @@ class Inventory:
     findings: tuple[Finding, ...]  # problems of rows, each naming its line
 
 
-def read_inventory(
-    path: str, catalog: Catalog, max_size: int = DEFAULT_MAX_INVENTORY_SIZE
-) -> Inventory:
-    """Every readable tenant and every problem; a row with a problem is left out."""
-    data = read_input(Path(path), path, max_size)  # over the cap: an error (TooLarge)
-    text, problems = decode_text(data, path)
+class TenantStream:
+    """An inventory's tenants one at a time (nothing holds them all); `findings` is complete
+    once every tenant was read. A database is read in one read-only transaction, open while
+    the tenants are."""
+
+    def __init__(self, source: str, tenants: Iterator[Tenant], sink: list[Finding]) -> None:
+        self.source = source
+        self._tenants = tenants
+        self._sink = sink
+
+    def __iter__(self) -> Iterator[Tenant]:
+        return self._tenants
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(limited(sorted(self._sink, key=Finding.sort_key)))
+
+    def read(self) -> Inventory:
+        tenants = tuple(self._tenants)
+        return Inventory(self.source, tenants, self.findings)
+
+
+def open_inventory(
+    source: str,
+    catalog: Catalog,
+    max_size: int = DEFAULT_MAX_INVENTORY_SIZE,
+    *,
+    table: str | None = None,
+    query: str | None = None,
+) -> TenantStream:
+    """The tenants of a CSV/JSONL file or a database URL, as they are read; a row with a
+    problem is left out (a finding says why)."""
+    if is_url(source):
+        from .database import mask_url
+
+        sink: list[Finding] = []
+        stream = _database_tenants(source, catalog, table, query, sink)
+        return TenantStream(mask_url(source), _started(stream), sink)
+    if table is not None or query is not None:
+        raise UsageError(
+            f"--tenants {source}: --tenants-table and --tenants-query need a database URL",
+            hint="e.g. --tenants sqlite:///tenants.db --tenants-table tenants",
+        )
+    if streamed(source, max_size):
+        problems = check_utf8(source)
+        if problems:
+            return TenantStream(source, iter(()), problems)
+        sink = []
+        return TenantStream(source, _file_tenants(source, catalog, sink), sink)
+    data = read_input(Path(source), source, max_size)  # over the cap: an error (TooLarge)
+    text, problems = decode_text(data, source)
     if problems:
-        return Inventory(path, (), tuple(problems))
-    return parse_inventory(text, path, catalog)
+        return TenantStream(source, iter(()), list(problems))
+    return stream_text(text, source, catalog)
+
+
+def _file_tenants(source: str, catalog: Catalog, sink: list[Finding]) -> Iterator[Tenant]:
+    """A large UTF-8 file, a line at a time (its encoding was checked first)."""
+    with open(source, encoding="utf-8-sig", newline="") as lines:
+        start = lines.read(4096)
+        lines.seek(0)
+        yield from _line_tenants(lines, start, source, catalog, sink)
+
+
+def _started(tenants: Iterator[Tenant]) -> Iterator[Tenant]:
+    """Connect, find the table and read the first row now: a server, table or query error
+    is raised here, before any work, not while the tenants are used."""
+    first = next(tenants, None)
+    return tenants if first is None else itertools.chain([first], tenants)
+
+
+def read_inventory(
+    path: str,
+    catalog: Catalog,
+    max_size: int = DEFAULT_MAX_INVENTORY_SIZE,
+    *,
+    table: str | None = None,
+    query: str | None = None,
+) -> Inventory:
+    """Every readable tenant and every problem, held; `open_inventory` streams them."""
+    return open_inventory(path, catalog, max_size, table=table, query=query).read()
 
 
 def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
+    return stream_text(text, source, catalog).read()
+
+
+def stream_text(text: str, source: str, catalog: Catalog) -> TenantStream:
+    sink: list[Finding] = []
+    lines = io.StringIO(text, newline="")
+    return TenantStream(source, _line_tenants(lines, text[:4096], source, catalog, sink), sink)
+
+
+def _line_tenants(
+    lines: Iterator[str], start: str, source: str, catalog: Catalog, sink: list[Finding]
+) -> Iterator[Tenant]:
     """Rows are judged as they are read, never all held first: a megabyte of bad rows costs
     the findings kept, not a million row dicts."""
-    jsonl = _is_jsonl(text, source)
+    jsonl = is_jsonl(start, source)
     columns: set[str] = set()
     reader = _RowReader(source, catalog)
     if jsonl:
-        rows = _jsonl_rows(text, source, columns)  # adds the keys of each line it reads
+        rows = jsonl_rows(lines, source, columns)  # adds the keys of each line it reads
     else:
-        text, notes = _without_type_line(text, source)
-        header_line, header, rows = _csv_rows(text, source)
+        lines, notes = without_type_line(lines, source)
+        header_line, header, rows = csv_rows(lines, source)
         columns.update(header)
         if _missing(columns):
             bad = (cells for _, cells in rows if isinstance(cells, Finding))
-            return _missing_columns(source, columns, "in the header row", [*notes, *bad])
+            sink += _missing_columns(
+                Location(source, 1), columns, "in the header row", [*notes, *bad]
+            )
+            return
         reader.columns.findings += notes
         reader.columns.header(header, header_line)
-    tenants = []
     bad_rows: list[Finding] = []  # at most 1,001: a JSONL file may lack a column in every line
     for line, cells in rows:
         if jsonl and isinstance(cells, Finding):
@@ -108,11 +200,34 @@ def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
             break
         tenant = reader.tenant(line, cells)
         if tenant is not None:
-            tenants.append(tenant)
+            yield tenant
     if jsonl and columns and _missing(columns):  # no line has it: every row lacked it too
-        return _missing_columns(source, columns, "in any JSON line", bad_rows)
-    findings = [*reader.findings, *reader.columns.findings]
-    return Inventory(source, tuple(tenants), tuple(limited(sorted(findings, key=Finding.sort_key))))
+        sink += _missing_columns(Location(source, 1), columns, "in any JSON line", bad_rows)
+        return
+    sink += [*reader.findings, *reader.columns.findings]
+
+
+def _database_tenants(
+    source: str, catalog: Catalog, table: str | None, query: str | None, sink: list[Finding]
+) -> Iterator[Tenant]:
+    from .database import DEFAULT_TABLE, cells, label, read_only, row_location, select_rows
+
+    where = f"{label(source)}:{'query' if query is not None else table or DEFAULT_TABLE}"
+    reader = _RowReader(where, catalog)
+    with read_only(source) as connection:
+        names, rows = select_rows(connection, source, table, query)
+        if _missing(set(names)):
+            sink += _missing_columns(Location(where), set(names), "in the table", [])
+            return
+        reader.columns.header(names, Location(where))
+        for number, row in enumerate(rows, start=1):
+            if len(reader.findings) > MAX_FINDINGS_PER_FILE:
+                break
+            values = cells(names, row)
+            tenant = reader.tenant(row_location(where, values, number), values, number)
+            if tenant is not None:
+                yield tenant
+    sink += [*reader.findings, *reader.columns.findings]
 
 
 def _missing(columns: set[str]) -> list[str]:
@@ -120,155 +235,13 @@ def _missing(columns: set[str]) -> list[str]:
 
 
 def _missing_columns(
-    source: str, columns: set[str], where: str, bad_rows: Iterable[Finding]
-) -> Inventory:
-    """One SP501 at line 1 (no tenant is read), and the unreadable rows."""
+    at: Location, columns: set[str], where: str, bad_rows: Iterable[Finding]
+) -> list[Finding]:
+    """One SP501 (no tenant is read), and the unreadable rows."""
     finding = rule("inventory-missing-column").finding(
-        f"no {', '.join(_missing(columns))} column {where}", Location(source, 1)
+        f"no {', '.join(_missing(columns))} column {where}", at
     )
-    findings = limited(sorted([finding, *bad_rows], key=Finding.sort_key))
-    return Inventory(source, (), tuple(findings))
-
-
-def _is_jsonl(text: str, source: str) -> bool:
-    if source.casefold().endswith(JSONL_SUFFIXES):
-        return True
-    if source.casefold().endswith(".csv"):
-        return False
-    return text.lstrip("\ufeff \t\r\n").startswith("{")
-
-
-Row = tuple[int, dict[str, Cell] | Finding]
-
-
-def _without_type_line(text: str, source: str) -> tuple[str, list[Finding]]:
-    """The text with Export-Csv's `#TYPE ...` first line blanked (its line break kept, so every
-    later line keeps its number), and the note that says so."""
-    found = _TYPE_LINE.match(text)
-    if found is None:
-        return text, []
-    note = rule("inventory-type-line").finding(
-        f"the first line ({found.group()[:80]}) is the type line Windows PowerShell's Export-Csv "
-        "writes; it is skipped",
-        Location(source, 1),
-    )
-    return text[found.end() :], [note]
-
-
-def _csv_rows(text: str, source: str) -> tuple[int, list[str], Iterator[Row]]:
-    """The header's line and columns (the first row that is not blank), and the rows after it,
-    read as they are consumed: column -> cell with the line each row starts on (quoted cells
-    may span lines)."""
-    lines = _csv_lines(text, source)
-    for start, cells in lines:
-        if isinstance(cells, Finding):  # unreadable before any header
-            return start, [], iter([(start, cells)])
-        header = [cell.strip() for cell in cells]
-        return start, header, _csv_cells(lines, header, source)
-    return 1, [], iter(())
-
-
-def _csv_lines(text: str, source: str) -> Iterator[tuple[int, list[str] | Finding]]:
-    """The rows that are not blank, each with the line it starts on; a quoting error ends
-    them (the reader cannot resynchronise after one)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    consumed = 0
-    while True:
-        start = consumed + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            message = f"unreadable CSV: {error}; the rows after it are not read"
-            yield start, _bad_row(message, source, start)
-            return
-        consumed = reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield start, cells
-
-
-def _csv_cells(
-    lines: Iterator[tuple[int, list[str] | Finding]], header: list[str], source: str
-) -> Iterator[Row]:
-    bad = 0
-    # a column the header repeats: its first cell counts (a finding says so, see Columns)
-    first: dict[str, int] = {}
-    for number, column in enumerate(header):
-        first.setdefault(column, number)
-    firsts = sorted(first.values())
-    names = [header[i] for i in firsts] if len(firsts) < len(header) else None
-    for start, cells in lines:
-        if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
-            return
-        if isinstance(cells, Finding):
-            yield start, cells
-        elif len(cells) > len(header):
-            message = f"{len(cells)} cells but the header has {len(header)} columns"
-            yield start, _bad_row(message, source, start)
-            bad += 1
-        elif names is None:
-            yield start, dict(zip(header, cells, strict=False))
-        else:
-            yield start, {names[k]: cells[i] for k, i in enumerate(firsts) if i < len(cells)}
-
-
-def _jsonl_rows(text: str, source: str, columns: set[str]) -> Iterator[Row]:
-    """Each line's object flattened to column -> cell, read as consumed; the keys of each
-    line read are added to `columns`."""
-    bad = 0
-    # line breaks as editors count them: str.splitlines would also break at U+2028, U+0085,
-    # form feeds..., which a JSON string may hold raw, and shift every later line number
-    for number, line in enumerate(_lines(text), start=1):
-        if not line.strip():
-            continue
-        if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
-            return
-        try:
-            value = json.loads(line)
-        except (ValueError, RecursionError) as error:
-            cells: dict[str, Cell] | str = f"not JSON: {error}"
-        else:
-            cells = _flatten(value) if isinstance(value, dict) else "a JSON line must be an object"
-        if isinstance(cells, str):
-            yield number, _bad_row(cells, source, number)
-            bad += 1
-            continue
-        columns.update(cells)
-        yield number, cells
-
-
-def _lines(text: str) -> Iterator[str]:
-    """`_LINE_BREAK.split(text)`, one line at a time (no list of a million lines)."""
-    start = 0
-    for match in _LINE_BREAK.finditer(text):
-        yield text[start : match.start()]
-        start = match.end()
-    yield text[start:]
-
-
-def _flatten(value: dict[str, object]) -> dict[str, Cell] | str:
-    """One level of nesting is allowed for "mailboxes" and "used"; the result is flat."""
-    cells: dict[str, Cell] = {}
-    for key, item in value.items():
-        if isinstance(item, dict) and key in ("mailboxes", "used"):
-            for inner, figure in item.items():
-                if not _is_scalar(figure):
-                    return f"{key}.{inner} must be a number"
-                cells[f"{key}.{inner}"] = figure
-        elif _is_scalar(item):
-            cells[key] = item  # type: ignore[assignment]
-        else:
-            return f"{key} must be a string, number, true, false or null"
-    return cells
-
-
-def _is_scalar(value: object) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
-
-
-def _bad_row(message: str, source: str, line: int) -> Finding:
-    return rule("inventory-bad-row").finding(message, Location(source, line))
+    return [finding, *bad_rows]
 
 
 class _RowReader:
@@ -279,13 +252,18 @@ class _RowReader:
         self.catalog = catalog
         self.findings: list[Finding] = []  # the rows' problems (a row with one is left out)
         self.columns = Columns(source, catalog)  # the columns' (judged once; rows are kept)
-        self._seen: dict[str, int] = {}
+        self._seen = Seen()  # 12 bytes a name, not the names
 
-    def tenant(self, line: int, cells: dict[str, Cell] | Finding) -> Tenant | None:
+    def tenant(
+        self, where: int | Location, cells: dict[str, Cell] | Finding, number: int = 0
+    ) -> Tenant | None:
+        """A row's tenant: `where` is its line (a file) or its location (a table's row, then
+        `number` counts the rows)."""
         if isinstance(cells, Finding):
             self.findings.append(cells)
             return None
-        at = Location(self.source, line)
+        line = where if isinstance(where, int) else number
+        at = where if isinstance(where, Location) else Location(self.source, where)
         problems = len(self.findings)
         required = {column: _text(cells.get(column)).strip() for column in REQUIRED}
         for column, text in required.items():
@@ -311,11 +289,12 @@ class _RowReader:
         if len(self.findings) > problems:
             return None
         name = required["name"]
-        first = self._seen.setdefault(name.casefold(), line)
+        first = self._seen.first(name.casefold(), line)
         if first != line:
+            earlier = f"on line {first}" if isinstance(where, int) else f"in row {first}"
             self.findings.append(
                 rule("inventory-duplicate-tenant").finding(
-                    f"tenant {name} is already on line {first}", at
+                    f"tenant {name} is already {earlier}", at
                 )
             )
             return None
@@ -324,6 +303,7 @@ class _RowReader:
             location=_text(cells.get("location")).strip(),
             plan=_text(cells.get("plan")).strip(),
             mailboxes=mailboxes, mailboxes_by_plan=by_plan, used=used, fields=cells,
+            number=0 if isinstance(where, int) else number + 1,
         )  # fmt: skip
 
     def _count(self, value: Cell, column: str, at: Location) -> int | None:

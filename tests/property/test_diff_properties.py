@@ -1,7 +1,7 @@
 """`serviceplan diff` on generated inputs: the bundled samples on one side and, on the other,
 the samples with some files mutated, dropped, or replaced by generated ones (a remap
 included); random --fail-on (categories in any case, unknown ones), --exit-code, --textual,
---format text|json|markdown, -o FILE, and a generated tenant inventory.
+--format text|json|markdown|html, -o FILE, and a generated tenant inventory.
 
 Every run answers with exit 0, 1 or 2 and a message, never a traceback; JSON parses and its
 summary agrees with the exit code (errors, --exit-code, --fail-on), and its gate and the
@@ -39,6 +39,7 @@ from _harness import (
 from serviceplan.catalog import CATEGORIES
 
 MARKDOWN_LIMIT = 65_536
+HTML_LIMIT = 2_100_000  # the page's own cap (2,000,000 characters) and its frame
 # what must not reach a terminal raw from the inputs: controls, separators, bidi controls
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 BUNDLED = {**dict(SAMPLES), REMAP_NAME: SAMPLE_REMAP}
@@ -81,7 +82,7 @@ def options(draw: st.DrawFn) -> list[str]:
         chosen.append("--exit-code")
     if draw(st.booleans()):
         chosen.append("--textual")
-    return [*chosen, "--format", draw(st.sampled_from(["text", "json", "markdown"]))]
+    return [*chosen, "--format", draw(st.sampled_from(["text", "json", "markdown", "html"]))]
 
 
 @dataclass(frozen=True, repr=False)
@@ -186,6 +187,10 @@ def test_diff_answers_every_input(case: Case) -> None:
         assert text, answer
         if "markdown" in case.options:
             assert len(text) < MARKDOWN_LIMIT, len(text)
+        if "html" in case.options:  # one page, bounded, and nothing from the data runs
+            assert text.startswith("<!DOCTYPE html>") and text.endswith("</html>\n"), answer
+            assert len(text) <= HTML_LIMIT and "<script" not in text.casefold(), answer
+            return
         if "json" not in case.options:  # text and Markdown: escaped, never raw
             raw = RAW.search(text.replace("\t", " ") if "markdown" in case.options else text)
             assert raw is None, (raw, answer)

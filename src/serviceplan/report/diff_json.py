@@ -104,7 +104,7 @@ def _impact_json(impact: ImpactReport) -> dict[str, Any]:
         "file": impact.source,
         "reached": Stream(_tenant_json(tenant) for tenant in impact.tenants),
         "unreached": impact.unreached,
-        "skipped": len(impact.skipped),
+        "skipped": impact.totals.skipped,
         "mailboxes_to_update": impact.mailboxes,
         "estimated": impact.estimated,
         "already_due": {

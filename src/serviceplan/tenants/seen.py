@@ -25,10 +25,14 @@ class Seen:
     def first(self, key: str, line: int) -> int:
         """The line `key` was first seen on; `line` when this is the first time."""
         digest = (hash(key) & _MASK) or 1  # 0 marks an empty slot
-        found = self._find(digest)
-        if self._hashes[found] == digest:
-            return int(self._lines[found])
-        self._hashes[found] = digest
+        hashes = self._hashes
+        mask = len(hashes) - 1
+        found = digest & mask
+        while (held := hashes[found]) != _EMPTY:  # _find, inline: once a tenant
+            if held == digest:
+                return int(self._lines[found])
+            found = (found + 1) & mask
+        hashes[found] = digest
         self._lines[found] = line
         self._size += 1
         if self._size * 2 > len(self._hashes):

@@ -285,7 +285,8 @@ class _RowReader:
             self.findings.append(cells)
             return None
         line = where if isinstance(where, int) else number
-        at = where if isinstance(where, Location) else Location(self.source, where)
+        # Location(source, line), without NamedTuple's keyword handling: once a row
+        at = where if isinstance(where, Location) else _location((self.source, where, 0))
         problems = len(self.findings)
         get = cells.get
         required = [_stripped(get(column)) for column in REQUIRED]
@@ -348,6 +349,10 @@ class _RowReader:
             self.findings.append(rule("inventory-bad-number").finding(f"{column} is {text!r}", at))
             return None
         return size
+
+
+def _location(fields: tuple[str, int, int]) -> Location:
+    return tuple.__new__(Location, fields)
 
 
 def _stripped(value: Cell) -> str:

@@ -49,8 +49,9 @@ class Seen:
 
     def _grow(self) -> None:
         hashes, lines = self._hashes, self._lines
-        self._hashes = array("Q", bytes(16 * len(hashes)))
-        self._lines = array("I", bytes(2 * lines.itemsize * len(lines)))
+        # repeated, not copied from a zeroed bytes: no second table's worth held while growing
+        self._hashes = array("Q", [_EMPTY]) * (2 * len(hashes))
+        self._lines = array("I", [0]) * (2 * len(lines))
         for digest, line in zip(hashes, lines, strict=True):
             if digest != _EMPTY:
                 slot = self._find(digest)

@@ -4,37 +4,19 @@ and apart from it the moves that were due before this change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..catalog import ORGANIZATION, Catalog
 from ..errors import UsageError
-from ..model import Finding, RemapTable, ResolvedPlan
+from ..model import Finding, RemapRow, RemapTable, ResolvedPlan
 from ..rules.registry import rule
 from ..tenants.inventory import Tenant, unknown_pair
 from ..values import format_bytes
 from .changes import Change, DiffResult, PlanDiff
 from .compare import diff_plans
-
-
-@dataclass(frozen=True, slots=True)
-class TenantImpact:
-    tenant: Tenant
-    old_plan: str  # the plan the tenant has now: its `plan` column, else the old remap's
-    new_plan: str  # the plan the new remap selects
-    plan_diff: PlanDiff  # what this change causes (a due move's own changes left out)
-    mailboxes: int  # mailboxes to update because of this change (MailboxPlanConfiguration)
-    estimated: bool  # per-mailbox-plan counts missing: the tenant's total stood in
-    due_plan: str | None = None  # the old remap's plan, when the move to it was due already
-
-    @property
-    def skipped(self) -> bool:
-        """Update-ServicePlan skips a tenant whose plan name does not change."""
-        return self.old_plan.casefold() == self.new_plan.casefold()
-
-    @property
-    def category(self) -> str | None:
-        return self.plan_diff.category
+from .spool import Spool, Totals
+from .spool import TenantImpact as TenantImpact
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,24 +35,32 @@ class DueMove:
 @dataclass(frozen=True, slots=True)
 class ImpactReport:
     source: str
-    tenants: tuple[TenantImpact, ...]  # the tenants a change reaches, in inventory order
+    # the tenants a change reaches, in inventory order: a Spool (read back as iterated) from
+    # tenant_impact, any sequence (a tuple) when built by hand
+    tenants: Sequence[TenantImpact]
     unreached: int  # tenants no change reaches
     findings: tuple[Finding, ...]
     already_due: tuple[DueMove, ...] = ()  # in inventory order
 
     @property
+    def totals(self) -> Totals:
+        """Counts over every tenant reached, without reading them back from a spool."""
+        return Totals.of(self.tenants)
+
+    @property
     def mailboxes(self) -> int:
         """Mailboxes Update-ServicePlan would update (tenants it skips are not counted)."""
-        return sum(impact.mailboxes for impact in self.tenants if not impact.skipped)
+        return self.totals.mailboxes
 
     @property
     def skipped(self) -> tuple[TenantImpact, ...]:
-        """Tenants on a plan edited in place: Update-ServicePlan skips them."""
+        """Tenants on a plan edited in place: Update-ServicePlan skips them (read back: the
+        reports count them with `totals`)."""
         return tuple(impact for impact in self.tenants if impact.skipped)
 
     @property
     def estimated(self) -> bool:
-        return any(impact.estimated for impact in self.tenants)
+        return self.totals.estimated
 
     @property
     def due_mailboxes(self) -> int:
@@ -101,48 +91,93 @@ def tenant_impact(
         )
     moves = _Moves(diff, revisions, catalog)
     old_rows, new_rows = RemapTable.lines(remaps[0]), RemapTable.lines(remaps[1])
-    impacts: list[TenantImpact] = []
+    impacts = Spool()
     already_due: list[DueMove] = []
     findings: list[Finding] = []
     unreached = 0
+    routes: dict[tuple[str, str, str], _Route] = {}
     for tenant in tenants:
-        new_row = new_rows.get(tenant.pair)
-        if new_row is None:
-            findings.append(unknown_pair(tenant, "the new remap maps no line to"))
+        key = (tenant.program_id, tenant.offer_id, tenant.plan)
+        route = routes.get(key)
+        if route is None:
+            route = routes[key] = _route(tenant, old_rows, new_rows, moves)
+        if route.caused is None:  # not reached, or a finding says why it cannot be told
+            if route.unknown is not None:
+                findings.append(route.unknown(tenant))
+            else:
+                unreached += 1
             continue
-        old_row = old_rows.get(tenant.pair)
-        current = tenant.plan or (old_row.plan_name if old_row else "")
-        target = new_row.plan_name
-        after = moves.get(current, target, new=True)
-        if after is None and target.casefold() in moves.new:  # only its own plan is unknown
-            findings.append(_unknown_plan(tenant, current))
-            continue
-        due = old_row.plan_name if old_row else current
-        before = None
-        if not _same(current, due) and not _same(current, target):
-            before = moves.get(current, due, new=False)
-        if after is None:
-            unreached += 1
-            continue
-        then = moves.scopes(before) if before is not None else frozenset()
-        (count, estimated), (held, held_estimated) = _mailboxes(tenant, moves.scopes(after), then)
-        was_due = before is not None and moves.costed(before)
-        if was_due:
+        (count, estimated), (held, held_estimated) = _mailboxes(tenant, route.now, route.then)
+        current, target = route.current, route.target
+        if route.was_due:
+            due = route.due
             already_due.append(DueMove(_kept(tenant), current, due, target, held, held_estimated))
-        caused = _less(after, before)
-        if not (moves.costed(after) if caused is after else caused.costed):
-            # textual changes and due ones reach nobody
+        if not route.costed:  # textual changes and due ones reach nobody
             unreached += 1
             continue
-        due_plan = due if was_due else None
-        impact = TenantImpact(_kept(tenant), current, target, caused, count, estimated, due_plan)
+        caused = route.caused
+        impact = TenantImpact(
+            _kept(tenant), current, target, caused, count, estimated, route.due_plan
+        )
         impacts.append(impact)
-        findings += _over_limit(tenant, caused, catalog, impact.skipped)
+        if tenant.used:
+            findings += _over_limit(tenant, caused, catalog, impact.skipped)
     findings.sort(key=Finding.sort_key)
-    return ImpactReport(source, tuple(impacts), unreached, tuple(findings), tuple(already_due))
+    return ImpactReport(source, impacts, unreached, tuple(findings), tuple(already_due))
 
 
 _REMAP = "ServicePlanHostingRemap.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """What the diff does to every tenant of one (program, offer, plan): worked out once, for
+    the first such tenant (a million tenants share a few dozen)."""
+
+    current: str = ""
+    target: str = ""
+    due: str = ""
+    after: PlanDiff | None = None  # None: a finding (`unknown`) or not reached
+    unknown: Callable[[Tenant], Finding] | None = None
+    now: frozenset[str] | None = None  # the scopes of `after`
+    then: frozenset[str] | None = frozenset()  # of the move that was due (none: empty)
+    was_due: bool = False
+    caused: PlanDiff | None = None
+    costed: bool = False
+
+    @property
+    def due_plan(self) -> str | None:
+        return self.due if self.was_due else None
+
+
+def _route(
+    tenant: Tenant,
+    old_rows: Mapping[tuple[str, str], RemapRow],
+    new_rows: Mapping[tuple[str, str], RemapRow],
+    moves: _Moves,
+) -> _Route:
+    new_row = new_rows.get(tenant.pair)
+    if new_row is None:
+        return _Route(unknown=lambda t: unknown_pair(t, "the new remap maps no line to"))
+    old_row = old_rows.get(tenant.pair)
+    current = tenant.plan or (old_row.plan_name if old_row else "")
+    target = new_row.plan_name
+    after = moves.get(current, target, new=True)
+    if after is None and target.casefold() in moves.new:  # only its own plan is unknown
+        return _Route(unknown=lambda t: _unknown_plan(t, current))
+    due = old_row.plan_name if old_row else current
+    before = None
+    if not _same(current, due) and not _same(current, target):
+        before = moves.get(current, due, new=False)
+    if after is None:
+        return _Route()
+    then = moves.scopes(before) if before is not None else frozenset()
+    was_due = before is not None and moves.costed(before)
+    caused = _less(after, before)
+    costed = moves.costed(after) if caused is after else bool(caused.costed)
+    return _Route(
+        current, target, due, after, None, moves.scopes(after), then, was_due, caused, costed
+    )
 
 
 def _kept(tenant: Tenant) -> Tenant:

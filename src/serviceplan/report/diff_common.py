@@ -152,13 +152,14 @@ def summary(outcome: DiffOutcome) -> str:
         text += ": " + ", ".join(f"{count:,} {category}" for category, count in counts)
     impact = outcome.impact
     if impact is not None:
-        approx = "~" if impact.estimated else ""
-        updated = len(impact.tenants) - len(impact.skipped)
-        text += f" ({approx}{impact.mailboxes:,} mailboxes to update in {plural(updated, 'tenant')}"
-        if impact.skipped:
-            held = sum(tenant.mailboxes for tenant in impact.skipped)
+        totals = impact.totals
+        approx = "~" if totals.estimated else ""
+        updated = totals.count - totals.skipped
+        text += f" ({approx}{totals.mailboxes:,} mailboxes to update in {plural(updated, 'tenant')}"
+        if totals.skipped:
+            held = totals.skipped_mailboxes
             text += (
-                f"; {plural(len(impact.skipped), 'tenant')} with {held:,} mailboxes on "
+                f"; {plural(totals.skipped, 'tenant')} with {held:,} mailboxes on "
                 "plans edited in place, which Update-ServicePlan skips"
             )
         text += ")"

@@ -17,6 +17,7 @@ from typing import Any
 from ..catalog import PER_MAILBOX_CATEGORY
 from ..diff.changes import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
 from ..diff.outcome import DiffOutcome
+from ..diff.spool import top
 from ..model import Finding, Severity, plural
 from . import ReportOptions
 from .diff_common import (
@@ -153,8 +154,11 @@ def _blocks(outcome: DiffOutcome, budget: _Budget) -> list[dict[str, Any]]:
         blocks.append(_plan_block(move, _arrow(title), budget))
     impact = outcome.impact
     if impact is not None and impact.tenants:
-        ranked = sorted(
-            impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key, t.tenant.row.line)
+        reached = impact.totals.count
+        ranked = top(
+            impact.tenants,
+            TENANTS_LISTED,
+            lambda t: (-t.mailboxes, t.tenant.key, t.tenant.row.line),
         )
         listed = [
             [
@@ -165,16 +169,16 @@ def _blocks(outcome: DiffOutcome, budget: _Budget) -> list[dict[str, Any]]:
                 t.category or "—",
                 f"{'~' if t.estimated else ''}{t.mailboxes:,}",
             ]
-            for t in ranked[:TENANTS_LISTED]
+            for t in ranked
         ]
         rows = budget.take("tenant", listed)
         blocks.append(
             {
-                "title": f"Tenants reached ({len(ranked):,}), by mailboxes to update",
+                "title": f"Tenants reached ({reached:,}), by mailboxes to update",
                 "header": ["Tenant", "Line", "Plan", "Category", "Mailboxes to update"],
                 "rows": rows,
                 "shown": len(rows),
-                "total": len(ranked),
+                "total": reached,
             }
         )
     return blocks
@@ -187,10 +191,12 @@ def _charts(outcome: DiffOutcome) -> list[Any]:
     )
     tenants = None
     if outcome.impact is not None:
-        ranked = sorted(
-            (t for t in outcome.impact.tenants if t.mailboxes),
-            key=lambda t: (-t.mailboxes, t.tenant.key, t.tenant.row.line),
-        )[:TENANTS_CHARTED]
+        ranked = top(
+            outcome.impact.tenants,
+            TENANTS_CHARTED,
+            lambda t: (-t.mailboxes, t.tenant.key, t.tenant.row.line),
+            keep=lambda t: bool(t.mailboxes),
+        )
         tenants = bar_chart(
             f"Tenants with the most mailboxes to update (top {TENANTS_CHARTED})",
             [
@@ -219,7 +225,7 @@ def _cards(outcome: DiffOutcome) -> list[dict[str, Any]]:
     ]
     if impact is not None:
         approx = "~" if impact.estimated else ""
-        updated = len(impact.tenants) - len(impact.skipped)
+        updated = impact.totals.count - impact.totals.skipped
         cards.append({"label": "mailboxes to update", "number": f"{approx}{impact.mailboxes:,}"})
         cards.append({"label": "tenants updated", "number": f"{updated:,}"})
     return cards

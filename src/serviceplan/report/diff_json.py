@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..catalog import PER_MAILBOX_CATEGORY
@@ -72,15 +72,15 @@ def _remap_json(change: RemapChange) -> dict[str, Any]:
     }
 
 
-def _tenant_json(impact: TenantImpact) -> dict[str, Any]:
+def _tenant_json(impact: TenantImpact, category: str | None, changes: int) -> dict[str, Any]:
     return {
         "name": impact.tenant.name,
         "line": impact.tenant.line,
         "old_plan": impact.old_plan,
         "new_plan": impact.new_plan,
         "update_skipped": impact.skipped,
-        "category": impact.category,
-        "changes": len(impact.plan_diff.costed),
+        "category": category,
+        "changes": changes,
         "mailboxes_to_update": impact.mailboxes,
         "estimated": impact.estimated,
         "due_plan": impact.due_plan,
@@ -99,12 +99,24 @@ def _due_json(due: DueMove) -> dict[str, Any]:
     }
 
 
+def _reached(tenants: Iterable[TenantImpact]) -> Iterator[dict[str, Any]]:
+    """Each tenant's entry; a move's category and count once per move, not per tenant (the
+    move is kept in the map, so its id stays its own)."""
+    moves: dict[int, tuple[PlanDiff, str | None, int]] = {}
+    for tenant in tenants:
+        move = tenant.plan_diff
+        found = moves.get(id(move))
+        if found is None:
+            found = moves[id(move)] = (move, move.category, len(move.costed))
+        yield _tenant_json(tenant, found[1], found[2])
+
+
 def _impact_json(impact: ImpactReport) -> dict[str, Any]:
     return {
         "file": impact.source,
-        "reached": Stream(_tenant_json(tenant) for tenant in impact.tenants),
+        "reached": Stream(_reached(impact.tenants)),
         "unreached": impact.unreached,
-        "skipped": len(impact.skipped),
+        "skipped": impact.totals.skipped,
         "mailboxes_to_update": impact.mailboxes,
         "estimated": impact.estimated,
         "already_due": {

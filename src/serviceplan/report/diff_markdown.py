@@ -17,6 +17,7 @@ from ..diff.changes import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
 from ..diff.impact import DueMove, ImpactReport, TenantImpact
 from ..diff.outcome import DiffOutcome
 from ..diff.remap import RemapChange
+from ..diff.spool import top
 from ..model import Finding, Location, Severity, plural
 from . import ReportOptions
 from .diff_common import (
@@ -120,7 +121,7 @@ def _sentence(text: str, limit: int) -> str:
 
 
 def _tenant_line(impact: ImpactReport) -> str:
-    skipped = sum(1 for tenant in impact.tenants if tenant.skipped)
+    skipped = impact.totals.skipped
     approx = "~" if impact.estimated else ""
     text = (
         f"Tenants: {len(impact.tenants):,} reached, {impact.unreached:,} not reached, "
@@ -258,15 +259,15 @@ def _move(tenant: TenantImpact) -> str:
 
 
 def _tenant_block(impact: ImpactReport) -> _Block:
-    ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key, t.tenant.line))
+    reached = len(impact.tenants)  # counted as they were added: none is read back for it
     rows = [
         f"| {escape(t.tenant.name)} | {t.tenant.line} | {_move(t)} | "
         f"{t.category or '—'} | {'~' if t.estimated else ''}{t.mailboxes:,} |"
-        for t in ranked[:TENANTS_SHOWN]
+        for t in top(impact.tenants, TENANTS_SHOWN)  # by mailboxes, name, line
     ]
-    more = len(ranked) - len(rows)
+    more = reached - len(rows)
     return _Block(
-        f"Tenants reached ({len(ranked):,}), by mailboxes to update",
+        f"Tenants reached ({reached:,}), by mailboxes to update",
         "tenant",
         rows,
         [

@@ -10,6 +10,7 @@ import click
 from ..diff.changes import Change, PlanDiff
 from ..diff.impact import ImpactReport
 from ..diff.outcome import DiffOutcome
+from ..diff.spool import top
 from . import ReportOptions
 from .diff_common import (
     COST_ORDER,
@@ -63,14 +64,15 @@ def _plan(out: _Out, plan_diff: PlanDiff, indent: int = 0, heading: str = "") ->
 
 
 def _tenants(out: _Out, impact: ImpactReport) -> None:
-    approx = "~" if impact.estimated else ""
+    totals = impact.totals
+    approx = "~" if totals.estimated else ""
     out.add(
-        f"Tenants ({impact.source}): {len(impact.tenants):,} reached "
-        f"({len(impact.skipped):,} skipped by Update-ServicePlan), {impact.unreached:,} not "
-        f"reached, {approx}{impact.mailboxes:,} mailboxes to update"
+        f"Tenants ({impact.source}): {totals.count:,} reached "
+        f"({totals.skipped:,} skipped by Update-ServicePlan), {impact.unreached:,} not "
+        f"reached, {approx}{totals.mailboxes:,} mailboxes to update"
     )
-    ranked = sorted(impact.tenants, key=lambda t: (-t.mailboxes, t.tenant.key))
-    for tenant in ranked[:TENANTS_SHOWN]:
+    ranked = top(impact.tenants, TENANTS_SHOWN, lambda t: (-t.mailboxes, t.tenant.key))
+    for tenant in ranked:
         move = (
             f"{tenant.new_plan} (edited in place: Update-ServicePlan skips it)"
             if tenant.skipped
@@ -80,7 +82,7 @@ def _tenants(out: _Out, impact: ImpactReport) -> None:
             move += f" (its move to {tenant.due_plan} was due already: only this change's part)"
         count = f"{'~' if tenant.estimated else ''}{tenant.mailboxes:,} mailboxes"
         out.add(f"{tenant.tenant.name}: {move}  [{tenant.category}, {count}]", "~", 2)
-    _more(out, len(ranked))
+    _more(out, totals.count)
     if impact.already_due:
         out.add()
         out.add(due_line(impact))

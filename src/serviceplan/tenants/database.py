@@ -215,11 +215,14 @@ def _rows(result: Any, source: str) -> Iterator[Row[Any]]:
 
 
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 def cells(columns: list[str], row: Row[Any]) -> dict[str, Cell]:
     """A row as the inventory's cells: numbers, text, true/false or None."""
     values = dict(zip(columns, row, strict=True))
+    if _PLAIN_TYPES.issuperset(map(type, row)):  # most rows: nothing to convert
+        return values
     for column, value in values.items():
         if type(value) not in _PLAIN:
             values[column] = _cell(value)

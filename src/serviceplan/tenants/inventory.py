@@ -253,6 +253,28 @@ class _RowReader:
         self.findings: list[Finding] = []  # the rows' problems (a row with one is left out)
         self.columns = Columns(source, catalog)  # the columns' (judged once; rows are kept)
         self._seen = Seen()  # 12 bytes a name, not the names
+        # columns neither a count nor a usage: a row of only these needs no look at each cell
+        self._plain: set[str] = set()
+
+    def _special(
+        self, cells: dict[str, Cell], at: Location, by_plan: dict[str, int], used: dict[str, int]
+    ) -> None:
+        """The counts per mailbox plan and the usage of a row, in the order of its cells."""
+        for column, value in cells.items():
+            if column in self.columns.ignored:
+                continue
+            if column.startswith(MAILBOXES_PREFIX):
+                if _present(value):
+                    count = self._count(value, column, at)
+                    if count is not None:
+                        by_plan[column[len(MAILBOXES_PREFIX) :]] = count
+            elif column.startswith(USED_PREFIX):  # judged even when empty: once, not per row
+                quota = self.columns.quota(column, at)
+                figure = self._usage(quota, column, value, at) if quota else None
+                if quota and figure is not None:
+                    used.setdefault(quota.name, figure)  # JSON may spell it twice: first counts
+            else:
+                self._plain.add(column)
 
     def tenant(
         self, where: int | Location, cells: dict[str, Cell] | Finding, number: int = 0
@@ -263,32 +285,25 @@ class _RowReader:
             self.findings.append(cells)
             return None
         line = where if isinstance(where, int) else number
-        at = where if isinstance(where, Location) else Location(self.source, where)
+        # Location(source, line), without NamedTuple's keyword handling: once a row
+        at = where if isinstance(where, Location) else _location((self.source, where, 0))
         problems = len(self.findings)
-        required = {column: _text(cells.get(column)).strip() for column in REQUIRED}
-        for column, text in required.items():
-            if not text:
-                self.findings.append(
-                    rule("inventory-empty-field").finding(f"{column} is empty", at)
-                )
-        mailboxes = self._count(cells.get("mailboxes"), "mailboxes", at)
+        get = cells.get
+        required = [_stripped(get(column)) for column in REQUIRED]
+        if not all(required):
+            for column, text in zip(REQUIRED, required, strict=True):
+                if not text:
+                    self.findings.append(
+                        rule("inventory-empty-field").finding(f"{column} is empty", at)
+                    )
+        mailboxes = self._count(get("mailboxes"), "mailboxes", at)
         by_plan: dict[str, int] = {}
         used: dict[str, int] = {}
-        for column, value in cells.items():
-            if column in self.columns.ignored:
-                continue
-            if column.startswith(MAILBOXES_PREFIX) and _present(value):
-                count = self._count(value, column, at)
-                if count is not None:
-                    by_plan[column[len(MAILBOXES_PREFIX) :]] = count
-            elif column.startswith(USED_PREFIX):  # judged even when empty: once, not per row
-                quota = self.columns.quota(column, at)
-                figure = self._usage(quota, column, value, at) if quota else None
-                if quota and figure is not None:
-                    used.setdefault(quota.name, figure)  # JSON may spell it twice: first counts
+        if not self._plain.issuperset(cells):  # a count or usage column: judged cell by cell
+            self._special(cells, at, by_plan, used)
         if len(self.findings) > problems:
             return None
-        name = required["name"]
+        name, domain, program_id, offer_id = required
         first = self._seen.first(name.casefold(), line)
         if first != line:
             earlier = f"on line {first}" if isinstance(where, int) else f"in row {first}"
@@ -299,17 +314,21 @@ class _RowReader:
             )
             return None
         return Tenant(
-            name, required["domain"], required["program_id"], required["offer_id"], at,
-            location=_text(cells.get("location")).strip(),
-            plan=_text(cells.get("plan")).strip(),
+            name, domain, program_id, offer_id, at,
+            location=_stripped(get("location")), plan=_stripped(get("plan")),
             mailboxes=mailboxes, mailboxes_by_plan=by_plan, used=used, fields=cells,
             number=0 if isinstance(where, int) else number + 1,
         )  # fmt: skip
 
     def _count(self, value: Cell, column: str, at: Location) -> int | None:
-        if not _present(value):
+        if type(value) is str:  # most cells: read once
+            text = value.strip()
+            if not text:
+                return None
+        elif not _present(value):
             return None
-        text = _text(value).strip()
+        else:
+            text = _text(value).strip()
         # int() refuses more than 4,300 digits; no count has more than 18
         if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(text) > 18:
             self.findings.append(rule("inventory-bad-number").finding(f"{column} is {text!r}", at))
@@ -330,6 +349,14 @@ class _RowReader:
             self.findings.append(rule("inventory-bad-number").finding(f"{column} is {text!r}", at))
             return None
         return size
+
+
+def _location(fields: tuple[str, int, int]) -> Location:
+    return tuple.__new__(Location, fields)
+
+
+def _stripped(value: Cell) -> str:
+    return value.strip() if type(value) is str else _text(value).strip()
 
 
 def _present(value: Cell) -> bool:

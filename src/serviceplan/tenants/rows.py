@@ -75,8 +75,8 @@ def _csv_lines(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[st
             yield start, bad_row(message, source, start)
             return
         consumed = reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield start, cells
+        if (cells and cells[0].strip()) or any(cell.strip() for cell in cells):
+            yield start, cells  # most rows: the first cell (the name) says it is not blank
 
 
 def _csv_cells(

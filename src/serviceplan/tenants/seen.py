@@ -25,10 +25,14 @@ class Seen:
     def first(self, key: str, line: int) -> int:
         """The line `key` was first seen on; `line` when this is the first time."""
         digest = (hash(key) & _MASK) or 1  # 0 marks an empty slot
-        found = self._find(digest)
-        if self._hashes[found] == digest:
-            return int(self._lines[found])
-        self._hashes[found] = digest
+        hashes = self._hashes
+        mask = len(hashes) - 1
+        found = digest & mask
+        while (held := hashes[found]) != _EMPTY:  # _find, inline: once a tenant
+            if held == digest:
+                return int(self._lines[found])
+            found = (found + 1) & mask
+        hashes[found] = digest
         self._lines[found] = line
         self._size += 1
         if self._size * 2 > len(self._hashes):
@@ -45,8 +49,9 @@ class Seen:
 
     def _grow(self) -> None:
         hashes, lines = self._hashes, self._lines
-        self._hashes = array("Q", bytes(16 * len(hashes)))
-        self._lines = array("I", bytes(2 * lines.itemsize * len(lines)))
+        # repeated, not copied from a zeroed bytes: no second table's worth held while growing
+        self._hashes = array("Q", [_EMPTY]) * (2 * len(hashes))
+        self._lines = array("I", [0]) * (2 * len(lines))
         for digest, line in zip(hashes, lines, strict=True):
             if digest != _EMPTY:
                 slot = self._find(digest)

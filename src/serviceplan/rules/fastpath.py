@@ -18,7 +18,7 @@ from ..model import Location, MailboxPlanElement
 from ..plan.schema import MAX_MAILBOX_PLANS, mailbox_plan_count
 from ..values import BOOLEANS, Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
-from .dependencies import PlanValues, check_dependencies
+from .dependencies import PlanValues, has_broken_dependency
 from .features import ORGANIZATION_PATH, SectionValues
 from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, PERMISSION_CATEGORY
 from .plan import PlanSections
@@ -91,7 +91,7 @@ class FastPath:
             self._permissions_in_several_plans(sections)
         ):
             return None
-        if check_dependencies(PlanValues(self.catalog, organization, sections)):
+        if has_broken_dependency(PlanValues(self.catalog, organization, sections)):
             return None
         return PlanSections(organization, tuple(plans))
 

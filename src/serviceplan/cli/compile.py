@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from ..collector import gc_paused
 from ..report import REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
@@ -73,11 +74,17 @@ def compile_command(
         max_file_size=max_file_size,
         rules=rules,
     )
-    result = compile_plans(plan_paths(paths, examples, config), options)
-    if result.report.errors:
-        text = REPORTERS["validate", "text"](result.report, ReportOptions(tool_version=__version__))
-        click.echo(text, nl=False, err=True)
-    shown = ReportOptions(tool_version=__version__, all_features=all_features)
-    # written as it is produced, plan by plan: a 1,000-plan document is never held whole
-    write_output(output or None, REPORTERS.chunks(("compile", output_format), result, shown))
-    return EXIT_FINDINGS if result.report.errors else EXIT_OK
+    # the model is acyclic: with the collector on, writing it out would walk all of it again
+    with gc_paused():
+        result = compile_plans(plan_paths(paths, examples, config), options)
+        if result.report.errors:
+            text = REPORTERS["validate", "text"](
+                result.report, ReportOptions(tool_version=__version__)
+            )
+            click.echo(text, nl=False, err=True)
+        shown = ReportOptions(tool_version=__version__, all_features=all_features)
+        # written as it is produced, plan by plan: a 1,000-plan document is never held whole
+        write_output(output or None, REPORTERS.chunks(("compile", output_format), result, shown))
+        code = EXIT_FINDINGS if result.report.errors else EXIT_OK
+        del result  # freed while the collector is off: it never walks the model
+    return code

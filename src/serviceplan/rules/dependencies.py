@@ -137,6 +137,54 @@ def check_dependencies(values: PlanValues) -> list[Finding]:
     return findings
 
 
+@functools.cache
+def _when_written(
+    catalog: Catalog, scope: str
+) -> dict[str, tuple[tuple[Feature, Requirement, bool], ...]]:
+    """`requirement_split`'s features judged when written, each requirement with whether its
+    condition is simply "on" (the default condition of a boolean: most of them)."""
+    when_written, _ = requirement_split(catalog, scope)
+    return {
+        name: tuple(
+            (
+                feature,
+                requirement,
+                requirement.when.kind is ConditionKind.ON
+                or (requirement.when.kind is ConditionKind.DEFAULT and feature.is_boolean),
+            )
+            for requirement in feature.requires
+        )
+        for name, feature in when_written.items()
+    }
+
+
+def has_broken_dependency(values: PlanValues) -> bool:
+    """Whether `check_dependencies` finds anything (the clean-file fast path's question),
+    without its messages and stopping at the first."""
+    catalog = values.catalog
+    for section in (values.organization, *values.plans):
+        written = section.values
+        table = _when_written(catalog, section.scope)
+        for name in table.keys() & written.keys():
+            value = written[name]
+            if value is False:
+                continue
+            for feature, requirement, on in table[name]:
+                if (
+                    value is True if on else applies(requirement.when, feature, value, True)
+                ) and not values.holds(requirement.target, section):
+                    return True
+        for feature in requirement_split(catalog, section.scope)[1]:
+            current = value_of(section, catalog, feature.name)
+            is_written = feature.name in written
+            for requirement in feature.requires:
+                if applies(requirement.when, feature, current, is_written) and not values.holds(
+                    requirement.target, section
+                ):
+                    return True
+    return False
+
+
 def _describe_value(feature: Feature, value: Value | None) -> str:
     if feature.is_boolean:
         return "on" if value is True else "off"

@@ -18,9 +18,9 @@ from ..model import Location, MailboxPlanElement
 from ..plan.schema import MAX_MAILBOX_PLANS, mailbox_plan_count
 from ..values import BOOLEANS, Value, ValueProblem, parse_value
 from ..xsdgen import generate_xsd
-from .dependencies import PlanValues, check_dependencies
+from .dependencies import PlanValues, has_broken_dependency
 from .features import ORGANIZATION_PATH, SectionValues
-from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, permissions_in_several_plans
+from .mailbox_plans import PER_PLAN_ROLE_ASSIGNMENT, PERMISSION_CATEGORY
 from .plan import PlanSections
 
 _NOWHERE = Location("")
@@ -36,6 +36,7 @@ class FastPath:
             scope: frozenset(n for n, f in catalog.scope(scope).items() if f.is_boolean)
             for scope in (ORGANIZATION, MAILBOX_PLAN)
         }
+        self.permissions = catalog.in_category(MAILBOX_PLAN, PERMISSION_CATEGORY)
 
     def is_clean(self, root: etree._Element) -> bool:
         return self.read_clean(root, "", provenance=False) is not None
@@ -87,12 +88,21 @@ class FastPath:
             plans.append((header, section))
         sections = [section for _, section in plans]
         if organization.values.get(PER_PLAN_ROLE_ASSIGNMENT) is not True and (
-            permissions_in_several_plans(self.catalog, sections)
+            self._permissions_in_several_plans(sections)
         ):
             return None
-        if check_dependencies(PlanValues(self.catalog, organization, sections)):
+        if has_broken_dependency(PlanValues(self.catalog, organization, sections)):
             return None
         return PlanSections(organization, tuple(plans))
+
+    def _permissions_in_several_plans(self, sections: list[SectionValues]) -> bool:
+        """Whether `permissions_in_several_plans` finds anything, without its messages."""
+        enabling = 0
+        for section in sections:
+            values = section.values
+            written = self.permissions & values.keys()
+            enabling += any(values[name] is True for name in written)
+        return enabling > 1
 
     def _section(
         self,
@@ -104,15 +114,27 @@ class FastPath:
         provenance: bool,
     ) -> SectionValues | None:
         """The section's values, or None when one needs the full rules to judge."""
-        features = self.catalog.scope(scope)
-        booleans = self.booleans[scope]
-        values: dict[str, Value] = {}
         # the parser dropped comments and PIs, and the schema allows no child elements
         rows = (
             [(c.tag, c.text or "", c.sourceline or 0) for c in element]
             if provenance
             else [(c.tag, c.text or "", 0) for c in element]
         )
+        values = self._values(scope, rows)
+        if values is None:
+            return None
+        if not provenance:
+            return SectionValues(scope, label, _NOWHERE, path, values)
+        section = SectionValues(scope, label, Location(source, element.sourceline or 0), path)
+        section.values = values
+        section.rows = rows
+        return section
+
+    def _values(self, scope: str, rows: list[tuple[str, str, int]]) -> dict[str, Value] | None:
+        """The rows' values, or None when one needs the full rules to judge."""
+        features = self.catalog.scope(scope)
+        booleans = self.booleans[scope]
+        values: dict[str, Value] = {}
         for name, text, _ in rows:
             value = BOOLEANS.get(text) if name in booleans else None
             if value is not None:  # the common case
@@ -129,12 +151,7 @@ class FastPath:
                     )
                 except ValueProblem:
                     return None
-        if not provenance:
-            return SectionValues(scope, label, _NOWHERE, path, values)
-        section = SectionValues(scope, label, Location(source, element.sourceline or 0), path)
-        section.values = values
-        section.rows = rows
-        return section
+        return values
 
 
 def _attributes_clean(plans: list[etree._Element]) -> bool:

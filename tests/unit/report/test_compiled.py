@@ -183,6 +183,30 @@ def test_a_datacenter_only_feature_the_plan_writes_still_shows(
     assert row.rstrip().endswith(":77")
 
 
+def test_shared_defaults_and_settings_made_elsewhere_give_the_same_json(
+    bundled: tuple[ResolvedPlan, ...],
+) -> None:
+    """resolve's shared default settings take a shortcut to JSON; fresh copies of the same
+    settings (as another producer would make them) take the general way, to the same bytes."""
+
+    def fresh(settings: tuple[Setting, ...]) -> tuple[Setting, ...]:
+        return tuple(Setting(*setting) for setting in settings)
+
+    copies = tuple(
+        replace(
+            plan,
+            organization=fresh(plan.organization),
+            mailbox_plans=tuple(replace(m, settings=fresh(m.settings)) for m in plan.mailbox_plans),
+        )
+        for plan in bundled
+    )
+    assert copies == bundled
+    for every in (False, True):
+        shortcut = render_json(bundled, OPTIONS, all_features=every)
+        assert render_json(copies, OPTIONS, all_features=every) == shortcut
+        assert render_json(bundled, OPTIONS, all_features=every) == shortcut  # none changed
+
+
 def test_left_out_in_json_and_text(tmp_path: Path, small_business: str) -> None:
     (tmp_path / "Good.serviceplan").write_text(small_business, encoding="utf-8")
     (tmp_path / "Bad.serviceplan").write_text(small_business.replace(">true<", ">maybe<", 1))

@@ -151,7 +151,7 @@ def _floor_work(span: tuple[int, int]) -> int:
 
 def floor_contexts() -> dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]]:
     """Plain-dict plan and remap contexts for each pair (compiled once, not timed)."""
-    from serviceplan.model import file_name
+    from serviceplan.model import base_name as file_name
     from serviceplan.pipeline import bundled_plans, compile_plans
     from serviceplan.report.compiled import plan_json
 

@@ -160,6 +160,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--postgres", default=os.environ.get("SERVICEPLAN_TEST_POSTGRES_URL"))
     parser.add_argument("--tmpfs", default="/dev/shm", help="where render writes (/dev/shm)")
     parser.add_argument("--no-render", action="store_true", help="skip render (the longest)")
+    parser.add_argument("--render-only", action="store_true", help="only render, from the CSV")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
@@ -183,11 +184,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         out_root = Path(tempfile.mkdtemp(prefix="bench-render-", dir=args.tmpfs))
         try:
             for count in (args.small, args.tenants):
-                log(f"{count:,} tenants: generating and importing")
-                found, imported = sources(root, count, args.postgres)
-                rows += imported
-                log(f"{count:,} tenants: diff and check")
-                rows += diff_check(root, found, count, rss)
+                if args.render_only:
+                    found = {"csv": str(root / f"tenants-{count}.csv")}
+                    generate(Path(found["csv"]), count, seed=count)
+                else:
+                    log(f"{count:,} tenants: generating and importing")
+                    found, imported = sources(root, count, args.postgres)
+                    rows += imported
+                    log(f"{count:,} tenants: diff and check")
+                    rows += diff_check(root, found, count, rss)
                 if not args.no_render:
                     log(f"{count:,} tenants: render and the floor")
                     made, render_mib[count] = render_rows(root, out_root, found["csv"], count)

@@ -252,7 +252,7 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
 
     Usage errors (template syntax, --out and its index, --shard) stop it before any work."""
     from .render.run import prepare, render_inventory
-    from .tenants.inventory import read_inventory
+    from .tenants.inventory import reopener
 
     prepared = prepare(options)
     compiled = compile_plans(
@@ -263,15 +263,15 @@ def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult
     )
     if compiled.report.errors:  # render stands behind every plan or none: nothing to render
         compiled = replace(compiled, plans=())
-    with gc_paused():  # 100,000 tenants; rendering itself collects (render.work)
-        inventory = read_inventory(
+    with gc_paused():  # the tenants stream; rendering itself collects (render.work)
+        opener = reopener(
             options.tenants,
             load_catalog(),
             options.max_inventory_size,
             table=options.tenants_table,
             query=options.tenants_query,
         )
-        return render_inventory(prepared, compiled, inventory, options)
+        return render_inventory(prepared, compiled, opener, options)
 
 
 def explain_feature(

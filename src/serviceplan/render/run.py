@@ -1,19 +1,19 @@
 """`serviceplan render`: one manifest per tenant of an inventory, from the compiled plans.
 
 The stages: `prepare` (template compiled once, --out and its previous index checked: usage
-errors before any work), then `render_inventory` over the compiled plans and the inventory:
-file names for every tenant (collisions are found across shards), the shard's tenants rendered
-(in worker processes with --jobs) into a staging folder, then, when nothing failed (or with
---keep-going), renamed into DIR, stale files of the previous index removed and index.json
-written. Templates, file names and the folder live in env, names and output;
+errors before any work), then `render_inventory` over the compiled plans and the inventory,
+streamed twice, never held: a first pass for the rows' findings and the file names every tenant
+would have (collisions are found across shards; render.scan), then a second pass rendering the
+shard's tenants (in worker processes with --jobs) into a staging folder, then, when nothing
+failed (or with --keep-going), renamed into DIR, stale files of the previous index removed and
+index.json written. Templates, file names and the folder live in env, names and output;
 the worker loop is in work.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,16 +21,16 @@ from typing import Any, NamedTuple
 from ..errors import UsageError
 from ..files.defaults import bundled_plans
 from ..files.inputs import is_plan_name
-from ..model import Finding, Location, Severity, ValidationReport, base_name, plural
+from ..model import Finding, Location, ValidationReport, base_name, plural
 from ..plan.load import DEFAULT_MAX_FILE_SIZE
 from ..resolve.result import CompileResult
 from ..rules.registry import rule
 from ..rules.selection import ALL_RULES, RuleSelection, screen
 from ..tenants.database import is_url
-from ..tenants.inventory import DEFAULT_MAX_INVENTORY_SIZE, Inventory, Tenant, match_pairs
-from .context import TOOL, Context, plan_context, remap_context
+from ..tenants.inventory import DEFAULT_MAX_INVENTORY_SIZE, Tenant, TenantStream
+from .context import TOOL, Context, plan_context
 from .env import TemplateSpec, find_template, load_template, reads_name
-from .names import collisions, index_name, tenant_file_name
+from .names import index_name, tenant_file_name
 from .output import (
     FAIL,
     SKIP,
@@ -50,12 +50,21 @@ from .output import (
     stale_files,
     sweep_leftovers,
 )
+from .scan import Scan, scan, shard_of
 from .update import Refusals
 from .work import Item, Job, Workers
 
 KEPT = frozenset((*WRITES, UNCHANGED))  # the files a run leaves in DIR
 
-__all__ = ["Outcome", "Prepared", "RenderOptions", "RenderResult", "prepare", "render_inventory"]
+__all__ = [
+    "Outcome",
+    "Prepared",
+    "RenderOptions",
+    "RenderResult",
+    "prepare",
+    "render_inventory",
+    "shard_of",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,14 +150,6 @@ class RenderResult:
         return f"{head}: {', '.join(parts)}"
 
 
-def shard_of(key: str, count: int) -> int:
-    """The 0-based shard of a tenant: stable across runs, machines and PYTHONHASHSEED."""
-    if count == 1:
-        return 0
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % count
-
-
 def prepare(options: RenderOptions) -> Prepared:
     """Everything that can be a usage error, before plans or tenants are read."""
     shard, count = options.shard
@@ -169,67 +170,48 @@ def prepare(options: RenderOptions) -> Prepared:
 
 
 def render_inventory(
-    prepared: Prepared, compiled: CompileResult, inventory: Inventory, options: RenderOptions
+    prepared: Prepared,
+    compiled: CompileResult,
+    opener: Callable[[], TenantStream],
+    options: RenderOptions,
 ) -> RenderResult:
-    pairs, pair_findings = match_pairs(inventory.tenants, compiled.remaps)
-    screened = screen(
-        [*compiled.report.findings, *inventory.findings, *pair_findings], options.rules
-    )
+    """Render the tenants `opener` streams (it is called once per pass over them)."""
+    plans = {plan.name.casefold(): plan_context(plan) for plan in compiled.plans}
+    refusals = Refusals(compiled.plans) if prepared.updates else None
+    suffix = prepared.spec.suffix
+    found = scan(opener, plans, compiled.remaps, options.shard, suffix, refusals)
+    screened = screen([*compiled.report.findings, *found.findings], options.rules)
     findings = sorted(screened.findings, key=Finding.sort_key)
     suppressed = compiled.report.suppressed + screened.suppressed
-    files = (*compiled.report.files, inventory.source)
+    files = (*compiled.report.files, found.source)
     report = ValidationReport(files, tuple(findings), suppressed=suppressed)
     result = _Run(prepared, options, report, compiled.report.files)
     if not compiled.plans:  # the plans have errors: nothing can be rendered
         return result.finish((), {})
-    plans = {plan.name.casefold(): plan_context(plan) for plan in compiled.plans}
-    keyed = [(key, tenant) for tenant in inventory.tenants if (key := tenant.key) in pairs]
-    tenants = [tenant for _, tenant in keyed]
-    suffix = prepared.spec.suffix
-    names = [tenant_file_name(tenant.name, suffix) for tenant in tenants]
-    clashes = collisions(names)  # across every shard, so shards name files alike
-    shard, count = options.shard
-    outcomes: list[Outcome | None] = []
-    items: list[Item] = []
-    slots: list[int] = []
-    plan_keys: dict[int, str] = {}
-    rows: dict[int, int] = {}  # id of a remap line (they live as long as `compiled`) -> index
-    remaps: list[Context] = []
-    refusals = Refusals(compiled.plans) if prepared.updates else None
-    refused: list[Finding] = []
-    for position, (key, tenant) in enumerate(keyed):
-        if count > 1 and shard_of(key, count) != shard - 1:
-            continue
-        row = pairs[key]
-        if position in clashes:
-            others = ", ".join(
-                f"{tenants[other].name!r} (line {tenants[other].row.line})"
-                for other in clashes[position]
-            )
-            message = f"its file name {names[position]} is also the file name of {others}"
-            outcomes.append(_failure(tenant, names[position], message))
-        elif plan_keys.setdefault(id(row), row.plan_name.casefold()) not in plans:
-            message = f"{row.location} selects {row.plan_name}, which was not compiled"
-            outcomes.append(_failure(tenant, names[position], message))
-        else:
-            finding = refusals.finding(tenant, row) if refusals is not None else None
-            if finding is not None:
-                refused.append(finding)
-                if finding.severity is Severity.ERROR:
-                    continue  # a finding on its line, not a tenant to render (as SP505)
-            remap = rows.get(id(row))
-            if remap is None:
-                remap = rows[id(row)] = len(remaps)
-                remaps.append(remap_context(row))
-            slots.append(len(outcomes))
-            outcomes.append(None)
-            items.append(Item(names[position], tenant, plan_keys[id(row)], remap))
-    del keyed, tenants, names, clashes  # 100,000 of each: not needed while rendering
-    if refused:  # before anything is written: an error stops the writes as any finding does
+    if found.refused:  # before anything is written: an error stops the writes as any finding does
         result.report = ValidationReport(
-            report.files, tuple(sorted([*findings, *refused], key=Finding.sort_key))
+            report.files, tuple(sorted([*findings, *found.refused], key=Finding.sort_key))
         )
-    return result.render(outcomes, slots, Job(prepared.spec, None, None, items, plans, remaps))
+    job = Job(prepared.spec, None, None, plans, found.remaps)
+    return result.render(found, opener, job)
+
+
+def _tenants(found: Scan, stream: TenantStream, outcomes: list[Outcome | None]) -> Iterator[Item]:
+    """The second pass: the shard's tenants to render, as items; a tenant that cannot be
+    rendered is its outcome at once, a rendered one a slot its outcome fills later."""
+    for position, tenant, row in found.mapped(stream):
+        if not found.in_shard(tenant.key):
+            continue
+        name = tenant_file_name(tenant.name, found.suffix)
+        clash = found.clashes.get(position)
+        if clash is not None:
+            outcomes.append(_failure(tenant, name, clash))
+        elif (plan := found.plan_key(row)) not in found.plans:
+            message = f"{row.location} selects {row.plan_name}, which was not compiled"
+            outcomes.append(_failure(tenant, name, message))
+        elif position not in found.skipped:  # refused: a finding on its line (as SP505)
+            outcomes.append(None)
+            yield Item(name, tenant, plan, found.rows[id(row)])
 
 
 def _failure(tenant: Tenant, path: str, message: str) -> Outcome:
@@ -254,7 +236,7 @@ class _Run:
         self.out = os.path.realpath(options.out) if Path(options.out).is_dir() else None
         self.made = False
 
-    def render(self, outcomes: list[Outcome | None], slots: list[int], job: Job) -> RenderResult:
+    def render(self, found: Scan, opener: Callable[[], TenantStream], job: Job) -> RenderResult:
         options = self.options
         writing = not options.dry_run and (options.keep_going or not self.report.errors)
         staging = None
@@ -267,15 +249,21 @@ class _Run:
             if self.out is not None:
                 existing = frozenset(entry.name.casefold() for entry in os.scandir(self.out))
             job = job._replace(out=self.out, staging=staging, existing=existing)
-            with Workers(job, options.jobs, options.progress) as workers:
-                results = workers.render()
-                for slot, item, (action, digest, message, line, kind, warned) in zip(
-                    slots, job.items, results, strict=True
-                ):
-                    outcomes[slot] = Outcome(
-                        item.tenant.name, item.tenant.row, item.file, action, digest, message,
-                        line, kind, warned,
-                    )  # fmt: skip
+            outcomes: list[Outcome | None] = []
+            slot = 0  # the first outcome not filled yet
+            with Workers(job, options.jobs, found.total, options.progress) as workers:
+                items = _tenants(found, opener(), outcomes)  # opened after the workers start
+                for batch, results in workers.render(items):
+                    for item, (action, digest, message, line, kind, warned) in zip(
+                        batch, results, strict=True
+                    ):
+                        while outcomes[slot] is not None:
+                            slot += 1
+                        outcomes[slot] = Outcome(
+                            item.tenant.name, item.tenant.row, item.file, action, digest,
+                            message, line, kind, warned,
+                        )  # fmt: skip
+                        slot += 1
                 done = tuple(outcome for outcome in outcomes if outcome is not None)
                 self._add_warnings(done)
                 return self.finish(done, job.plans, staging, workers.commit)

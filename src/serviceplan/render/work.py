@@ -1,10 +1,10 @@
 """The render loop: each tenant's context, the template, the bytes compared with DIR and staged.
 
-With --jobs N the shard's tenants are split into ranges and rendered by N worker processes
-(fork on Linux, so the tenants and plan contexts are inherited rather than sent; spawn
-elsewhere). Each worker compiles the template once, in its own environment. Only a small
-tuple per tenant comes back: the action, the SHA-256 of the bytes, and the message of a
-failure or skip; the rendered text never stays in memory.
+With --jobs N the shard's tenants, as they stream from the inventory, are sent in batches to
+N worker processes (a few batches at a time, so they are never all held); the plan contexts
+are inherited (fork on Linux; spawn elsewhere). Each worker compiles the template once, in its
+own environment. Only a small tuple per tenant comes back: the action, the SHA-256 of the
+bytes, and the message of a failure or skip; the rendered text never stays in memory.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import hashlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..collector import gc_running
@@ -60,7 +61,6 @@ class Job(NamedTuple):
     spec: TemplateSpec
     out: str | None  # DIR, to compare with; None when it does not exist (a dry run)
     staging: str | None  # where to write; None: write nothing
-    items: Sequence[Item]
     plans: Mapping[str, Context]
     remaps: Sequence[Context]
     existing: frozenset[str] | None = None  # DIR's entries, casefolded, when it exists
@@ -87,8 +87,8 @@ class Renderer:
         for name in names:
             self.staging.move_into(self.out, name)
 
-    def run(self, start: int, stop: int) -> list[Result]:
-        return [self.one(self.job.items[position]) for position in range(start, stop)]
+    def run(self, items: Sequence[Item]) -> list[Result]:
+        return [self.one(item) for item in items]
 
     def one(self, item: Item) -> Result:
         tenant = item.tenant
@@ -161,9 +161,9 @@ def _start_worker(job: Job) -> None:
     _WORKER = Renderer(job)
 
 
-def _work(span: tuple[int, int]) -> tuple[int, list[Result]]:
+def _work(items: list[Item]) -> list[Result]:
     assert _WORKER is not None
-    return span[0], _WORKER.run(*span)
+    return _WORKER.run(items)
 
 
 def workers(jobs: int) -> int:
@@ -186,20 +186,23 @@ class Workers:
     rename the staged files into DIR (the commit) when asked."""
 
     def __init__(
-        self, job: Job, jobs: int, progress: Callable[[int, int], None] | None = None
+        self,
+        job: Job,
+        jobs: int,
+        total: int,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.job = job
         self.progress = progress
-        total = len(job.items)
+        self.total = total  # items to render
         self.processes = min(workers(jobs), max(1, total // 64))
-        size = max(16, min(CHUNK, -(-total // (self.processes * 8))))
-        self.spans = [(start, min(start + size, total)) for start in range(0, total, size)]
+        self.size = max(16, min(CHUNK, -(-total // (self.processes * 8))))
         self.local: Renderer | None = None
         self.pool: Any = None
 
     def __enter__(self) -> Workers:
-        # the tenants and plans live until the end: out of the collector's sight, and pages
-        # a forked worker never writes to (a collection would touch every object's header)
+        # the plans live until the end: out of the collector's sight, and pages a forked
+        # worker never writes to (a collection would touch every object's header)
         gc.freeze()
         if self.processes <= 1:
             self.local = Renderer(self.job)
@@ -219,24 +222,34 @@ class Workers:
         finally:
             gc.unfreeze()
 
-    def render(self) -> list[Result]:
-        """One result per item, in item order."""
-        total = len(self.job.items)
-        results: list[Any] = [None] * total
-        done = 0
+    def render(self, items: Iterable[Item]) -> Iterator[tuple[list[Item], list[Result]]]:
+        """The items in batches, each with its results, in item order."""
+        total, done = self.total, 0
         self._tell(0, total)
         if self.local is not None:
             with gc_running():  # the caller may have paused it
-                for start, stop in self.spans:
-                    results[start:stop] = self.local.run(start, stop)
-                    done += stop - start
+                for batch in _batches(items, self.size):
+                    results = self.local.run(batch)
+                    done += len(batch)
                     self._tell(done, total)
-            return results
-        for start, part in self.pool.imap_unordered(_work, self.spans):
-            results[start : start + len(part)] = part
-            done += len(part)
+                    yield batch, results
+            return
+        pending: deque[tuple[list[Item], Any]] = deque()
+        for batch in _batches(items, self.size):
+            pending.append((batch, self.pool.apply_async(_work, (batch,))))
+            if len(pending) < 4 * self.processes:
+                continue
+            sent, result = pending.popleft()
+            done += len(sent)
+            results = result.get()
             self._tell(done, total)
-        return results
+            yield sent, results
+        while pending:
+            sent, result = pending.popleft()
+            done += len(sent)
+            results = result.get()
+            self._tell(done, total)
+            yield sent, results
 
     def commit(self, names: list[str]) -> None:
         """Rename the staged files into DIR, spread over the workers."""
@@ -251,3 +264,14 @@ class Workers:
     def _tell(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +129,34 @@ def open_inventory(
     if problems:
         return TenantStream(source, iter(()), list(problems))
     return stream_text(text, source, catalog)
+
+
+def reopener(
+    source: str,
+    catalog: Catalog,
+    max_size: int = DEFAULT_MAX_INVENTORY_SIZE,
+    *,
+    table: str | None = None,
+    query: str | None = None,
+) -> Callable[[], TenantStream]:
+    """Opens the same inventory again for each pass over it (render reads it twice): a file or
+    a database is read again; standard input or a pipe is read once and held."""
+    if is_url(source) or (source != "-" and Path(source).is_file()):
+        return lambda: open_inventory(source, catalog, max_size, table=table, query=query)
+    held = read_inventory(source, catalog, max_size, table=table, query=query)
+    return lambda: _Held(held)
+
+
+class _Held(TenantStream):
+    """An inventory read whole, streamed again (its findings were limited once already)."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        super().__init__(inventory.source, iter(inventory.tenants), [])
+        self._held = inventory.findings
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self._held
 
 
 def _file_tenants(source: str, catalog: Catalog, sink: list[Finding]) -> Iterator[Tenant]:

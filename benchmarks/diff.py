@@ -253,7 +253,7 @@ def measure_impact(
     from serviceplan import __version__
     from serviceplan.catalog import load_catalog
     from serviceplan.diff.impact import tenant_impact
-    from serviceplan.model import Finding, ValidationReport
+    from serviceplan.model import Finding, FindingsReport
     from serviceplan.pipeline import DiffOutcome
     from serviceplan.report import ReportOptions
     from serviceplan.report.diff_json import render as render_json
@@ -284,7 +284,7 @@ def measure_impact(
     impact_s = best_of(impact, repeat)
     findings = tuple(sorted((*result.findings, *report.findings), key=Finding.sort_key))
     outcome = DiffOutcome(
-        "old", "new", result, report, ValidationReport(("old", "new", path), findings)
+        "old", "new", result, report, FindingsReport(("old", "new", path), findings)
     )
     options = ReportOptions(tool_version=__version__)
     size = len(render_json(outcome, options).encode("utf-8"))

@@ -42,7 +42,7 @@ _EXPORTS = {
     "Finding": "model",
     "Location": "model",
     "Severity": "model",
-    "ValidationReport": "model",
+    "FindingsReport": "model",
     "ResolvedPlan": "model",
     "ResolvedMailboxPlan": "model",
     "Setting": "model",
@@ -61,12 +61,12 @@ if TYPE_CHECKING:
     from .diff.outcome import DiffOutcome as DiffOutcome
     from .errors import ServicePlanError as ServicePlanError
     from .model import Finding as Finding
+    from .model import FindingsReport as FindingsReport
     from .model import Location as Location
     from .model import ResolvedMailboxPlan as ResolvedMailboxPlan
     from .model import ResolvedPlan as ResolvedPlan
     from .model import Setting as Setting
     from .model import Severity as Severity
-    from .model import ValidationReport as ValidationReport
     from .pipeline import CompileOptions as CompileOptions
     from .pipeline import DiffOptions as DiffOptions
     from .pipeline import ValidateOptions as ValidateOptions

@@ -174,8 +174,10 @@ def plural(count: int, noun: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ValidationReport:
-    """The outcome of `validate`: every input checked and every finding, sorted."""
+class FindingsReport:
+    """Every input a command checked and every finding, sorted: what `validate` reports, and
+    the findings part of compile, diff, render, matrix and `tenants check` (the reporters of
+    the validate formats print any of them)."""
 
     files: tuple[str, ...]
     findings: tuple[Finding, ...]

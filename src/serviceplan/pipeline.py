@@ -22,7 +22,7 @@ from .files.inputs import (
     remap_findings,
     with_remaps_beside,
 )
-from .model import Finding, RemapTable, Severity, ValidationReport
+from .model import Finding, FindingsReport, RemapTable, Severity
 from .plan.load import DEFAULT_MAX_FILE_SIZE, plan_name_of
 from .resolve.plans import resolve_plan
 from .resolve.result import CompileResult as CompileResult
@@ -44,7 +44,7 @@ class ValidateOptions:
     rules: RuleSelection = ALL_RULES  # the project configuration's, --select, --ignore
 
 
-def validate_paths(paths: Sequence[str], options: ValidateOptions) -> ValidationReport:
+def validate_paths(paths: Sequence[str], options: ValidateOptions) -> FindingsReport:
     inputs = with_remaps_beside(discover(paths, options.stdin_name))
     catalog = load_catalog()
     screen = Screen(options.rules, max_file_size=options.max_file_size)
@@ -64,7 +64,7 @@ def validate_paths(paths: Sequence[str], options: ValidateOptions) -> Validation
     findings = screen([*findings, *remap_findings(remaps, inputs)])
     findings.sort(key=Finding.sort_key)
     files = tuple(i.display for i in inputs)
-    return ValidationReport(files, tuple(findings), options.strict, screen.suppressed)
+    return FindingsReport(files, tuple(findings), options.strict, screen.suppressed)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,7 +142,7 @@ def _compile_inputs(inputs: list[Input], options: CompileOptions) -> CompileResu
     findings.sort(key=Finding.sort_key)
     left_out.sort(key=lambda entry: (entry.location, entry.kind.value))
     files = tuple(i.display for i in inputs)
-    report = ValidationReport(files, tuple(findings), suppressed=screen.suppressed)
+    report = FindingsReport(files, tuple(findings), suppressed=screen.suppressed)
     return CompileResult(
         tuple(resolved), report, tuple(tables), tuple(left_out), inline=screen.inline
     )
@@ -184,7 +184,7 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
         f for f in (*old.report.findings, *new.report.findings) if f.severity is Severity.ERROR
     ]
     if failed:
-        report = ValidationReport(files, tuple(failed), suppressed=screen.suppressed)
+        report = FindingsReport(files, tuple(failed), suppressed=screen.suppressed)
         return DiffOutcome(*labels, None, None, report, diff_gate(None, report))
     if _single_plans(options, old, new):  # two plan files: an edit in place, or a move
         result = diff_files(old.plans[0], new.plans[0], catalog, textual=options.textual)
@@ -210,7 +210,7 @@ def diff_paths(options: DiffOptions) -> DiffOutcome:
         files = (*files, inventory.source)
     findings = screen(findings)
     findings.sort(key=Finding.sort_key)
-    report = ValidationReport(files, tuple(findings), suppressed=screen.suppressed)
+    report = FindingsReport(files, tuple(findings), suppressed=screen.suppressed)
     gate = diff_gate(result, report, options.fail_on, options.exit_code)
     return DiffOutcome(*labels, result, impact, report, gate)
 
@@ -294,7 +294,7 @@ class TenantsCheckOptions:
     rules: RuleSelection = ALL_RULES
 
 
-def check_tenant_paths(paths: Sequence[str], options: TenantsCheckOptions) -> ValidationReport:
+def check_tenant_paths(paths: Sequence[str], options: TenantsCheckOptions) -> FindingsReport:
     """`serviceplan tenants check`: every tenant against the plan it is on today."""
     from .tenants.check import check_tenants
     from .tenants.inventory import open_inventory
@@ -311,4 +311,4 @@ def check_tenant_paths(paths: Sequence[str], options: TenantsCheckOptions) -> Va
     findings = sorted([*compiled.report.findings, *checked], key=Finding.sort_key)
     files = (*compiled.report.files, inventory.source)
     suppressed = compiled.report.suppressed + screen.suppressed
-    return ValidationReport(files, tuple(findings), suppressed=suppressed)
+    return FindingsReport(files, tuple(findings), suppressed=suppressed)

@@ -77,7 +77,7 @@ def matrix_command(
     from ..files.defaults import plan_paths
     from ..files.output import write_atomic
     from ..matrix.table import MatrixOptions, MatrixScope, build_matrix
-    from ..model import ValidationReport
+    from ..model import FindingsReport
     from ..pipeline import CompileOptions, compile_plans
     from ..report.matrix import render_text
 
@@ -91,7 +91,7 @@ def matrix_command(
     )
     matrix = build_matrix(compiled, load_catalog(), options)
     if matrix.errors:
-        report = ValidationReport(compiled.report.files, matrix.findings)
+        report = FindingsReport(compiled.report.files, matrix.findings)
         text = REPORTERS["validate", "text"](report, ReportOptions(tool_version=__version__))
         click.echo(text, nl=False, err=True)
     report_options = ReportOptions(tool_version=__version__)

@@ -37,9 +37,9 @@ def tenants_group() -> None:
 def _stops(findings: tuple[Finding, ...], source: str) -> bool:
     """Print the inventory's findings as validate does; whether an error stops the command
     (nothing is written, exit 1)."""
-    from ..model import ValidationReport
+    from ..model import FindingsReport
 
-    report = ValidationReport((source,), findings)
+    report = FindingsReport((source,), findings)
     if findings:
         emit(REPORTERS["validate", "text"](report, ReportOptions(tool_version=__version__)), False)
     return report.errors > 0

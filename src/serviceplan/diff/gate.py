@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..catalog import CATEGORIES
-from ..model import Severity, ValidationReport, plural
+from ..model import FindingsReport, Severity, plural
 
 if TYPE_CHECKING:
     from .changes import DiffResult
@@ -42,7 +42,7 @@ class Gate:
 
 def diff_gate(
     diff: DiffResult | None,
-    report: ValidationReport,
+    report: FindingsReport,
     fail_on: frozenset[str] = frozenset(),
     exit_code: bool = False,
 ) -> Gate:

@@ -11,7 +11,8 @@ from ..catalog import ORGANIZATION, Catalog
 from ..errors import UsageError
 from ..model import Finding, RemapRow, RemapTable, ResolvedPlan
 from ..rules.registry import rule
-from ..tenants.inventory import Tenant, unknown_pair
+from ..tenants.inventory import Tenant
+from ..tenants.pairs import unknown_pair
 from ..values import format_bytes
 from .changes import Change, DiffResult, PlanDiff
 from .compare import diff_plans

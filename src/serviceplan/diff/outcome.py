@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .gate import Gate
 
 if TYPE_CHECKING:
-    from ..model import ValidationReport
+    from ..model import FindingsReport
     from .changes import DiffResult
     from .impact import ImpactReport
 
@@ -20,5 +20,5 @@ class DiffOutcome:
     new_label: str
     diff: DiffResult | None  # None when a side could not be compiled (see report)
     impact: ImpactReport | None  # with --tenants
-    report: ValidationReport  # compile errors of either side, blockers, tenant findings
+    report: FindingsReport  # compile errors of either side, blockers, tenant findings
     gate: Gate = field(default_factory=Gate)  # why the run fails (exit 1); none: it passes

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from ..errors import UsageError
 from ..files.defaults import bundled_plans
 from ..files.inputs import is_plan_name
-from ..model import Finding, Location, ValidationReport, base_name, plural
+from ..model import Finding, FindingsReport, Location, base_name, plural
 from ..plan.load import DEFAULT_MAX_FILE_SIZE
 from ..resolve.result import CompileResult
 from ..rules.registry import rule
@@ -115,7 +115,7 @@ class RenderResult:
     index: str
     shard: tuple[int, int]
     dry_run: bool
-    report: ValidationReport  # findings of the plans and the inventory
+    report: FindingsReport  # findings of the plans and the inventory
     outcomes: tuple[Outcome, ...]  # the shard's tenants, in inventory order
     removed: tuple[str, ...]  # files of the previous index no longer produced
     applied: bool  # whether DIR now holds exactly this run's files
@@ -184,12 +184,12 @@ def render_inventory(
     findings = sorted(screened.findings, key=Finding.sort_key)
     suppressed = compiled.report.suppressed + screened.suppressed
     files = (*compiled.report.files, found.source)
-    report = ValidationReport(files, tuple(findings), suppressed=suppressed)
+    report = FindingsReport(files, tuple(findings), suppressed=suppressed)
     result = _Run(prepared, options, report, compiled.report.files)
     if not compiled.plans:  # the plans have errors: nothing can be rendered
         return result.finish((), {})
     if found.refused:  # before anything is written: an error stops the writes as any finding does
-        result.report = ValidationReport(
+        result.report = FindingsReport(
             report.files, tuple(sorted([*findings, *found.refused], key=Finding.sort_key))
         )
     job = Job(prepared.spec, None, None, plans, found.remaps)
@@ -226,7 +226,7 @@ class _Run:
         self,
         prepared: Prepared,
         options: RenderOptions,
-        report: ValidationReport,
+        report: FindingsReport,
         inputs: tuple[str, ...],
     ) -> None:
         self.prepared = prepared
@@ -317,7 +317,7 @@ class _Run:
         ]
         if found:
             findings = sorted([*self.report.findings, *found], key=Finding.sort_key)
-            self.report = ValidationReport(self.report.files, tuple(findings))
+            self.report = FindingsReport(self.report.files, tuple(findings))
 
     def _stage_index(self, folder: Folder, outcomes: tuple[Outcome, ...]) -> str | None:
         entries = (

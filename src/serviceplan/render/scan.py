@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..model import Finding, RemapRow, RemapTable, Severity
-from ..tenants.inventory import Tenant, TenantStream, unknown_pair
+from ..tenants.inventory import Tenant, TenantStream
+from ..tenants.pairs import unknown_pair
 from ..tenants.seen import Seen
 from .context import Context, remap_context
 from .names import tenant_file_name

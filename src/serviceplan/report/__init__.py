@@ -1,7 +1,7 @@
 """Reporters: one registry, keyed by (command, format), of functions with one signature.
 
 A reporter is a pure function `(subject, options) -> str`: the command's result (a
-ValidationReport for validate, a DiffOutcome for diff, a CompileResult for compile, a
+FindingsReport for validate, a DiffOutcome for diff, a CompileResult for compile, a
 RenderResult for render, ...) and the `ReportOptions`; it returns the whole output, ending in
 a newline, and never prints. A reporter whose output can be large may also have a streaming
 form, `(subject, options) -> Iterator[bytes]`, whose pieces joined are the same text as UTF-8:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Finding, ValidationReport
+from ..model import Finding, FindingsReport
 from .paths import report_path
 from .text import printable, rule_label
 
@@ -53,7 +53,7 @@ def annotation(finding: Finding, root: str | None = None) -> str:
     return f"::{finding.severity.value} {fields}::{message}"
 
 
-def render(report: ValidationReport, options: ReportOptions) -> str:
+def render(report: FindingsReport, options: ReportOptions) -> str:
     lines = [annotation(f, options.root) for f in report.findings]
     lines.append(report.summary())
     return "\n".join(lines) + "\n"

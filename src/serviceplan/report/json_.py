@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Finding, ValidationReport
+from ..model import Finding, FindingsReport
 from ..rules.registry import RULES
 from .encode import encode_text, envelope
 
@@ -29,7 +29,7 @@ def finding_json(finding: Finding) -> dict[str, object]:
     }
 
 
-def render(report: ValidationReport, options: ReportOptions) -> str:
+def render(report: FindingsReport, options: ReportOptions) -> str:
     document = {
         **envelope(FORMAT_VERSION, options.tool_version),
         "summary": {

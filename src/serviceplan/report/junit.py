@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from ..model import Finding, Severity, ValidationReport
+from ..model import Finding, FindingsReport, Severity
 from .text import finding_lines, rule_label
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _suite(
     return len(failing)
 
 
-def render(report: ValidationReport, options: ReportOptions) -> str:
+def render(report: FindingsReport, options: ReportOptions) -> str:
     by_file: dict[str, list[Finding]] = {file: [] for file in report.files}
     for finding in report.findings:  # a finding may name a file that was not an input
         by_file.setdefault(finding.location.file, []).append(finding)

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..model import Finding, Severity, ValidationReport
+from ..model import Finding, FindingsReport, Severity
 from ..rules.registry import RULES
 from .encode import encode_text
 from .paths import SRCROOT, artifact_location, root_uri
@@ -94,7 +94,7 @@ def _result(
     return result
 
 
-def render(report: ValidationReport, options: ReportOptions) -> str:
+def render(report: FindingsReport, options: ReportOptions) -> str:
     index = {rule_id: i for i, rule_id in enumerate(RULES)}
     driver = {"name": "serviceplan", "version": options.tool_version, "rules": _rules()}
     seen: Counter[str] = Counter()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..model import Finding, Severity, ValidationReport
+from ..model import Finding, FindingsReport, Severity
 from ..rules.registry import RULES
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def finding_lines(finding: Finding, *, color: bool = False) -> list[str]:
     return lines
 
 
-def render(report: ValidationReport, options: ReportOptions) -> str:
+def render(report: FindingsReport, options: ReportOptions) -> str:
     lines = [line for f in report.findings for line in finding_lines(f, color=options.color)]
     lines.append(report.summary())
     return "\n".join(lines) + "\n"

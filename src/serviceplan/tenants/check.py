@@ -10,7 +10,8 @@ from ..catalog import ORGANIZATION, Catalog
 from ..model import Finding, RemapTable, ResolvedPlan
 from ..rules.registry import rule
 from ..values import format_bytes
-from .inventory import Tenant, unknown_pair
+from .inventory import Tenant
+from .pairs import unknown_pair
 
 COUNT_QUOTA = "MailboxCountQuota"  # what the `mailboxes` column is measured against
 

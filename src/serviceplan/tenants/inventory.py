@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog, Feature
 from ..errors import UsageError
-from ..model import Finding, Location, RemapRow, RemapTable
+from ..model import Finding, Location
 from ..plan.load import decode_text, read_input
 from ..rules.limits import MAX_FINDINGS_PER_FILE, limited
 from ..rules.registry import rule
@@ -397,28 +397,3 @@ def _text(value: Cell) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def match_pairs(
-    tenants: Sequence[Tenant], tables: Sequence[RemapTable]
-) -> tuple[dict[str, RemapRow], list[Finding]]:
-    """The remap line each tenant's pair selects (as Exchange picks it), by tenant key; a
-    pair no line maps is a finding naming the tenant's row."""
-    lines = RemapTable.lines(tables)
-    chosen: dict[str, RemapRow] = {}
-    findings: list[Finding] = []
-    for tenant in tenants:
-        found = lines.get(tenant.pair)
-        if found is None:
-            findings.append(unknown_pair(tenant, "no remap line maps"))
-        else:
-            chosen[tenant.key] = found
-    return chosen, findings
-
-
-def unknown_pair(tenant: Tenant, unmapped: str) -> Finding:
-    """The finding (on the tenant's row) for a tenant whose pair no remap line maps; `unmapped`
-    says which remap, e.g. "no remap line maps"."""
-    return rule("inventory-unknown-pair").finding(
-        f"tenant {tenant.name}: {unmapped} ({tenant.program_id}, {tenant.offer_id})", tenant.row
-    )

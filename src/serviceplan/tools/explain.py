@@ -24,7 +24,7 @@ from ..catalog import (
     load_catalog,
 )
 from ..errors import UsageError
-from ..model import ResolvedPlan, Setting, ValidationReport, plural
+from ..model import FindingsReport, ResolvedPlan, Setting, plural
 from ..report.encode import encode_text, envelope
 from ..report.text import printable
 from ..values import EXPECTED, UNSET_TEXT, collapse, format_bytes, format_value, json_value
@@ -199,7 +199,7 @@ class Explanation:
     how: str  # how the query matched: exact | case | alias
     catalog: Catalog
     entries: tuple[Entry, ...]  # one per scope the name exists in
-    report: ValidationReport  # the compile's findings; with errors no plan was compiled
+    report: FindingsReport  # the compile's findings; with errors no plan was compiled
 
 
 def explain(name: str, result: CompileResult) -> Explanation:

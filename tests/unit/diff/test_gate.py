@@ -12,15 +12,15 @@ from plan_edits import CATALOG, PLANS, REMAP, edit, remap
 from serviceplan.catalog import ORGANIZATION
 from serviceplan.diff.compare import diff_revisions
 from serviceplan.diff.gate import ERRORS, EXIT_CODE, FAIL_ON, diff_gate
-from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, Severity
 from serviceplan.pipeline import DiffOptions, bundled_plans, diff_paths
 
 MEDIUM_EDITED = edit(PLANS["MediumBusiness"], ORGANIZATION, "MailboxCountQuota", 250)
 PLANS_EDITED = [MEDIUM_EDITED if p.name == "MediumBusiness" else p for p in PLANS.values()]
 
 
-def _report(*findings: Finding) -> ValidationReport:
-    return ValidationReport(("old", "new"), findings)
+def _report(*findings: Finding) -> FindingsReport:
+    return FindingsReport(("old", "new"), findings)
 
 
 def test_no_reason_no_failure() -> None:

@@ -13,7 +13,7 @@ from _browser import readme_example
 from serviceplan.catalog import CATEGORIES, ORGANIZATION, load_catalog
 from serviceplan.diff.compare import diff_revisions
 from serviceplan.diff.outcome import DiffOutcome
-from serviceplan.model import Finding, Location, ResolvedPlan, Setting, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, ResolvedPlan, Setting
 from serviceplan.pipeline import DiffOptions, bundled_plans, compile_plans, diff_paths
 from serviceplan.report import REPORTERS, ReportOptions
 from serviceplan.report.diff_common import summary
@@ -52,7 +52,7 @@ def page_of(outcome: DiffOutcome) -> str:
 def outcome_of(old: list[ResolvedPlan], new: list[ResolvedPlan]) -> DiffOutcome:
     result = diff_revisions(old, new, COMPILED.remaps, COMPILED.remaps, CATALOG)
     findings = tuple(sorted(result.findings, key=Finding.sort_key))
-    return DiffOutcome("old", "new", result, None, ValidationReport(("old", "new"), findings))
+    return DiffOutcome("old", "new", result, None, FindingsReport(("old", "new"), findings))
 
 
 def set_org(plan: ResolvedPlan, feature: str, value: object, text: str) -> ResolvedPlan:

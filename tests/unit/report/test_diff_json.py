@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from serviceplan.catalog import ORGANIZATION, load_catalog
 from serviceplan.diff.compare import diff_revisions
-from serviceplan.model import Location, ResolvedPlan, Setting, ValidationReport
+from serviceplan.model import FindingsReport, Location, ResolvedPlan, Setting
 from serviceplan.pipeline import DiffOptions, DiffOutcome, bundled_plans, compile_plans, diff_paths
 from serviceplan.report import ReportOptions
 from serviceplan.report.diff_json import render
@@ -282,7 +282,7 @@ def test_every_value_type() -> None:
         compiled.remaps,
         catalog,
     )
-    outcome = DiffOutcome("a", "b", result, None, ValidationReport(("a", "b"), result.findings))
+    outcome = DiffOutcome("a", "b", result, None, FindingsReport(("a", "b"), result.findings))
     doc = report(outcome)
     values = {c["feature"]: c["new"] for p in doc["plans"] for c in p["changes"]}
     assert values == {

@@ -15,7 +15,7 @@ from serviceplan.catalog import ORGANIZATION, load_catalog
 from serviceplan.diff.compare import diff_files, diff_revisions
 from serviceplan.diff.gate import FAIL_ON, Gate, GateReason
 from serviceplan.diff.impact import DueMove, ImpactReport, TenantImpact
-from serviceplan.model import Finding, Location, ResolvedPlan, Setting, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, ResolvedPlan, Setting, Severity
 from serviceplan.pipeline import DiffOptions, DiffOutcome, bundled_plans, compile_plans, diff_paths
 from serviceplan.report import ReportOptions
 from serviceplan.report.diff_common import COST_ORDER, summary
@@ -45,7 +45,7 @@ def outcome_of(
 ) -> DiffOutcome:
     result = diff_revisions(old, new, COMPILED.remaps, COMPILED.remaps, CATALOG)
     findings = tuple(sorted((*result.findings, *extra), key=Finding.sort_key))
-    return DiffOutcome("old", "new", result, impact, ValidationReport(("old", "new"), findings))
+    return DiffOutcome("old", "new", result, impact, FindingsReport(("old", "new"), findings))
 
 
 def set_org(plan: ResolvedPlan, feature: str, value: Value) -> ResolvedPlan:
@@ -131,7 +131,7 @@ def test_no_changes_and_no_diff() -> None:
         Location("a.serviceplan", 3),
         "Check the spelling.",
     )
-    failed = DiffOutcome("old", "new", None, None, ValidationReport(("a",), (error,)))
+    failed = DiffOutcome("old", "new", None, None, FindingsReport(("a",), (error,)))
     text = md(failed)
     assert text.index("**Blockers** (1):") < text.index("**No diff: fix the errors above first.**")
     assert "Unknown feature &lt;Foo&gt;. (a.serviceplan:3)<br>hint: Check the spelling." in text
@@ -375,7 +375,7 @@ def test_a_plan_file_move_names_its_plans_escaped() -> None:
     moved = diff_files(
         PLANS["SmallBusiness"], replace(PLANS["MediumBusiness"], name=HOSTILE), CATALOG
     )
-    outcome = DiffOutcome("old", "new", moved, None, ValidationReport(("a", "b"), ()))
+    outcome = DiffOutcome("old", "new", moved, None, FindingsReport(("a", "b"), ()))
     text = md(outcome)
     head = text[: text.index("<details>")]
     assert head.startswith(

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 
 from _ci_oracles import check_junit, check_sarif
-from serviceplan.model import Finding, Location, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location
 from serviceplan.plan.load import parse_plan_xml
 from serviceplan.report import REPORTERS, ReportOptions
 from serviceplan.report.sarif import sentence
@@ -29,7 +29,7 @@ def syntax_finding(source: bytes) -> Finding:
 
 def columns(finding: Finding) -> dict[str, Any]:
     """The column each format gives for one finding."""
-    report = ValidationReport(("p.serviceplan",), (finding,))
+    report = FindingsReport(("p.serviceplan",), (finding,))
     out = {
         name: REPORTERS["validate", name](report, OPTIONS) for name in REPORTERS.formats("validate")
     }
@@ -100,7 +100,7 @@ HINTED = RULES["SP101"].finding(
 
 
 def test_every_format_keeps_the_hint_and_the_path() -> None:
-    report = ValidationReport(("p.serviceplan",), (HINTED,))
+    report = FindingsReport(("p.serviceplan",), (HINTED,))
     for name in REPORTERS.formats("validate"):
         out = REPORTERS["validate", name](report, OPTIONS)
         assert "did you mean PopEnabled?" in out.replace("Did you", "did you"), name
@@ -108,7 +108,7 @@ def test_every_format_keeps_the_hint_and_the_path() -> None:
 
 
 def test_github_annotation_carries_the_hint_on_its_own_line() -> None:
-    out = REPORTERS["validate", "github"](ValidationReport(("p.serviceplan",), (HINTED,)), OPTIONS)
+    out = REPORTERS["validate", "github"](FindingsReport(("p.serviceplan",), (HINTED,)), OPTIONS)
     assert out.splitlines()[0] == (
         "::error file=p.serviceplan,line=43,title=SP101 unknown-feature::"
         "PopEnable is not a known MailboxPlan feature%0Ahint: did you mean PopEnabled?"
@@ -117,7 +117,7 @@ def test_github_annotation_carries_the_hint_on_its_own_line() -> None:
 
 
 def test_sarif_message_is_sentences_each_with_its_full_stop() -> None:
-    out = REPORTERS["validate", "sarif"](ValidationReport(("p.serviceplan",), (HINTED,)), OPTIONS)
+    out = REPORTERS["validate", "sarif"](FindingsReport(("p.serviceplan",), (HINTED,)), OPTIONS)
     message = json.loads(out)["runs"][0]["results"][0]["message"]["text"]
     assert message == "PopEnable is not a known MailboxPlan feature. Did you mean PopEnabled?"
 

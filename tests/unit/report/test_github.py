@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from serviceplan.files.defaults import bundled_plans
-from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, Severity
 from serviceplan.report import ReportOptions
 from serviceplan.report.github import escape_data, escape_property, render
 from serviceplan.rules.registry import RULES
@@ -25,7 +25,7 @@ def test_annotations_then_summary() -> None:
         RULES["SP405"].finding("Never referenced.", Location(B)),
     ]
     findings.sort(key=Finding.sort_key)
-    out = render(ValidationReport((A, B), tuple(findings)), OPTIONS)
+    out = render(FindingsReport((A, B), tuple(findings)), OPTIONS)
     assert out == (
         "::error file=plans/a.serviceplan,line=12,col=5,title=SP101 unknown-feature"
         f"::Unknown feature.%0Ahint: {RULES['SP101'].hint}%0Aat /Configuration/X\n"
@@ -40,7 +40,7 @@ def test_annotations_then_summary() -> None:
 
 def test_property_values_escape_colon_and_comma() -> None:
     finding = Finding("SP999", Severity.ERROR, "a:b,c", Location("C:/odd,dir/50%.sp", 1))
-    out = render(ValidationReport(("x",), (finding,)), OPTIONS)
+    out = render(FindingsReport(("x",), (finding,)), OPTIONS)
     assert out.splitlines()[0] == "::error file=C%3A/odd%2Cdir/50%25.sp,line=1,title=SP999::a:b,c"
 
 
@@ -50,13 +50,13 @@ def test_escaping_order_does_not_double_escape() -> None:
 
 
 def test_empty_report_is_just_the_summary() -> None:
-    assert render(ValidationReport((), ()), OPTIONS) == "0 files: 0 errors, 0 warnings\n"
+    assert render(FindingsReport((), ()), OPTIONS) == "0 files: 0 errors, 0 warnings\n"
 
 
 def test_control_characters_are_escaped_as_in_the_text_format() -> None:
     """A hostile remap field or file name cannot drive the log viewer (it renders ANSI)."""
     finding = Finding("SP406", Severity.ERROR, "field \x1b]0;t\x07x", Location("a\x1bb.csv", 2))
-    out = render(ValidationReport(("x",), (finding,)), OPTIONS)
+    out = render(FindingsReport(("x",), (finding,)), OPTIONS)
     assert "\x1b" not in out and "\x07" not in out
     assert out.splitlines()[0] == (
         "::error file=a\\x1bb.csv,line=2,title=SP406 remap-quote-in-field::field \\x1b]0;t\\x07x"
@@ -75,7 +75,7 @@ def test_paths_are_relative_to_the_repository_root(
         Finding("SP101", Severity.ERROR, "z", Location(str(tmp_path / "out.serviceplan"), 5)),
     )
     options = ReportOptions(tool_version="1", root=str(tmp_path / "repo"))
-    out = render(ValidationReport((), findings), options)
+    out = render(FindingsReport((), findings), options)
     files = [line.split(",")[0] for line in out.splitlines()]
     assert files[:3] == [
         "::error file=plans/sub/Bad.serviceplan",

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, Severity
 from serviceplan.report import ReportOptions
 from serviceplan.report.json_ import render
 from serviceplan.rules.registry import RULES
@@ -16,7 +16,7 @@ NASTY = 'Value "10,5:GB" is 100% <&"\'> wrong\nfor Größe'
 OPTIONS = ReportOptions(tool_version="1.2.3")
 
 
-def sample(*, strict: bool = False) -> ValidationReport:
+def sample(*, strict: bool = False) -> FindingsReport:
     findings = [
         RULES["SP101"].finding(
             "Unknown feature.", Location(A, 12, 5), path="/Configuration/Organization/X"
@@ -25,7 +25,7 @@ def sample(*, strict: bool = False) -> ValidationReport:
         RULES["SP405"].finding("Never referenced.", Location(B)),
     ]
     findings.sort(key=Finding.sort_key)
-    return ValidationReport((A, B, "plans/c.serviceplan"), tuple(findings), strict)
+    return FindingsReport((A, B, "plans/c.serviceplan"), tuple(findings), strict)
 
 
 def schema() -> dict[str, Any]:
@@ -73,7 +73,7 @@ def test_json_document() -> None:
 
 
 def test_strict_warnings_fail() -> None:
-    doc = json.loads(render(ValidationReport((B,), sample().findings[2:], strict=True), OPTIONS))
+    doc = json.loads(render(FindingsReport((B,), sample().findings[2:], strict=True), OPTIONS))
     assert doc["summary"]["strict"] is True
     assert doc["summary"]["failed"] is True
 
@@ -101,7 +101,7 @@ def test_output_validates_against_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(schema())
     validator.check_schema(schema())
-    for report in (sample(), sample(strict=True), ValidationReport((), ())):
+    for report in (sample(), sample(strict=True), FindingsReport((), ())):
         validator.validate(json.loads(render(report, OPTIONS)))
     # The schema is tight enough to catch drift.
     doc = json.loads(render(sample(), OPTIONS))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from _ci_oracles import check_junit
-from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, Severity
 from serviceplan.report import ReportOptions
 from serviceplan.report.junit import render
 from serviceplan.rules.registry import RULES
@@ -13,14 +13,14 @@ NASTY = 'Value "10,5:GB" is 100% <&"\'> wrong\nfor Größe'
 OPTIONS = ReportOptions(tool_version="1.2.3", timestamp="2026-01-02T03:04:05")
 
 
-def sample(*, strict: bool = False) -> ValidationReport:
+def sample(*, strict: bool = False) -> FindingsReport:
     findings = [
         RULES["SP101"].finding("Unknown feature.", Location(A, 12, 5), path="/Configuration/X"),
         Finding("SP107", Severity.ERROR, NASTY, Location(A, 30)),
         RULES["SP405"].finding("Never referenced.", Location(B)),
     ]
     findings.sort(key=Finding.sort_key)
-    return ValidationReport((A, B, C), tuple(findings), strict)
+    return FindingsReport((A, B, C), tuple(findings), strict)
 
 
 def parse(out: str) -> ET.Element:
@@ -105,20 +105,20 @@ def test_several_failures_of_one_file_are_one_case_each() -> None:
         RULES["SP406"].finding("A quote.", Location(remap, 3)),
         RULES["SP404"].finding("No plan 'y'.", Location(remap, 5)),
     )
-    xml = check_junit(render(ValidationReport((remap,), findings), OPTIONS))
+    xml = check_junit(render(FindingsReport((remap,), findings), OPTIONS))
     assert (xml.tests, xml.failures) == (3, 3)
 
 
 def test_finding_for_a_file_not_given_gets_its_own_suite() -> None:
     finding = RULES["SP404"].finding("No plan 'x'.", Location("remap.csv", 3))
-    root = parse(render(ValidationReport((A,), (finding,)), OPTIONS))
+    root = parse(render(FindingsReport((A,), (finding,)), OPTIONS))
     assert list(suites(root)) == [A, "remap.csv"]
     assert (root.get("tests"), root.get("failures")) == ("2", "1")
 
 
 def test_characters_xml_cannot_carry_are_escaped() -> None:
     finding = Finding("SP004", Severity.ERROR, "byte \x01 and \ufffe", Location(A, 1))
-    root = parse(render(ValidationReport((A,), (finding,)), OPTIONS))
+    root = parse(render(FindingsReport((A,), (finding,)), OPTIONS))
     failure = suites(root)[A].find("testcase/failure")
     assert failure is not None
     assert failure.get("message") == "byte \\x01 and \\ufffe"

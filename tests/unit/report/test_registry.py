@@ -5,17 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, Severity
 from serviceplan.report import REPORTERS, ReportOptions, resolve_format
 from serviceplan.rules.registry import RULES
 
 
-def sample() -> ValidationReport:
+def sample() -> FindingsReport:
     findings = [
         RULES["SP101"].finding("Unknown <feature> 100%,:", Location("a.sp", 2, 3), path="/C/X"),
         Finding("SP405", Severity.WARNING, "line\nbreak & 'quotes\"", Location("b.sp")),
     ]
-    return ValidationReport(("a.sp", "b.sp"), tuple(sorted(findings, key=Finding.sort_key)))
+    return FindingsReport(("a.sp", "b.sp"), tuple(sorted(findings, key=Finding.sort_key)))
 
 
 def test_registry_keys_are_command_and_format() -> None:

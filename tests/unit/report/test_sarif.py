@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from _ci_oracles import check_sarif
-from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, Severity
 from serviceplan.report import ReportOptions
 from serviceplan.report.paths import artifact_location
 from serviceplan.report.sarif import FINGERPRINT, render
@@ -19,14 +19,14 @@ ROOT = str(Path.cwd())  # the files above are relative to the working directory
 OPTIONS = ReportOptions(tool_version="1.2.3", root=ROOT)
 
 
-def sample() -> ValidationReport:
+def sample() -> FindingsReport:
     findings = [
         RULES["SP101"].finding("Unknown feature.", Location(A, 12, 5), path="/Configuration/X"),
         Finding("SP107", Severity.ERROR, NASTY, Location(A, 30)),
         RULES["SP405"].finding("Never referenced.", Location(B)),
     ]
     findings.sort(key=Finding.sort_key)
-    return ValidationReport((A, B), tuple(findings))
+    return FindingsReport((A, B), tuple(findings))
 
 
 def run() -> dict[str, Any]:
@@ -105,14 +105,14 @@ def test_the_root_is_the_src_root_base_id() -> None:
 
 def test_unknown_rule_has_no_index() -> None:
     finding = Finding("SP999", Severity.ERROR, "x", Location(""))
-    doc = json.loads(render(ValidationReport((), (finding,)), ReportOptions(tool_version="1")))
+    doc = json.loads(render(FindingsReport((), (finding,)), ReportOptions(tool_version="1")))
     (result,) = doc["runs"][0]["results"]
     assert result.pop("partialFingerprints")
     assert result == {"ruleId": "SP999", "level": "error", "message": {"text": "x."}}
 
 
 def fingerprints(*findings: Finding) -> list[str]:
-    report = ValidationReport((), tuple(findings))
+    report = FindingsReport((), tuple(findings))
     results = json.loads(render(report, OPTIONS))["runs"][0]["results"]
     return [result["partialFingerprints"][FINGERPRINT] for result in results]
 
@@ -178,4 +178,4 @@ def test_uris_are_relative_to_the_root_from_any_working_directory(
 def test_every_output_here_is_valid_sarif() -> None:
     check_sarif(render(sample(), OPTIONS))
     check_sarif(render(sample(), ReportOptions(tool_version="1")))
-    check_sarif(render(ValidationReport((), ()), OPTIONS))
+    check_sarif(render(FindingsReport((), ()), OPTIONS))

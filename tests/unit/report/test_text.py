@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from serviceplan.model import Finding, Location, Severity, ValidationReport
+from serviceplan.model import Finding, FindingsReport, Location, Severity
 from serviceplan.report import ReportOptions
 from serviceplan.report.text import printable, render
 from serviceplan.rules.registry import RULES
@@ -11,7 +11,7 @@ A, B = "plans/a.serviceplan", "plans/b.serviceplan"
 NASTY = 'Value "10,5:GB" is 100% <&"\'> wrong\nfor Größe'
 
 
-def sample(*, strict: bool = False) -> ValidationReport:
+def sample(*, strict: bool = False) -> FindingsReport:
     findings = [
         RULES["SP101"].finding(
             "Unknown feature 'MailTipEnabled'.",
@@ -22,7 +22,7 @@ def sample(*, strict: bool = False) -> ValidationReport:
         RULES["SP405"].finding("No remap line points at plan 'b'.", Location(B)),
     ]
     findings.sort(key=Finding.sort_key)
-    return ValidationReport((A, B, "plans/c.serviceplan"), tuple(findings), strict)
+    return FindingsReport((A, B, "plans/c.serviceplan"), tuple(findings), strict)
 
 
 def test_text_lists_findings_hints_paths_and_summary() -> None:
@@ -44,20 +44,20 @@ def test_text_lists_findings_hints_paths_and_summary() -> None:
 
 
 def test_the_summary_counts_suppressed_findings() -> None:
-    report = ValidationReport(("x.serviceplan",), (), suppressed=2)
+    report = FindingsReport(("x.serviceplan",), (), suppressed=2)
     assert render(report, ReportOptions(tool_version="1")) == (
         "1 file: 0 errors, 0 warnings (2 suppressed)\n"
     )
 
 
 def test_empty_report_is_just_the_summary() -> None:
-    out = render(ValidationReport(("x.serviceplan",), ()), ReportOptions(tool_version="1"))
+    out = render(FindingsReport(("x.serviceplan",), ()), ReportOptions(tool_version="1"))
     assert out == "1 file: 0 errors, 0 warnings\n"
 
 
 def test_unknown_rule_id_shows_id_only() -> None:
     finding = Finding("SP999", Severity.ERROR, "boom", Location("f", 1, 2))
-    out = render(ValidationReport(("f",), (finding,)), ReportOptions(tool_version="1"))
+    out = render(FindingsReport(("f",), (finding,)), ReportOptions(tool_version="1"))
     assert out.splitlines()[0] == "f:1:2: error: boom [SP999]"
 
 
@@ -94,7 +94,7 @@ def test_hostile_messages_reach_no_terminal_raw() -> None:
     """A remap field or a tenant name quoted in a finding: escaped, not interpreted."""
     finding = Finding("SP404", Severity.ERROR, "points at Sm\x1b]0;x\x07all\u202e\r\nfake: line",
                       Location("a\x1b[2J.csv", 1), hint="hint\x1b[31m")  # fmt: skip
-    out = render(ValidationReport(("a",), (finding,)), ReportOptions(tool_version="1"))
+    out = render(FindingsReport(("a",), (finding,)), ReportOptions(tool_version="1"))
     assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
     assert out.splitlines()[:3] == [
         "a\\x1b[2J.csv:1: error: points at Sm\\x1b]0;x\\x07all\\u202e\\r",

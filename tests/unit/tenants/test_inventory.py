@@ -11,7 +11,8 @@ import pytest
 from serviceplan.catalog import load_catalog
 from serviceplan.errors import InputError
 from serviceplan.model import Location, RemapRow, RemapTable, Severity
-from serviceplan.tenants.inventory import Inventory, match_pairs, parse_inventory, read_inventory
+from serviceplan.tenants.inventory import Inventory, parse_inventory, read_inventory
+from serviceplan.tenants.pairs import match_pairs
 from serviceplan.tools.explain import lookup
 
 HEADER = "name,domain,program_id,offer_id"

@@ -51,7 +51,7 @@ def imported_modules(files: Iterable[Path]) -> dict[str, Path]:
 
 
 def local_modules(folders: Iterable[Path]) -> set[str]:
-    """Helper modules a test or benchmark imports by its own name (`_common`, `plan_edits`)."""
+    """Helper modules a test or benchmark imports by its own name (`_common`, `_plan_edits`)."""
     return {path.stem for folder in folders for path in folder.rglob("*.py")}
 
 

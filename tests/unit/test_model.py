@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from plan_edits import CATALOG, PLANS, edit
+from _plan_edits import CATALOG, PLANS, edit
 from serviceplan.catalog import ORGANIZATION
 from serviceplan.diff.compare import diff_plans, diff_revisions
 from serviceplan.model import next_plan_name

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_edits import (
+from _plan_edits import (
     CATALOG,
     DEFAULT,
     PLANS,

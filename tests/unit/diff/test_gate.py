@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_edits import CATALOG, PLANS, REMAP, edit, remap
+from _plan_edits import CATALOG, PLANS, REMAP, edit, remap
 from serviceplan.catalog import ORGANIZATION
 from serviceplan.diff.compare import diff_revisions
 from serviceplan.diff.gate import ERRORS, EXIT_CODE, FAIL_ON, diff_gate

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from plan_edits import CATALOG, PLANS, edit, remap, rules
+from _plan_edits import CATALOG, PLANS, edit, remap, rules
 from serviceplan.catalog import ORGANIZATION
 from serviceplan.diff.compare import diff_revisions
 from serviceplan.diff.impact import ImpactReport, tenant_impact

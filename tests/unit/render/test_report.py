@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from render_runs import TENANTS, inventory, names, run, user_template
+from _render_runs import TENANTS, inventory, names, run, user_template
 from serviceplan import __version__
 from serviceplan.render.report import render_json, render_text
 from serviceplan.report import ReportOptions

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from render_runs import (
+from _render_runs import (
     TENANTS,
     inventory,
     listing,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from render_runs import TENANTS, inventory, names, run
+from _render_runs import TENANTS, inventory, names, run
 from serviceplan.errors import InputError
 from serviceplan.render import scan
 from serviceplan.tenants import inventory as inventory_module

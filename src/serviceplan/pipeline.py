@@ -278,8 +278,8 @@ def explain_feature(
     name: str, paths: Sequence[str], options: CompileOptions | None = None
 ) -> Explanation:
     """`serviceplan explain`: the catalogue entries for `name` and every compiled plan's value."""
-    lookup(load_catalog(), name)  # an unknown name fails before any plan is read
-    return explain(name, compile_plans(paths, options or CompileOptions()))
+    match = lookup(load_catalog(), name)  # an unknown name fails before any plan is read
+    return explain(name, match, compile_plans(paths, options or CompileOptions()))
 
 
 # --------------------------------------------------------------------------- tenants

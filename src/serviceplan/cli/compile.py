@@ -13,6 +13,7 @@ from .options import (
     config_options,
     format_option,
     max_file_size_option,
+    output_option,
     rule_options,
 )
 
@@ -25,7 +26,7 @@ from .options import (
 @click.option("--offer", "offer_id", help="OfferId to resolve through the remap.")
 @click.option("--plan", help="Compile only the plan with this name.")
 @format_option(REPORTERS.formats("compile"))
-@click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically), not stdout.")
+@output_option
 @click.option(
     "--all-features",
     is_flag=True,

@@ -14,6 +14,7 @@ from .options import (
     emit,
     format_option,
     max_file_size_option,
+    output_option,
     rule_options,
     tenants_source_options,
     use_color,
@@ -37,7 +38,7 @@ from .options import (
 )
 @tenants_source_options
 @format_option(REPORTERS.formats("diff"))
-@click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically).")
+@output_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
 @click.option(
     "--fail-on",

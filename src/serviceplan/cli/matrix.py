@@ -16,6 +16,7 @@ from .options import (
     config_options,
     format_option,
     max_file_size_option,
+    output_option,
     rule_options,
 )
 
@@ -40,7 +41,7 @@ from .options import (
     help="The Organization's table, the mailbox plans' table, or both.",
 )
 @format_option(REPORTERS.formats("matrix"))
-@click.option("-o", "--output", type=click.Path(), help="Write to FILE (atomically), not stdout.")
+@output_option
 @click.option(
     "--all-features",
     is_flag=True,

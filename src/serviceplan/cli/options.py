@@ -164,6 +164,12 @@ EXAMPLES = click.option(
 )
 
 
+# -o/--output of the commands that print a report: the one declaration they share
+output_option = click.option(
+    "-o", "--output", type=click.Path(), help="Write to FILE (atomically), not stdout."
+)
+
+
 def format_option(
     choices: Sequence[str], default: str = "text", help: str | None = None
 ) -> Callable[[F], F]:

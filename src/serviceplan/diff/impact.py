@@ -16,8 +16,7 @@ from ..tenants.pairs import unknown_pair
 from ..values import format_bytes
 from .changes import Change, DiffResult, PlanDiff
 from .compare import diff_plans
-from .spool import Spool, Totals
-from .spool import TenantImpact as TenantImpact
+from .spool import Spool, TenantImpact, Totals
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ from .output import (
     stale_files,
     sweep_leftovers,
 )
-from .scan import Scan, scan, shard_of
+from .scan import Scan, scan
 from .update import Refusals
 from .work import Item, Job, Workers
 
@@ -63,7 +63,6 @@ __all__ = [
     "RenderResult",
     "prepare",
     "render_inventory",
-    "shard_of",
 ]
 
 

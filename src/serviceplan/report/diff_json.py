@@ -8,9 +8,10 @@ from typing import Any
 from ..catalog import PER_MAILBOX_CATEGORY
 from ..diff.changes import Change, PlanDiff
 from ..diff.gate import GateReason
-from ..diff.impact import DueMove, ImpactReport, TenantImpact
+from ..diff.impact import DueMove, ImpactReport
 from ..diff.outcome import DiffOutcome
 from ..diff.remap import RemapChange
+from ..diff.spool import TenantImpact
 from ..model import Location
 from ..values import json_value
 from . import ReportOptions

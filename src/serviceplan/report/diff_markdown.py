@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from ..catalog import PER_MAILBOX_CATEGORY
 from ..diff.changes import ADDED, REMOVED, TEXTUAL, Change, PlanDiff
-from ..diff.impact import DueMove, ImpactReport, TenantImpact
+from ..diff.impact import DueMove, ImpactReport
 from ..diff.outcome import DiffOutcome
 from ..diff.remap import RemapChange
-from ..diff.spool import top
+from ..diff.spool import TenantImpact, top
 from ..model import Finding, Location, Severity, plural
 from . import ReportOptions
 from .diff_common import (

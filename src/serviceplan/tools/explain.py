@@ -202,10 +202,9 @@ class Explanation:
     report: FindingsReport  # the compile's findings; with errors no plan was compiled
 
 
-def explain(name: str, result: CompileResult) -> Explanation:
-    """The catalogue entries for `name` and each plan of a compile's value for them."""
+def explain(name: str, match: Match, result: CompileResult) -> Explanation:
+    """The catalogue entries `name` matched and each plan of a compile's value for them."""
     catalog = load_catalog()
-    match = lookup(catalog, name)
     entries = tuple(
         Entry(feature, dependents(catalog, feature), uses(result.plans, feature))
         for feature in match.features

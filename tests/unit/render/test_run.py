@@ -24,7 +24,8 @@ from serviceplan.errors import UsageError
 from serviceplan.pipeline import render_tenants
 from serviceplan.render.output import STAGING_PREFIX
 from serviceplan.render.report import render_json, render_text
-from serviceplan.render.run import RenderOptions, shard_of
+from serviceplan.render.run import RenderOptions
+from serviceplan.render.scan import shard_of
 from serviceplan.report import ReportOptions
 
 

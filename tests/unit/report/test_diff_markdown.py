@@ -14,7 +14,8 @@ import pytest
 from serviceplan.catalog import ORGANIZATION, load_catalog
 from serviceplan.diff.compare import diff_files, diff_revisions
 from serviceplan.diff.gate import FAIL_ON, Gate, GateReason
-from serviceplan.diff.impact import DueMove, ImpactReport, TenantImpact
+from serviceplan.diff.impact import DueMove, ImpactReport
+from serviceplan.diff.spool import TenantImpact
 from serviceplan.model import Finding, FindingsReport, Location, ResolvedPlan, Setting, Severity
 from serviceplan.pipeline import DiffOptions, DiffOutcome, bundled_plans, compile_plans, diff_paths
 from serviceplan.report import ReportOptions

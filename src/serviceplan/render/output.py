@@ -57,6 +57,7 @@ CREATE, UPDATE, UNCHANGED, SKIP, FAIL = (
 )
 WRITES = (CREATE, UPDATE)
 STAGING_PREFIX = ".serviceplan-staging-"
+DROPPED_SUFFIX = ".dropped"  # a staging folder being removed: no run will use it again
 LOCK_NAME = ".lock"
 _LOCKS: dict[str, int] = {}  # staging folder -> its locked descriptor
 INDEX_VERSION = 1
@@ -199,8 +200,15 @@ def make_staging(out: str) -> str:
 
 
 def drop_staging(staging: str | None) -> None:
+    """Renamed aside first, so a run killed while the tree is removed (its lock file may
+    already be gone) leaves a folder the next run knows to sweep at once."""
     if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
+        doomed = staging + DROPPED_SUFFIX
+        try:
+            Path(staging).rename(doomed)
+        except OSError:
+            doomed = staging
+        shutil.rmtree(doomed, ignore_errors=True)
         handle = _LOCKS.pop(staging, None)
         if handle is not None:
             os.close(handle)
@@ -212,7 +220,7 @@ def sweep_leftovers(out: str, index: str) -> None:
     for entry in os.scandir(out):
         name = entry.name
         if name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
-            if _abandoned(entry.path):
+            if name.endswith(DROPPED_SUFFIX) or _abandoned(entry.path):
                 shutil.rmtree(entry.path, ignore_errors=True)
         elif (
             name.startswith(f".{index}.")

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from serviceplan.render.output import STAGING_PREFIX, drop_staging, make_staging, sweep_leftovers
+from serviceplan.render.output import (
+    DROPPED_SUFFIX,
+    STAGING_PREFIX,
+    drop_staging,
+    make_staging,
+    sweep_leftovers,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock")
 
@@ -33,3 +39,26 @@ def test_a_live_staging_folder_is_kept_and_a_dead_ones_swept(tmp_path: Path) -> 
     assert Path(live).name.startswith(STAGING_PREFIX)
     drop_staging(live)
     assert not Path(live).exists()
+
+
+def test_a_folder_killed_while_being_dropped_is_swept_at_once(tmp_path: Path) -> None:
+    """A run killed while removing its staging tree may have removed the lock but not the
+    folder; the next run must not wait an hour (or a minute) to sweep it."""
+    half_removed = tmp_path / f"{STAGING_PREFIX}abc123{DROPPED_SUFFIX}"
+    half_removed.mkdir()
+    (half_removed / "Contoso.ps1").write_text("half", encoding="utf-8")
+    sweep_leftovers(str(tmp_path), "index.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dropping_renames_the_folder_aside_before_removing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staging = make_staging(str(tmp_path))
+    removed: list[str] = []
+    monkeypatch.setattr(
+        "serviceplan.render.output.shutil.rmtree",
+        lambda path, ignore_errors=False: removed.append(Path(path).name),
+    )
+    drop_staging(staging)
+    assert removed == [Path(staging).name + DROPPED_SUFFIX]

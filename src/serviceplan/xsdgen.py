@@ -6,10 +6,21 @@ The catalogue is the source of truth; a test checks that the shipped XSD is curr
 from __future__ import annotations
 
 import sys
-from xml.sax.saxutils import quoteattr
 
 from .catalog import MAILBOX_PLAN, ORGANIZATION, Catalog, Feature, load_catalog
 from .values import PATTERNS
+
+
+def quoteattr(data: str) -> str:
+    """xml.sax.saxutils.quoteattr, whose import pulls in urllib, http and ssl (20 ms a run)."""
+    data = data.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    data = data.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in data:
+        return f'"{data}"'
+    if "'" not in data:
+        return f"'{data}'"
+    return '"{}"'.format(data.replace('"', "&quot;"))
+
 
 _SIMPLE_TYPES = {
     "count": ("CountQuota", "A whole number or Unlimited."),

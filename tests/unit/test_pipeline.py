@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -273,3 +275,13 @@ def test_bundled_samples_validate_clean(samples_folder: Path) -> None:
     ]
     assert report.findings == ()
     assert not report.failed
+
+
+def test_the_validation_path_imports_no_network_modules() -> None:
+    """xml.sax.saxutils pulled in urllib, http.client and ssl: 20 ms of every run."""
+    code = (
+        "import sys, serviceplan.pipeline, serviceplan.report.compiled; "
+        "print(sorted({'urllib.request', 'http', 'ssl', 'email'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

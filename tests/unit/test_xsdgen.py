@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from importlib import resources
 
+import pytest
 import xmlschema
 
+from serviceplan import xsdgen
 from serviceplan.catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from serviceplan.xsdgen import generate_xsd
 
@@ -47,3 +49,12 @@ def test_xsd_types_follow_feature_types() -> None:
         elif feature.type == "count":
             assert xsd_type.name == "CountQuota", feature.name
             assert xsd_type.is_valid("Unlimited") and not xsd_type.is_valid("-1")
+
+
+@pytest.mark.parametrize(
+    "value", ["plain", "a&b<c>", 'say "hi"', 'it\'s "x"', "it's", "tab\there\nnew\rline", ""]
+)
+def test_quoteattr_writes_what_the_standard_library_writes(value: str) -> None:
+    from xml.sax.saxutils import quoteattr as standard
+
+    assert xsdgen.quoteattr(value) == standard(value)

@@ -11,8 +11,8 @@ before fails now.
 from __future__ import annotations
 
 import json
+import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -88,7 +88,7 @@ class Stream:
 def encode_stream(document: object) -> Iterator[bytes]:
     """The bytes of `encode(document)`, each `Stream` in it written as the list of its items,
     in pieces: the rest of the document first, then each list's items as they come."""
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()
     streams: dict[int, tuple[int, Stream]] = {}
 
     def mark(value: object) -> object:

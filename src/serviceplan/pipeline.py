@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from .catalog import load_catalog
 from .collector import gc_paused
-from .diff.gate import diff_gate
 from .diff.outcome import DiffOutcome as DiffOutcome
 from .errors import UsageError
 from .files.defaults import bundled_plans as bundled_plans
@@ -32,7 +31,6 @@ from .rules.check import load_plan as load_plan
 from .rules.check import validate_plan_bytes as validate_plan_bytes
 from .rules.inline import Screen
 from .rules.selection import ALL_RULES, RuleSelection
-from .tools.explain import Explanation, explain, lookup
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -167,6 +165,7 @@ class DiffOptions:
 def diff_paths(options: DiffOptions) -> DiffOutcome:
     """Compile both sides, compare them, with a tenant inventory what reaches whom; the gate."""
     from .diff.compare import diff_files, diff_revisions
+    from .diff.gate import diff_gate
     from .diff.impact import tenant_impact
     from .tenants.inventory import open_inventory
 
@@ -245,6 +244,7 @@ def _single_plans(options: DiffOptions, old: CompileResult, new: CompileResult) 
 
 if TYPE_CHECKING:
     from .render.run import RenderOptions, RenderResult
+    from .tools.explain import Explanation
 
 
 def render_tenants(paths: Sequence[str], options: RenderOptions) -> RenderResult:
@@ -278,6 +278,8 @@ def explain_feature(
     name: str, paths: Sequence[str], options: CompileOptions | None = None
 ) -> Explanation:
     """`serviceplan explain`: the catalogue entries for `name` and every compiled plan's value."""
+    from .tools.explain import explain, lookup
+
     match = lookup(load_catalog(), name)  # an unknown name fails before any plan is read
     return explain(name, match, compile_plans(paths, options or CompileOptions()))
 

@@ -85,7 +85,7 @@ REPORTERS = Reporters(
         ("diff", "json"): ".report.diff_json:render:chunks",
         ("diff", "markdown"): ".report.diff_markdown:render",
         ("diff", "html"): ".report.diff_html:render",
-        ("compile", "text"): ".report.compiled:text_report",
+        ("compile", "text"): ".report.compiled:text_report:text_chunks",
         ("compile", "json"): ".report.compiled:json_report:json_chunks",
         ("render", "text"): ".render.report:render_text",
         ("render", "json"): ".render.report:render_json",

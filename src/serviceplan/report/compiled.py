@@ -182,9 +182,7 @@ def json_report(result: CompileResult, options: ReportOptions) -> str:
 
 def text_report(result: CompileResult, options: ReportOptions) -> str:
     """`compile` (text): a table per scope."""
-    return render_text(
-        result.plans, options, left_out=result.left_out, all_features=options.all_features
-    )
+    return b"".join(text_chunks(result, options)).decode("utf-8")
 
 
 def _text_value(setting: Setting, kind: str) -> str:
@@ -241,10 +239,24 @@ def render_text(
     left_out: Sequence[LeftOut] = (),
     all_features: bool = False,
 ) -> str:
-    lines: list[str] = []
+    return b"".join(_text_chunks(plans, left_out, all_features)).decode("utf-8")
+
+
+def text_chunks(result: CompileResult, options: ReportOptions) -> Iterator[bytes]:
+    """`compile` (text), streamed a plan at a time (the registry's form of `text_report`)."""
+    return _text_chunks(result.plans, result.left_out, options.all_features)
+
+
+def _lines(lines: list[str]) -> bytes:
+    return "".join(f"{line}\n" for line in lines).encode("utf-8")
+
+
+def _text_chunks(
+    plans: Sequence[ResolvedPlan], left_out: Sequence[LeftOut], all_features: bool
+) -> Iterator[bytes]:
     unread = ", ".join(e.location.file for e in left_out if e.kind is LeftOutKind.REMAP)
     for plan in plans:
-        lines.append(f"{printable(plan.name)}  ({printable(plan.source)})")
+        lines = [f"{printable(plan.name)}  ({printable(plan.source)})"]
         for row in plan.selected_by:
             pair = printable(f"{row.location} ({row.program_id}, {row.offer_id})")
             lines.append(f"  selected by {pair}")
@@ -263,6 +275,8 @@ def render_text(
             lines += ["", _mailbox_heading(mailbox_plan)]
             lines += _text_table(MAILBOX_PLAN, mailbox_plan.settings, "    ", all_features)
         lines.append("")
+        yield _lines(lines)
+    lines = []
     if left_out:
         lines += ["Left out (the findings on standard error say why):"]
         lines += [_left_out_line(entry) for entry in left_out]
@@ -278,4 +292,4 @@ def render_text(
     if any(entry.kind is LeftOutKind.SELECTION for entry in left_out):
         summary += ", the pair asked for not resolved"
     lines.append(summary)
-    return "\n".join(lines) + "\n"
+    yield _lines(lines)

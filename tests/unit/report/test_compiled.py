@@ -15,7 +15,7 @@ import pytest
 from serviceplan.catalog import MAILBOX_PLAN, ORGANIZATION, load_catalog
 from serviceplan.model import Location, ResolvedPlan, Setting
 from serviceplan.pipeline import CompileOptions, compile_plans
-from serviceplan.report import ReportOptions
+from serviceplan.report import REPORTERS, ReportOptions
 from serviceplan.report.compiled import render_json, render_text
 
 OPTIONS = ReportOptions(tool_version="1.2.3")
@@ -262,3 +262,14 @@ def test_text_escapes_what_came_from_files(tmp_path: Path, small_business: str) 
     text = render_text(result.plans, OPTIONS, left_out=result.left_out)
     assert "\x1b" not in text and "\u202e" not in text
     assert "Small\\x1b[2JOrg" in text and "Std\\u202e" in text
+
+
+def test_text_is_streamed_a_plan_at_a_time(samples_folder: Path) -> None:
+    """`compile` text is written as it is produced (issue 14): one piece per plan and one
+    for the summary, the same bytes as the whole report."""
+    result = compile_plans([str(samples_folder)])
+    options = replace(OPTIONS, all_features=True)
+    pieces = list(REPORTERS.chunks(("compile", "text"), result, options))
+    assert len(pieces) == len(result.plans) + 1
+    assert b"".join(pieces).decode("utf-8") == REPORTERS["compile", "text"](result, options)
+    assert pieces[-1].endswith(b"plans compiled\n")

@@ -40,10 +40,16 @@ class ValidateOptions:
     stdin_name: str = STDIN_NAME
     stdin: bytes = b""  # what `-` reads; the CLI fills it in
     rules: RuleSelection = ALL_RULES  # the project configuration's, --select, --ignore
+    staged_deletions: bool = False  # also the remaps beside plans the git index deletes
 
 
 def validate_paths(paths: Sequence[str], options: ValidateOptions) -> FindingsReport:
-    inputs = with_remaps_beside(discover(paths, options.stdin_name))
+    deleted = []
+    if options.staged_deletions:
+        from .files.revisions import deleted_in_index
+
+        deleted = deleted_in_index()
+    inputs = with_remaps_beside(discover(paths, options.stdin_name), deleted)
     catalog = load_catalog()
     screen = Screen(options.rules, max_file_size=options.max_file_size)
     findings: list[Finding] = []

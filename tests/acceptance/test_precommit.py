@@ -43,7 +43,7 @@ def test_the_readme_configuration_uses_the_shipped_hook() -> None:
     assert [hook["id"] for hook in repo["hooks"]] == [HOOK_ID]
     hook = shipped_hook()
     assert hook["language"] == "python"  # what a user's pre-commit installs it with
-    assert hook["entry"].split() == ["serviceplan", "validate", "--"]
+    assert hook["entry"].split() == ["serviceplan", "validate", "--staged-deletions", "--"]
 
 
 def local_config() -> str:
@@ -162,3 +162,19 @@ def test_odd_names_are_files_and_only_the_remap_is_a_remap(repo: Repo) -> None:
     broken = repo.pre_commit()
     assert broken.returncode == 1, broken.stdout
     assert "-x.serviceplan" in broken.stdout and "SP001" in broken.stdout
+
+
+def test_a_deletion_in_one_folder_is_caught_beside_an_edit_in_another(repo: Repo) -> None:
+    """pre-commit passes the edited file of one folder and nothing of the other, where a plan
+    its remap still names was deleted: the hook asks the index what was deleted."""
+    other = repo.path / "other"
+    shutil.copytree(repo.path / "serviceplans", other)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-verify", "-m", "two folders")
+    small = other / "SmallBusiness.serviceplan"
+    small.write_text(small.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    repo.git("rm", "-q", "serviceplans/LargeBusiness.serviceplan")
+    repo.git("add", "-A")
+    both = repo.pre_commit()
+    assert both.returncode == 1, both.stdout
+    assert "SP404" in both.stdout and "serviceplans/ServicePlanHostingRemap.csv" in both.stdout

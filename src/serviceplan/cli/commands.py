@@ -55,6 +55,12 @@ FORMATS = ["auto", *REPORTERS.formats("validate")]
     "itself would be.",
 )
 @click.option(
+    "--staged-deletions",
+    is_flag=True,
+    help="Also check the remap beside every plan the git index deletes or renames away "
+    "(pre-commit passes only the files that remain; the shipped hook sets this).",
+)
+@click.option(
     "--color",
     type=COLOR_CHOICE,
     default="auto",
@@ -71,6 +77,7 @@ def validate(
     reports: tuple[tuple[str, str], ...],
     max_file_size: int,
     stdin_name: str,
+    staged_deletions: bool,
     color: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -100,6 +107,7 @@ def validate(
         stdin_name=stdin_name,
         stdin=stdin,
         rules=rules,
+        staged_deletions=staged_deletions,
     )
     report = validate_paths(paths, options)
     chosen = resolve_format(output_format, os.environ)

@@ -169,23 +169,24 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name.casefold() in _SKIPPED_FOLDERS
 
 
-def with_remaps_beside(inputs: Sequence[Input]) -> list[Input]:
-    """The inputs, plus the remap in the folder of each plan file given without it.
+def with_remaps_beside(inputs: Sequence[Input], deleted: Sequence[Path] = ()) -> list[Input]:
+    """The inputs, plus the remap in the folder of each plan file given without it, and in
+    the folder of each plan `deleted` (files a commit removes: pre-commit does not pass them).
 
     A plan is only right together with the remap beside it: a plan renamed (or a remap
     edited) is checked against the plans on disk there, as Exchange reads them, even when
     the remap itself was not named (pre-commit passes only the files a commit changes)."""
-    folder_of = {
-        parent: parent.resolve()
-        for parent in {item.path.parent for item in inputs if item.path is not None}
-    }  # one resolve per folder, not per file
+    folders = [item.path.parent for item in inputs if item.path is not None]
+    folders += [path.parent for path in deleted]
+    folder_of = {parent: parent.resolve() for parent in set(folders)}  # one resolve a folder
     done = {folder_of[item.path.parent] for item in inputs if item.is_remap and item.path}
+    plan_folders = [item.path.parent for item in inputs if not item.is_remap and item.path]
     added: list[Input] = []
-    for item in inputs:
-        if item.is_remap or item.path is None or folder_of[item.path.parent] in done:
+    for folder in [*plan_folders, *(path.parent for path in deleted)]:
+        if folder_of[folder] in done:
             continue
-        done.add(folder_of[item.path.parent])
-        remap = _remap_in(item.path.parent)
+        done.add(folder_of[folder])
+        remap = _remap_in(folder)
         if remap is not None:
             added.append(Input(str(remap), remap, True))
     return [*inputs, *added]

@@ -7,6 +7,7 @@ import os
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import InputError, UsageError
 from .inputs import Input, is_plan_name, is_remap_name, nothing_found, scan
@@ -98,6 +99,19 @@ def revision_sides(
         if given not in found:
             raise nothing_found(given, where)
     return old, new, labels
+
+
+def deleted_in_index(cwd: str | None = None) -> list[Path]:
+    """The plan files the git index deletes (a rename counts as a deletion of the old name),
+    as paths from `cwd`: what a pre-commit hook is never given, but whose remap may still
+    name them."""
+    error = "not inside a git repository (the index is asked which plans a commit deletes)"
+    top = _git(["rev-parse", "--show-toplevel"], cwd, error=error).decode().strip()
+    listing = _git(
+        ["diff", "--cached", "--name-only", "--no-renames", "--diff-filter=D", "-z"], top
+    )
+    names = listing.decode("utf-8", "surrogateescape").split("\0")
+    return [Path(top, name) for name in names if name and is_plan_name(name)]
 
 
 def _cat_blobs(oids: list[str], cwd: str | None) -> dict[str, bytes]:

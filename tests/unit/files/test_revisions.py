@@ -14,6 +14,7 @@ from serviceplan.errors import UsageError
 from serviceplan.files.revisions import (
     WORK_TREE,
     RevisionRange,
+    deleted_in_index,
     parse_range,
     revision_scan,
     revision_sides,
@@ -167,3 +168,21 @@ def test_the_work_tree_and_the_index_are_left_untouched(repo: Path) -> None:
     assert (repo / ".git" / "index").read_bytes() == index
     assert git(repo, "status", "--porcelain") == status
     assert (repo / "plans" / "A.serviceplan").read_text(encoding="utf-8") == "unstaged\n"
+
+
+def test_the_index_names_deleted_and_renamed_away_plans_only(repo: Path) -> None:
+    git(repo, "rm", "-q", "plans/B.serviceplan", "docs/readme.txt")
+    git(repo, "mv", "plans/A.serviceplan", "plans/A2.serviceplan")
+    (repo / "plans" / "C.serviceplan").write_text("new, unstaged\n", encoding="utf-8")
+    deleted = deleted_in_index(str(repo / "plans"))
+    assert sorted(path.relative_to(repo).as_posix() for path in deleted) == [
+        "plans/A.serviceplan",
+        "plans/B.serviceplan",
+    ]
+    git(repo, "reset", "-q", "--hard")
+    assert deleted_in_index(str(repo)) == []
+
+
+def test_outside_a_repository_the_index_cannot_be_asked(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not inside a git repository"):
+        deleted_in_index(str(tmp_path))

@@ -171,6 +171,46 @@ def measure_floor(paths: Sequence[Path], repeat: int, *, schema: bool = False) -
     )
 
 
+def measure_sketch(paths: Sequence[Path], repeat: int) -> Row:
+    """A lower bound for any compile in Python on lxml: parse, the hosting XSD, then one pass
+    over every feature element, each turned into JSON bytes with its line (a cache per
+    (feature, text)): no rules, no defaults, no model, no document assembled or written."""
+    import orjson
+    from lxml import etree
+
+    from serviceplan.catalog import load_catalog
+    from serviceplan.plan.schema import safe_parser
+    from serviceplan.rules.fastpath import fast_path
+    from serviceplan.values import BOOLEANS
+
+    parser, schema = safe_parser(keep_comments=False), fast_path(load_catalog()).schema
+
+    def one_pass() -> None:
+        pieces, cache = [], {}
+        for path in paths:
+            root = etree.fromstring(path.read_bytes(), parser)
+            schema.validate(root)
+            for section in root.iter("Organization", "MailboxPlan"):
+                for element in section:
+                    key = (element.tag, element.text)
+                    piece = cache.get(key)
+                    if piece is None:
+                        value = BOOLEANS.get(element.text or "")
+                        piece = cache[key] = orjson.dumps({"value": value, "text": key[1]})
+                    pieces.append(piece + str(element.sourceline).encode())
+
+    seconds = best_of(one_pass, repeat)
+    return Row(
+        "one-pass sketch",
+        len(paths),
+        seconds,
+        rate(len(paths), seconds),
+        note="parse + hosting XSD + one pass turning each feature element into cached JSON "
+        "bytes and its line; no rules, defaults, model or document: what is left of the 6x "
+        "budget for those, the imports and writing the file is 6 minus its ratio",
+    )
+
+
 def measure_commands(
     folder: Path, count: int, runs: int, cpu: int | None
 ) -> tuple[CliRun, dict[str, CliRun]]:
@@ -262,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log("timing the lxml floor ...")
         floor = measure_floor(paths, args.repeat)
         schema_floor = measure_floor(paths, args.repeat, schema=True)
+        log("timing the one-pass sketch ...")
+        sketch = measure_sketch(paths, args.repeat)
     json_row = command_row(
         "compile -f json (CLI)", runs["compile -f json"], base, args.files, "-o FILE"
     )
@@ -285,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cold,
         validate,
         versus_floor(render, floor, target=False),
+        versus_floor(sketch, floor, target=False),
         floor,
         json_row,
         text_row,

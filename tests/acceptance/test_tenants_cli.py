@@ -35,6 +35,21 @@ def test_done_means_import_then_render_from_sqlite(folder: Path) -> None:
     assert "t.db:tenants[name='Woodgrove Bank']" in rendered.stdout  # SP702 names the row
 
 
+def test_done_means_exactly_as_written_in_a_clone(tmp_path: Path) -> None:
+    """The issue's command, without PATH, from the repository's root: the repository's own
+    configuration (`[tool.serviceplan] paths`) points at the shipped plans, not at the
+    hostile fixtures under tests/."""
+    db, out = tmp_path / "t.db", tmp_path / "build"
+    imported = run_cli("tenants", "import", "examples/tenants.csv", f"sqlite:///{db}", cwd=ROOT)
+    assert imported.returncode == 0, imported.stderr
+    rendered = run_cli(
+        "render", "--tenants", f"sqlite:///{db}",
+        "--template", "new-organization.ps1", "--out", str(out), cwd=ROOT,
+    )  # fmt: skip
+    assert rendered.returncode == 0, rendered.stderr
+    assert len(list(out.glob("*.ps1"))) == 11
+
+
 def test_import_with_a_finding_writes_nothing(folder: Path) -> None:
     (folder / "bad.csv").write_text(
         "name,domain,program_id,offer_id,mailboxes\nA,a.com,Business,SmallOrg,many\n"

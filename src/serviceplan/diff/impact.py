@@ -11,7 +11,7 @@ from ..catalog import ORGANIZATION, Catalog
 from ..errors import UsageError
 from ..model import Finding, RemapRow, RemapTable, ResolvedPlan
 from ..rules.registry import rule
-from ..tenants.inventory import Tenant
+from ..tenants.inventory import Tenant, TenantStream
 from ..tenants.pairs import unknown_pair
 from ..values import format_bytes
 from .changes import Change, DiffResult, PlanDiff
@@ -89,18 +89,15 @@ def tenant_impact(
             hint="compare the folders that hold the plans and the remap, e.g. "
             "serviceplan diff old/ new/ --tenants tenants.csv",
         )
-    moves = _Moves(diff, revisions, catalog)
-    old_rows, new_rows = RemapTable.lines(remaps[0]), RemapTable.lines(remaps[1])
+    routes = _Routes(_Moves(diff, revisions, catalog), remaps)
+    if isinstance(tenants, TenantStream):  # the tenants no change reaches: counted, not built
+        tenants.select(routes.wanted, fields=False)
     impacts = Spool()
     already_due: list[DueMove] = []
     findings: list[Finding] = []
     unreached = 0
-    routes: dict[tuple[str, str, str], _Route] = {}
     for tenant in tenants:
-        key = (tenant.program_id, tenant.offer_id, tenant.plan)
-        route = routes.get(key)
-        if route is None:
-            route = routes[key] = _route(tenant, old_rows, new_rows, moves)
+        route = routes.of(tenant.program_id, tenant.offer_id, tenant.plan)
         if route.caused is None:  # not reached, or a finding says why it cannot be told
             if route.unknown is not None:
                 findings.append(route.unknown(tenant))
@@ -122,6 +119,8 @@ def tenant_impact(
         impacts.append(impact)
         if tenant.used:
             findings += _over_limit(tenant, caused, catalog, impact.skipped)
+    if isinstance(tenants, TenantStream):
+        unreached += tenants.passed
     findings.sort(key=Finding.sort_key)
     return ImpactReport(source, impacts, unreached, tuple(findings), tuple(already_due))
 
@@ -150,17 +149,50 @@ class _Route:
         return self.due if self.was_due else None
 
 
+class _Routes:
+    """The route of each (program_id, offer_id, plan) tenants have, worked out once."""
+
+    def __init__(
+        self, moves: _Moves, remaps: tuple[Sequence[RemapTable], Sequence[RemapTable]]
+    ) -> None:
+        self.moves = moves
+        self.old_rows, self.new_rows = RemapTable.lines(remaps[0]), RemapTable.lines(remaps[1])
+        self._routes: dict[tuple[str, str, str], _Route] = {}
+        self._wanted: dict[tuple[str, str, str], bool] = {}
+
+    def of(self, program_id: str, offer_id: str, plan: str) -> _Route:
+        key = (program_id, offer_id, plan)
+        route = self._routes.get(key)
+        if route is None:
+            route = self._routes[key] = _route(key, self.old_rows, self.new_rows, self.moves)
+        return route
+
+    def wanted(self, program_id: str, offer_id: str, plan: str) -> bool:
+        """Whether tenant_impact needs the tenants of this route: a finding names them, or a
+        change reaches them, or their move was due (the others are only counted)."""
+        key = (program_id, offer_id, plan)
+        found = self._wanted.get(key)
+        if found is None:
+            route = self.of(*key)
+            reached = route.caused is not None and (route.costed or route.was_due)
+            found = self._wanted[key] = reached or route.unknown is not None
+        return found
+
+
 def _route(
-    tenant: Tenant,
+    key: tuple[str, str, str],
     old_rows: Mapping[tuple[str, str], RemapRow],
     new_rows: Mapping[tuple[str, str], RemapRow],
     moves: _Moves,
 ) -> _Route:
-    new_row = new_rows.get(tenant.pair)
+    """The route of the tenants of (program_id, offer_id, plan)."""
+    program_id, offer_id, plan = key
+    pair = (program_id.casefold(), offer_id.casefold())  # as Tenant.pair
+    new_row = new_rows.get(pair)
     if new_row is None:
         return _Route(unknown=lambda t: unknown_pair(t, "the new remap maps no line to"))
-    old_row = old_rows.get(tenant.pair)
-    current = tenant.plan or (old_row.plan_name if old_row else "")
+    old_row = old_rows.get(pair)
+    current = plan or (old_row.plan_name if old_row else "")
     target = new_row.plan_name
     after = moves.get(current, target, new=True)
     if after is None and target.casefold() in moves.new:  # only its own plan is unknown

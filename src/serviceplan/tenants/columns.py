@@ -13,6 +13,7 @@ from ..rules.limits import MAX_FINDINGS_PER_FILE
 from ..rules.registry import rule
 from ..suggest import did_you_mean
 
+REQUIRED = ("name", "domain", "program_id", "offer_id")
 MAILBOXES_PREFIX, USED_PREFIX = "mailboxes.", "used."
 QUOTA_TYPES = ("count", "bytes")
 

@@ -11,7 +11,7 @@ A password in a URL is masked in every message (`mask_url`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +21,7 @@ from ..errors import InputError, UsageError
 from ..model import Location
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine, Row
+    from sqlalchemy.engine import Connection, Engine
 
 DEFAULT_TABLE = "tenants"
 BATCH = 1000  # rows fetched from the server at a time
@@ -172,8 +172,9 @@ def read_only(source: str) -> Iterator[Connection]:
 
 def select_rows(
     connection: Connection, source: str, table: str | None, query: str | None
-) -> tuple[list[str], Iterator[Row[Any]]]:
-    """The column names and the rows, fetched BATCH at a time."""
+) -> tuple[list[str], Iterator[Sequence[Cell]]]:
+    """The column names and the rows (the inventory's cells: numbers, text, true/false or
+    None), fetched BATCH at a time."""
     from sqlalchemy import inspect, literal_column, select, text
     from sqlalchemy import table as table_of
     from sqlalchemy.exc import SQLAlchemyError
@@ -205,28 +206,17 @@ def select_rows(
     return [column_name(str(key)) for key in keys], _rows(result, source)
 
 
-def _rows(result: Any, source: str) -> Iterator[Row[Any]]:
+def _rows(result: Any, source: str) -> Iterator[Sequence[Cell]]:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        yield from result
+        for row in result:
+            yield row if _PLAIN_TYPES.issuperset(map(type, row)) else tuple(map(_cell, row))
     except SQLAlchemyError as error:
         raise failure(source, error, "reading the rows") from None
 
 
-_PLAIN = (str, int, float, bool, type(None))
-_PLAIN_TYPES = frozenset(_PLAIN)
-
-
-def cells(columns: list[str], row: Row[Any]) -> dict[str, Cell]:
-    """A row as the inventory's cells: numbers, text, true/false or None."""
-    values = dict(zip(columns, row, strict=True))
-    if _PLAIN_TYPES.issuperset(map(type, row)):  # most rows: nothing to convert
-        return values
-    for column, value in values.items():
-        if type(value) not in _PLAIN:
-            values[column] = _cell(value)
-    return values
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
 
 
 def _cell(value: object) -> Cell:
@@ -239,9 +229,9 @@ def _cell(value: object) -> Cell:
     return str(value)
 
 
-def row_location(where: str, values: Mapping[str, Cell], number: int) -> Location:
-    """`tenants.db:tenants[name='Contoso']`: the row by its key, else by its number."""
-    name = values.get("name")
+def row_location(where: str, name: Cell, number: int) -> Location:
+    """`tenants.db:tenants[name='Contoso']`: the row by its key (its `name` cell), else by its
+    number."""
     key = str(name).strip() if name is not None else ""
     if key:
         return Location(f"{where}[name={_quoted(key)}]")

@@ -10,20 +10,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog import Catalog, Feature
+from ..catalog import Catalog
 from ..errors import UsageError
 from ..model import Finding, Location
 from ..plan.load import decode_text, read_input
 from ..rules.limits import MAX_FINDINGS_PER_FILE, limited
 from ..rules.registry import rule
-from ..values import UNLIMITED, ValueProblem, parse_value
-from .columns import MAILBOXES_PREFIX, USED_PREFIX, Columns
+from .columns import REQUIRED
 from .database import is_url
 from .large import check_utf8, streamed
-from .rows import Cell, csv_rows, is_jsonl, jsonl_rows, without_type_line
-from .seen import Seen
+from .reader import RowCells, RowReader, Wanted
+from .rows import Cell, csv_rows, is_jsonl, jsonl_rows, row_cells, without_type_line
 
-REQUIRED = ("name", "domain", "program_id", "offer_id")
 DEFAULT_MAX_INVENTORY_SIZE = 256 << 20  # 100,000 tenants are about 15 MB
 
 
@@ -80,13 +78,33 @@ class TenantStream:
     once every tenant was read. A database is read in one read-only transaction, open while
     the tenants are."""
 
-    def __init__(self, source: str, tenants: Iterator[Tenant], sink: list[Finding]) -> None:
+    def __init__(
+        self,
+        source: str,
+        tenants: Iterator[Tenant],
+        sink: list[Finding],
+        reader: RowReader[Tenant] | None = None,
+    ) -> None:
         self.source = source
         self._tenants = tenants
         self._sink = sink
+        self._reader = reader
 
     def __iter__(self) -> Iterator[Tenant]:
         return self._tenants
+
+    def select(self, wanted: Wanted | None, *, fields: bool = True) -> None:
+        """Yield from now on only the tenants `wanted` keeps (by program_id, offer_id, plan),
+        without their row of cells unless `fields`. Every row is still judged, its findings
+        the same; the rest are counted (`passed`), never built: a million tenants of which a
+        few are wanted cost a reader, not a million tenants. (A stream held whole yields all.)"""
+        if self._reader is not None:
+            self._reader.wanted, self._reader.fields = wanted, fields
+
+    @property
+    def passed(self) -> int:
+        """The tenants read (without a problem) that `select` left out."""
+        return self._reader.passed if self._reader is not None else 0
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -108,11 +126,13 @@ def open_inventory(
     """The tenants of a CSV/JSONL file or a database URL, as they are read; a row with a
     problem is left out (a finding says why)."""
     if is_url(source):
-        from .database import mask_url
+        from .database import DEFAULT_TABLE, label, mask_url
 
         sink: list[Finding] = []
-        stream = _database_tenants(source, catalog, table, query, sink)
-        return TenantStream(mask_url(source), _started(stream), sink)
+        where = f"{label(source)}:{'query' if query is not None else table or DEFAULT_TABLE}"
+        reader = RowReader(where, catalog, Tenant, table=True)
+        stream = _database_tenants(source, query, table, reader, sink)
+        return TenantStream(mask_url(source), _started(stream), sink, reader)
     if table is not None or query is not None:
         raise UsageError(
             f"--tenants {source}: --tenants-table and --tenants-query need a database URL",
@@ -123,7 +143,8 @@ def open_inventory(
         if problems:
             return TenantStream(source, iter(()), problems)
         sink = []
-        return TenantStream(source, _file_tenants(source, catalog, sink), sink)
+        reader = RowReader(source, catalog, Tenant)
+        return TenantStream(source, _file_tenants(source, reader, sink), sink, reader)
     data = read_input(Path(source), source, max_size)  # over the cap: an error (TooLarge)
     text, problems = decode_text(data, source)
     if problems:
@@ -159,12 +180,12 @@ class _Held(TenantStream):
         return self._held
 
 
-def _file_tenants(source: str, catalog: Catalog, sink: list[Finding]) -> Iterator[Tenant]:
+def _file_tenants(source: str, reader: RowReader[Tenant], sink: list[Finding]) -> Iterator[Tenant]:
     """A large UTF-8 file, a line at a time (its encoding was checked first)."""
     with open(source, encoding="utf-8-sig", newline="") as lines:
         start = lines.read(4096)
         lines.seek(0)
-        yield from _line_tenants(lines, start, source, catalog, sink)
+        yield from _line_tenants(lines, start, reader, sink)
 
 
 def _started(tenants: Iterator[Tenant]) -> Iterator[Tenant]:
@@ -193,17 +214,20 @@ def parse_inventory(text: str, source: str, catalog: Catalog) -> Inventory:
 def stream_text(text: str, source: str, catalog: Catalog) -> TenantStream:
     sink: list[Finding] = []
     lines = io.StringIO(text, newline="")
-    return TenantStream(source, _line_tenants(lines, text[:4096], source, catalog, sink), sink)
+    reader = RowReader(source, catalog, Tenant)
+    tenants = _line_tenants(lines, text[:4096], reader, sink)
+    return TenantStream(source, tenants, sink, reader)
 
 
 def _line_tenants(
-    lines: Iterator[str], start: str, source: str, catalog: Catalog, sink: list[Finding]
+    lines: Iterator[str], start: str, reader: RowReader[Tenant], sink: list[Finding]
 ) -> Iterator[Tenant]:
     """Rows are judged as they are read, never all held first: a megabyte of bad rows costs
     the findings kept, not a million row dicts."""
+    source = reader.source
     jsonl = is_jsonl(start, source)
     columns: set[str] = set()
-    reader = _RowReader(source, catalog)
+    rows: Iterator[tuple[int, RowCells]]
     if jsonl:
         rows = jsonl_rows(lines, source, columns)  # adds the keys of each line it reads
     else:
@@ -217,12 +241,13 @@ def _line_tenants(
             )
             return
         reader.columns.findings += notes
-        reader.columns.header(header, header_line)
+        reader.header(header, header_line, row_cells(header))
     bad_rows: list[Finding] = []  # at most 1,001: a JSONL file may lack a column in every line
+    findings = reader.findings
     for line, cells in rows:
         if jsonl and isinstance(cells, Finding):
             bad_rows.append(cells)
-        if len(reader.findings) > MAX_FINDINGS_PER_FILE:  # hostile input: stop, and say so
+        if len(findings) > MAX_FINDINGS_PER_FILE:  # hostile input: stop, and say so
             if jsonl and _missing(columns):
                 continue  # judge no more rows, but read on: a later line may have the key
             break
@@ -236,23 +261,26 @@ def _line_tenants(
 
 
 def _database_tenants(
-    source: str, catalog: Catalog, table: str | None, query: str | None, sink: list[Finding]
+    source: str,
+    query: str | None,
+    table: str | None,
+    reader: RowReader[Tenant],
+    sink: list[Finding],
 ) -> Iterator[Tenant]:
-    from .database import DEFAULT_TABLE, cells, label, read_only, row_location, select_rows
+    from .database import read_only, select_rows
 
-    where = f"{label(source)}:{'query' if query is not None else table or DEFAULT_TABLE}"
-    reader = _RowReader(where, catalog)
+    where = reader.source
     with read_only(source) as connection:
         names, rows = select_rows(connection, source, table, query)
         if _missing(set(names)):
             sink += _missing_columns(Location(where), set(names), "in the table", [])
             return
-        reader.columns.header(names, Location(where))
+        reader.header(names, Location(where), lambda row: dict(zip(names, row, strict=True)))
+        findings = reader.findings
         for number, row in enumerate(rows, start=1):
-            if len(reader.findings) > MAX_FINDINGS_PER_FILE:
+            if len(findings) > MAX_FINDINGS_PER_FILE:
                 break
-            values = cells(names, row)
-            tenant = reader.tenant(row_location(where, values, number), values, number)
+            tenant = reader.tenant(number, row)
             if tenant is not None:
                 yield tenant
     sink += [*reader.findings, *reader.columns.findings]
@@ -270,130 +298,3 @@ def _missing_columns(
         f"no {', '.join(_missing(columns))} column {where}", at
     )
     return [finding, *bad_rows]
-
-
-class _RowReader:
-    """Turns rows into tenants, collecting findings; remembers names to find duplicates."""
-
-    def __init__(self, source: str, catalog: Catalog) -> None:
-        self.source = source
-        self.catalog = catalog
-        self.findings: list[Finding] = []  # the rows' problems (a row with one is left out)
-        self.columns = Columns(source, catalog)  # the columns' (judged once; rows are kept)
-        self._seen = Seen()  # 12 bytes a name, not the names
-        # columns neither a count nor a usage: a row of only these needs no look at each cell
-        self._plain: set[str] = set()
-
-    def _special(
-        self, cells: dict[str, Cell], at: Location, by_plan: dict[str, int], used: dict[str, int]
-    ) -> None:
-        """The counts per mailbox plan and the usage of a row, in the order of its cells."""
-        for column, value in cells.items():
-            if column in self.columns.ignored:
-                continue
-            if column.startswith(MAILBOXES_PREFIX):
-                if _present(value):
-                    count = self._count(value, column, at)
-                    if count is not None:
-                        by_plan[column[len(MAILBOXES_PREFIX) :]] = count
-            elif column.startswith(USED_PREFIX):  # judged even when empty: once, not per row
-                quota = self.columns.quota(column, at)
-                figure = self._usage(quota, column, value, at) if quota else None
-                if quota and figure is not None:
-                    used.setdefault(quota.name, figure)  # JSON may spell it twice: first counts
-            else:
-                self._plain.add(column)
-
-    def tenant(
-        self, where: int | Location, cells: dict[str, Cell] | Finding, number: int = 0
-    ) -> Tenant | None:
-        """A row's tenant: `where` is its line (a file) or its location (a table's row, then
-        `number` counts the rows)."""
-        if isinstance(cells, Finding):
-            self.findings.append(cells)
-            return None
-        line = where if isinstance(where, int) else number
-        # Location(source, line), without NamedTuple's keyword handling: once a row
-        at = where if isinstance(where, Location) else _location((self.source, where, 0))
-        problems = len(self.findings)
-        get = cells.get
-        required = [_stripped(get(column)) for column in REQUIRED]
-        if not all(required):
-            for column, text in zip(REQUIRED, required, strict=True):
-                if not text:
-                    self.findings.append(
-                        rule("inventory-empty-field").finding(f"{column} is empty", at)
-                    )
-        mailboxes = self._count(get("mailboxes"), "mailboxes", at)
-        by_plan: dict[str, int] = {}
-        used: dict[str, int] = {}
-        if not self._plain.issuperset(cells):  # a count or usage column: judged cell by cell
-            self._special(cells, at, by_plan, used)
-        if len(self.findings) > problems:
-            return None
-        name, domain, program_id, offer_id = required
-        first = self._seen.first(name.casefold(), line)
-        if first != line:
-            earlier = f"on line {first}" if isinstance(where, int) else f"in row {first}"
-            self.findings.append(
-                rule("inventory-duplicate-tenant").finding(
-                    f"tenant {name} is already {earlier}", at
-                )
-            )
-            return None
-        return Tenant(
-            name, domain, program_id, offer_id, at,
-            location=_stripped(get("location")), plan=_stripped(get("plan")),
-            mailboxes=mailboxes, mailboxes_by_plan=by_plan, used=used, fields=cells,
-            number=0 if isinstance(where, int) else number + 1,
-        )  # fmt: skip
-
-    def _count(self, value: Cell, column: str, at: Location) -> int | None:
-        if type(value) is str:  # most cells: read once
-            text = value.strip()
-            if not text:
-                return None
-        elif not _present(value):
-            return None
-        else:
-            text = _text(value).strip()
-        # int() refuses more than 4,300 digits; no count has more than 18
-        if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(text) > 18:
-            self.findings.append(rule("inventory-bad-number").finding(f"{column} is {text!r}", at))
-            return None
-        return int(text)
-
-    def _usage(self, quota: Feature, column: str, value: Cell, at: Location) -> int | None:
-        if not _present(value):
-            return None
-        if quota.type == "count":
-            return self._count(value, column, at)
-        text = _text(value).strip()
-        try:
-            size = parse_value("bytes", text) if not isinstance(value, bool) else None
-        except ValueProblem:
-            size = None
-        if size is None or size is UNLIMITED or not isinstance(size, int):
-            self.findings.append(rule("inventory-bad-number").finding(f"{column} is {text!r}", at))
-            return None
-        return size
-
-
-def _location(fields: tuple[str, int, int]) -> Location:
-    return tuple.__new__(Location, fields)
-
-
-def _stripped(value: Cell) -> str:
-    return value.strip() if type(value) is str else _text(value).strip()
-
-
-def _present(value: Cell) -> bool:
-    return value is not None and _text(value).strip() != ""
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

@@ -8,7 +8,7 @@ import csv
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..model import Finding, Location
 from ..rules.limits import MAX_FINDINGS_PER_FILE
@@ -20,6 +20,7 @@ _TYPE_LINE = re.compile(r"#TYPE\b[^\r\n]*", re.IGNORECASE)
 
 Cell = str | int | float | bool | None
 Row = tuple[int, dict[str, Cell] | Finding]
+CsvRow = tuple[int, list[str] | Finding]
 
 
 def is_jsonl(text: str, source: str) -> bool:
@@ -46,62 +47,57 @@ def without_type_line(lines: Iterator[str], source: str) -> tuple[Iterator[str],
     return itertools.chain([first[found.end() :]], lines), [note]
 
 
-def csv_rows(lines: Iterable[str], source: str) -> tuple[int, list[str], Iterator[Row]]:
+def csv_rows(lines: Iterable[str], source: str) -> tuple[int, list[str], Iterator[CsvRow]]:
     """The header's line and columns (the first row that is not blank), and the rows after it,
-    read as they are consumed: column -> cell with the line each row starts on (quoted cells
-    may span lines)."""
-    rows = _csv_lines(lines, source)
+    read as they are consumed: each row's cells (`row_cells(header)` maps them to columns)
+    with the line it starts on (quoted cells may span lines)."""
+    rows = _csv_rows(lines, source)
     for start, cells in rows:
         if isinstance(cells, Finding):  # unreadable before any header
             return start, [], iter([(start, cells)])
-        header = [cell.strip() for cell in cells]
-        return start, header, _csv_cells(rows, header, source)
+        return start, [cell.strip() for cell in cells], rows
     return 1, [], iter(())
 
 
-def _csv_lines(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[str] | Finding]]:
-    """The rows that are not blank, each with the line it starts on; a quoting error ends
-    them (the reader cannot resynchronise after one)."""
+def _csv_rows(lines: Iterable[str], source: str) -> Iterator[CsvRow]:
+    """The header row, then the rows: those that are not blank, each with the line it starts
+    on; a quoting error ends them (the reader cannot resynchronise after one)."""
     reader = csv.reader(lines, strict=True)
     consumed = 0
-    while True:
-        start = consumed + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            message = f"unreadable CSV: {error}; the rows after it are not read"
-            yield start, bad_row(message, source, start)
-            return
-        consumed = reader.line_num
-        if (cells and cells[0].strip()) or any(cell.strip() for cell in cells):
-            yield start, cells  # most rows: the first cell (the name) says it is not blank
-
-
-def _csv_cells(
-    lines: Iterator[tuple[int, list[str] | Finding]], header: list[str], source: str
-) -> Iterator[Row]:
+    width = -1  # the header's cells, once read
     bad = 0
-    # a column the header repeats: its first cell counts (a finding says so, see Columns)
+    try:
+        for cells in reader:
+            start, consumed = consumed + 1, reader.line_num
+            # most rows: the first cell (the name) says it is not blank
+            if not ((cells and cells[0].strip()) or any(cell.strip() for cell in cells)):
+                continue
+            if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
+                return
+            if width < 0:
+                width = len(cells)
+            elif len(cells) > width:
+                message = f"{len(cells)} cells but the header has {width} columns"
+                cells = bad_row(message, source, start)  # type: ignore[assignment]
+                bad += 1
+            yield start, cells
+    except csv.Error as error:
+        if bad <= MAX_FINDINGS_PER_FILE:
+            message = f"unreadable CSV: {error}; the rows after it are not read"
+            yield consumed + 1, bad_row(message, source, consumed + 1)
+
+
+def row_cells(header: Sequence[str]) -> Callable[[Sequence[Cell]], dict[str, Cell]]:
+    """A CSV row's cells by column; a column the header repeats keeps its first cell (a
+    finding says so, see Columns), a short row lacks the columns it has no cell for."""
     first: dict[str, int] = {}
     for number, column in enumerate(header):
         first.setdefault(column, number)
+    if len(first) == len(header):
+        return lambda cells: dict(zip(header, cells, strict=False))
     firsts = sorted(first.values())
-    names = [header[i] for i in firsts] if len(firsts) < len(header) else None
-    for start, cells in lines:
-        if bad > MAX_FINDINGS_PER_FILE:  # hostile input: the findings say reading stopped
-            return
-        if isinstance(cells, Finding):
-            yield start, cells
-        elif len(cells) > len(header):
-            message = f"{len(cells)} cells but the header has {len(header)} columns"
-            yield start, bad_row(message, source, start)
-            bad += 1
-        elif names is None:
-            yield start, dict(zip(header, cells, strict=False))
-        else:
-            yield start, {names[k]: cells[i] for k, i in enumerate(firsts) if i < len(cells)}
+    names = [header[i] for i in firsts]
+    return lambda cells: {names[k]: cells[i] for k, i in enumerate(firsts) if i < len(cells)}
 
 
 def jsonl_rows(lines: Iterable[str], source: str, columns: set[str]) -> Iterator[Row]:

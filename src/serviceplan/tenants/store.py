@@ -14,9 +14,9 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from ..report.encode import encode_text
-from .columns import MAILBOXES_PREFIX, USED_PREFIX
+from .columns import MAILBOXES_PREFIX, REQUIRED, USED_PREFIX
 from .database import BATCH, engine, failure, mask_url, sql_name
-from .inventory import REQUIRED, Tenant
+from .inventory import Tenant
 from .rows import JSONL_SUFFIXES, Cell
 
 TYPED = ("location", "plan")  # the other typed fields, after REQUIRED

@@ -305,6 +305,8 @@ def _mailboxes(
     update touches now, so no mailbox counts twice."""
     if then is None:  # every mailbox was due for an update already
         return (0, False), _count(tenant, now)
+    if not then:  # no update was due (most tenants): every mailbox now is this change's
+        return _count(tenant, now), (0, False)
     if now is None:  # every mailbox now, some of them before
         every, every_estimated = _count(tenant, None)
         held, held_estimated = _count(tenant, then)
@@ -322,6 +324,8 @@ def _count(tenant: Tenant, scopes: frozenset[str] | None) -> tuple[int, bool]:
         if tenant.mailboxes is not None:
             return total, False
         return sum(tenant.mailboxes_by_plan.values()), not tenant.mailboxes_by_plan
+    if not tenant.mailboxes_by_plan:  # no count per mailbox plan (most inventories)
+        return total, True
     counts = [tenant.mailboxes_on(scope) for scope in sorted(scopes)]
     known = sum(count for count in counts if count is not None)
     if None in counts:

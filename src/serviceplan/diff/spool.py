@@ -41,7 +41,6 @@ class TenantImpact:
 
 HELD = 4096  # tenants kept in memory before the spool writes them out
 _SIZE = struct.Struct("<I")
-_BLOCK = 1 << 20
 
 
 class Totals:
@@ -82,7 +81,7 @@ class Spool(Sequence[TenantImpact]):
         self._held = held
         self._memory: list[TenantImpact] = []
         self._file: IO[bytes] | None = None
-        self._written = 0  # records in the file (they come before those in memory)
+        self._written = 0  # blocks of records in the file (they come before those in memory)
         self._diffs: list[PlanDiff] = []  # the moves the records name, by number
         self._numbers: dict[int, int] = {}  # id(move) -> its number
         self.totals = Totals()
@@ -94,18 +93,16 @@ class Spool(Sequence[TenantImpact]):
             self._spill()
 
     def _spill(self) -> None:
+        """The tenants held, written as one block: a list of records, pickled at once."""
         if self._file is None:
             # closed (and gone) with the spool: it lives as long as the report
             self._file = tempfile.TemporaryFile(prefix="serviceplan-tenants-")  # noqa: SIM115
             weakref.finalize(self, self._file.close)
         self._file.seek(0, 2)
-        data = bytearray()
-        for impact in self._memory:
-            record = pickle.dumps(self._record(impact), protocol=pickle.HIGHEST_PROTOCOL)
-            data += _SIZE.pack(len(record))
-            data += record
-        self._file.write(data)
-        self._written += len(self._memory)
+        records = [self._record(impact) for impact in self._memory]
+        block = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(_SIZE.pack(len(block)) + block)
+        self._written += 1
         self._memory.clear()
 
     def _record(self, impact: TenantImpact) -> tuple[Any, ...]:
@@ -133,25 +130,20 @@ class Spool(Sequence[TenantImpact]):
         )
 
     def _records(self) -> Iterator[tuple[Any, ...]]:
-        """The file's records in order; the file is shared, so each read seeks first."""
+        """The file's records in order, a block at a time; the file is shared, so each read
+        seeks first."""
         if self._file is None:
             return
-        position, left, pending = 0, self._written, b""
-        while left:
+        position = 0
+        for _ in range(self._written):
             self._file.seek(position)
-            block = self._file.read(_BLOCK)
-            position += len(block)
-            data, offset = pending + block, 0
-            while left and offset + _SIZE.size <= len(data):
-                (size,) = _SIZE.unpack_from(data, offset)
-                end = offset + _SIZE.size + size
-                if end > len(data):
-                    break
-                yield pickle.loads(data[offset + _SIZE.size : end])
-                offset, left = end, left - 1
-            pending = data[offset:]
-            if not block and left:
+            head = self._file.read(_SIZE.size)
+            (size,) = _SIZE.unpack(head) if len(head) == _SIZE.size else (-1,)
+            block = self._file.read(size) if size >= 0 else b""
+            if len(block) != size:
                 raise OSError("the spooled tenants were cut short")
+            position += _SIZE.size + size
+            yield from pickle.loads(block)
 
     def __iter__(self) -> Iterator[TenantImpact]:
         for record in self._records():

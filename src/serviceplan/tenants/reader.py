@@ -28,8 +28,9 @@ Cells = Mapping[str, Cell]
 RowCells = dict[str, Cell] | Sequence[Cell] | Finding
 Wanted = Callable[[str, str, str], bool]  # (program_id, offer_id, plan), each stripped
 
-_READ = (*REQUIRED, "location", "plan", "mailboxes")  # the cells every row is read for
+_READ = (*REQUIRED, "plan", "mailboxes", "location")  # the cells every row is read for
 _PREFIXES = (MAILBOXES_PREFIX, USED_PREFIX)
+_COUNTS = 10**18  # a count has at most 18 digits
 
 
 class RowReader(Generic[T]):
@@ -97,12 +98,14 @@ class RowReader(Generic[T]):
             row, picked = cells, self._pick([*cells, *(None,) * (self._width - len(cells))])
         self._line, self._name, self._at = line, picked[0], None
         problems = len(self.findings)
-        name, domain, program_id, offer_id, location, plan = map(_stripped, picked[:6])
+        name, domain, program_id, offer_id, plan = [
+            cell.strip() if type(cell) is str else _stripped(cell) for cell in picked[:5]
+        ]
         if not (name and domain and program_id and offer_id):
             for column, text in zip(REQUIRED, (name, domain, program_id, offer_id), strict=True):
                 if not text:
                     self._finding("inventory-empty-field", f"{column} is empty")
-        mailboxes = self._count(picked[6], "mailboxes")
+        mailboxes = self._count(picked[5], "mailboxes")
         by_plan: dict[str, int] = {}
         used: dict[str, int] = {}
         if mapping is None and self._counted:
@@ -124,8 +127,9 @@ class RowReader(Generic[T]):
             fields = mapping if mapping is not None else self._mapping(row)
         return self._make(
             name, domain, program_id, offer_id, self._location(),
-            location=location, plan=plan, mailboxes=mailboxes, mailboxes_by_plan=by_plan,
-            used=used, fields=fields, number=line + 1 if self._table else 0,
+            location=_stripped(picked[6]), plan=plan, mailboxes=mailboxes,
+            mailboxes_by_plan=by_plan, used=used, fields=fields,
+            number=line + 1 if self._table else 0,
         )  # fmt: skip
 
     def _location(self) -> Location:
@@ -163,6 +167,8 @@ class RowReader(Generic[T]):
             text = value.strip()
             if not text:
                 return None
+        elif type(value) is int and 0 <= value < _COUNTS:  # a table's: what its text would be
+            return value
         elif not _present(value):
             return None
         else:

@@ -98,19 +98,21 @@ class RowReader(Generic[T]):
             row, picked = cells, self._pick([*cells, *(None,) * (self._width - len(cells))])
         self._line, self._name, self._at = line, picked[0], None
         problems = len(self.findings)
-        name, domain, program_id, offer_id, plan = [
-            cell.strip() if type(cell) is str else _stripped(cell) for cell in picked[:5]
-        ]
+        try:  # most rows: every cell text (a CSV's always are)
+            name, domain, program_id, offer_id, plan = map(str.strip, picked[:5])  # type: ignore[arg-type]
+        except TypeError:  # a table's number, true/false or NULL, a cell the row lacks
+            name, domain, program_id, offer_id, plan = map(_stripped, picked[:5])
         if not (name and domain and program_id and offer_id):
             for column, text in zip(REQUIRED, (name, domain, program_id, offer_id), strict=True):
                 if not text:
                     self._finding("inventory-empty-field", f"{column} is empty")
         mailboxes = self._count(picked[5], "mailboxes")
-        by_plan: dict[str, int] = {}
-        used: dict[str, int] = {}
+        by_plan: dict[str, int] | None = None  # made for a row that has such columns
+        used: dict[str, int] | None = None
         if mapping is None and self._counted:
             mapping = self._mapping(row)
         if mapping is not None and not self._plain.issuperset(mapping):
+            by_plan, used = {}, {}
             self._special(mapping, by_plan, used)
         if len(self.findings) > problems:
             return None
@@ -128,7 +130,8 @@ class RowReader(Generic[T]):
         return self._make(
             name, domain, program_id, offer_id, self._location(),
             location=_stripped(picked[6]), plan=plan, mailboxes=mailboxes,
-            mailboxes_by_plan=by_plan, used=used, fields=fields,
+            mailboxes_by_plan={} if by_plan is None else by_plan,
+            used={} if used is None else used, fields=fields,
             number=line + 1 if self._table else 0,
         )  # fmt: skip
 
@@ -174,7 +177,7 @@ class RowReader(Generic[T]):
         else:
             text = _text(value).strip()
         # int() refuses more than 4,300 digits; no count has more than 18
-        if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(text) > 18:
+        if not text.isdigit() or not text.isascii() or len(text) > 18 or isinstance(value, bool):
             self._finding("inventory-bad-number", f"{column} is {text!r}")
             return None
         return int(text)

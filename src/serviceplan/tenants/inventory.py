@@ -188,11 +188,12 @@ def _file_tenants(source: str, reader: RowReader[Tenant], sink: list[Finding]) -
         yield from _line_tenants(lines, start, reader, sink)
 
 
-def _started(tenants: Iterator[Tenant]) -> Iterator[Tenant]:
+def _started(tenants: Iterator[Tenant | None]) -> Iterator[Tenant]:
     """Connect, find the table and read the first row now: a server, table or query error
-    is raised here, before any work, not while the tenants are used."""
-    first = next(tenants, None)
-    return tenants if first is None else itertools.chain([first], tenants)
+    is raised here, before any work, not while the tenants are used. (The row is judged
+    later, as the others: after the consumer selected what it wants.)"""
+    next(tenants, None)  # the generator's None: the first row is read
+    return (tenant for tenant in tenants if tenant is not None)
 
 
 def read_inventory(
@@ -266,7 +267,8 @@ def _database_tenants(
     table: str | None,
     reader: RowReader[Tenant],
     sink: list[Finding],
-) -> Iterator[Tenant]:
+) -> Iterator[Tenant | None]:
+    """The table's tenants, after a None once the first row is read (see _started)."""
     from .database import read_only, select_rows
 
     where = reader.source
@@ -276,6 +278,10 @@ def _database_tenants(
             sink += _missing_columns(Location(where), set(names), "in the table", [])
             return
         reader.header(names, Location(where), lambda row: dict(zip(names, row, strict=True)))
+        first = next(rows, None)
+        yield None
+        if first is not None:
+            rows = itertools.chain([first], rows)
         findings = reader.findings
         for number, row in enumerate(rows, start=1):
             if len(findings) > MAX_FINDINGS_PER_FILE:

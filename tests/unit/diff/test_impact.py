@@ -10,7 +10,7 @@ from serviceplan.catalog import ORGANIZATION
 from serviceplan.diff.compare import diff_revisions
 from serviceplan.diff.impact import ImpactReport, tenant_impact
 from serviceplan.model import Location, ResolvedPlan
-from serviceplan.tenants.inventory import parse_inventory
+from serviceplan.tenants.inventory import parse_inventory, stream_text
 
 BUSINESS = (
     "Business,SmallOrg,SmallBusiness\nBusiness,MedOrg,MediumBusiness\n"
@@ -34,13 +34,18 @@ def impact_of(
     old_remap: str = BUSINESS,
     textual: bool = False,
 ) -> ImpactReport:
+    """The impact of the tenants held, checked against the same tenants streamed (only those
+    it needs built, the others counted)."""
     remaps = (remap(old_remap), remap(new_remap))
     result = diff_revisions(old_plans, new_plans, *remaps, CATALOG, textual=textual)
     inventory = parse_inventory(COLUMNS + rows, "tenants.csv", CATALOG)
     assert inventory.findings == ()
-    return tenant_impact(
-        result, inventory.tenants, "tenants.csv", (old_plans, new_plans), remaps, CATALOG
-    )
+    revisions = (old_plans, new_plans)
+    held = tenant_impact(result, inventory.tenants, "tenants.csv", revisions, remaps, CATALOG)
+    stream = stream_text(COLUMNS + rows, "tenants.csv", CATALOG)
+    streamed = tenant_impact(result, stream, "tenants.csv", revisions, remaps, CATALOG)
+    assert streamed == held
+    return held
 
 
 def replaced(plan: ResolvedPlan) -> list[ResolvedPlan]:
@@ -276,3 +281,27 @@ def test_a_tenant_on_an_unknown_plan_is_said_not_counted_unreached() -> None:
     ]
     assert "its plan MediumBusines is no plan of the old revision" in report.findings[0].message
     assert "no `plan` and the old remap maps no line" in report.findings[1].message
+
+
+def test_a_stream_builds_only_the_tenants_the_report_names() -> None:
+    """Tenants no change reaches are judged and counted by the reader, never built: only the
+    reached, the due and the unknown ones come through."""
+    medium = edit(PLANS["MediumBusiness"], ORGANIZATION, "MailboxCountQuota", 250)
+    new_remap = BUSINESS.replace("Business,SmallOrg,SmallBusiness\n", "")
+    rows = (
+        "Fabrikam,fabrikam.example,Business,MedOrg,,800,800,,,,\n"  # reached
+        "Alpine,alpine.example,Business,LargeOrg,,100,60,30,10,,\n"  # not reached
+        "Tailspin,tailspin.example,Business,LargeOrg,,5,,,,,\n"  # not reached
+        "Contoso,contoso.example,Business,SmallOrg,,20,20,,,,\n"  # its pair no longer mapped
+        "Woodgrove,w.example,Business,LargeOrg,MediumBusiness,7,,,,,\n"  # due, not reached
+    )
+    remaps = (remap(BUSINESS), remap(new_remap))
+    revisions = (BUSINESS_PLANS, replaced(medium))
+    result = diff_revisions(*revisions, *remaps, CATALOG)
+    stream = stream_text(COLUMNS + rows, "tenants.csv", CATALOG)
+    report = tenant_impact(result, stream, "tenants.csv", revisions, remaps, CATALOG)
+    assert stream.passed == 2 and report.unreached == 3  # Woodgrove is built: it was due
+    assert [t.tenant.name for t in report.tenants] == ["Fabrikam"]
+    assert [d.tenant.name for d in report.already_due] == ["Woodgrove"]
+    assert [f.rule for f in report.findings] == ["SP505"]
+    assert all(not t.tenant.fields for t in report.tenants)  # no row of cells kept

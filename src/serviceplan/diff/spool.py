@@ -40,6 +40,7 @@ class TenantImpact:
 
 
 HELD = 4096  # tenants kept in memory before the spool writes them out
+BLOCK = 1024  # records pickled together: read back a block at a time
 _SIZE = struct.Struct("<I")
 
 
@@ -93,16 +94,18 @@ class Spool(Sequence[TenantImpact]):
             self._spill()
 
     def _spill(self) -> None:
-        """The tenants held, written as one block: a list of records, pickled at once."""
+        """The tenants held, written in blocks: lists of BLOCK records, each pickled at once
+        (a pickle a record cost more than the tenant's own reading)."""
         if self._file is None:
             # closed (and gone) with the spool: it lives as long as the report
             self._file = tempfile.TemporaryFile(prefix="serviceplan-tenants-")  # noqa: SIM115
             weakref.finalize(self, self._file.close)
         self._file.seek(0, 2)
-        records = [self._record(impact) for impact in self._memory]
-        block = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.write(_SIZE.pack(len(block)) + block)
-        self._written += 1
+        for start in range(0, len(self._memory), BLOCK):
+            records = [self._record(impact) for impact in self._memory[start : start + BLOCK]]
+            block = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+            self._file.write(_SIZE.pack(len(block)) + block)
+            self._written += 1
         self._memory.clear()
 
     def _record(self, impact: TenantImpact) -> tuple[Any, ...]:

@@ -78,8 +78,9 @@ def _csv_rows(lines: Iterable[str], source: str) -> Iterator[CsvRow]:
                 width = len(cells)
             elif len(cells) > width:
                 message = f"{len(cells)} cells but the header has {width} columns"
-                cells = bad_row(message, source, start)  # type: ignore[assignment]
+                yield start, bad_row(message, source, start)
                 bad += 1
+                continue
             yield start, cells
     except csv.Error as error:
         if bad <= MAX_FINDINGS_PER_FILE:

@@ -10,6 +10,7 @@ import heapq
 import pickle
 import struct
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import IO, Any, Generic, TypeVar
@@ -26,8 +27,8 @@ class Records(Generic[T]):
     """Records in the order appended; iterating reads them back from the start, and several
     readers may read at once (each seeks before it reads)."""
 
-    def __init__(self, held: int = HELD) -> None:
-        self._held = max(1, held)
+    def __init__(self, held: int | None = None) -> None:
+        self._held = max(1, HELD if held is None else held)
         self._memory: list[T] = []
         self._file: IO[bytes] | None = None
         self._blocks: list[int] = []  # the file's blocks: the number of records in each
@@ -50,7 +51,9 @@ class Records(Generic[T]):
     def _spill(self) -> None:
         """The held records, as one pickled block (a string repeated in it is written once)."""
         if self._file is None:
+            # closed (and gone) with the records, or by close()
             self._file = tempfile.TemporaryFile(prefix="serviceplan-spool-")  # noqa: SIM115
+            weakref.finalize(self, self._file.close)
         data = pickle.dumps(self._memory, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(0, 2)
         self._file.write(_SIZE.pack(len(data)) + data)
@@ -95,11 +98,12 @@ class Records(Generic[T]):
 def sort_records(
     records: Iterable[T],
     key: Callable[[T], Any] | None = None,
-    run: int = RUN,
+    run: int | None = None,
 ) -> Iterator[T]:
     """`iter(sorted(records, key=key))`, holding about `run` records: each `run` records are
     sorted and spooled, then the runs are merged (heapq.merge takes equal keys from the earlier
     run first, so the order is sorted()'s, stable, to the last tie)."""
+    run = max(1, RUN if run is None else run)
     runs: list[Records[T]] = []
     batch: list[T] = []
     block = max(1, min(_MERGED, run // 16))

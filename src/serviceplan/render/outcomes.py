@@ -51,7 +51,7 @@ class Outcomes(Sequence[Outcome]):
     """The shard's outcomes in inventory order; iterating reads them back from the start."""
 
     def __init__(self, held: int | None = None) -> None:
-        self._records: Records[tuple[Any, ...]] = Records() if held is None else Records(held)
+        self._records: Records[tuple[Any, ...]] = Records(held)
         self._counts: dict[Action, int] = dict.fromkeys(Action, 0)
 
     def append(self, outcome: Outcome) -> None:

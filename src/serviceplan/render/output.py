@@ -12,6 +12,7 @@ empty is rewritten by the next run.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import enum
 import hashlib
@@ -20,7 +21,8 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 try:
@@ -30,6 +32,7 @@ except ImportError:  # Windows: leftovers are recognised by their age instead
 
 from ..errors import OutputError, UsageError
 from ..files.output import new_file_mode, temporary_beside
+from ..files.spool import sort_records
 
 
 class Action(enum.StrEnum):
@@ -93,12 +96,14 @@ class Folder:
         return os.stat(self.at(name), dir_fd=self.fd, follow_symlinks=False)
 
     def read(self, name: str) -> bytes:
+        return b"".join(self.blocks(name))
+
+    def blocks(self, name: str) -> Iterator[bytes]:
+        """The file's bytes, a block at a time (an index of a million files is not read whole)."""
         fd = os.open(self.at(name), os.O_RDONLY | _NOFOLLOW | _BINARY, dir_fd=self.fd)
         try:
-            chunks = []
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            return b"".join(chunks)
+            while block := os.read(fd, 1 << 20):
+                yield block
         finally:
             os.close(fd)
 
@@ -137,6 +142,27 @@ class Folder:
             # some file systems cannot sync a folder; the files are renamed all the same
             with contextlib.suppress(OSError):
                 os.fsync(self.fd)
+
+
+class Listing:
+    """A folder's entries, casefolded, as sorted 64-bit digests: 8 bytes a name, not the name
+    (a million files in DIR). A digest is blake2b's, alike in every process (a spawned worker
+    too); two names sharing one only cost a look (`compare`), never a wrong answer."""
+
+    def __init__(self, path: str) -> None:
+        names = (entry.name.casefold() for entry in os.scandir(path))
+        self.digests = array("Q", sort_records(map(_digest, names)))
+
+    def __contains__(self, name: object) -> bool:
+        """Whether `name` (casefolded) may be there; False: it is not."""
+        digest = _digest(str(name))
+        at = bisect.bisect_left(self.digests, digest)
+        return at < len(self.digests) and self.digests[at] == digest
+
+
+def _digest(name: str) -> int:
+    data = name.encode("utf-8", "surrogatepass")  # os.scandir's undecodable bytes too
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 def compare(folder: Folder | None, name: str, data: bytes) -> tuple[Action, int | None]:
@@ -308,6 +334,9 @@ def _same_digest(folder: Folder, name: str, digest: str) -> bool:
     try:
         if not stat.S_ISREG(folder.lstat(name).st_mode):
             return False
-        return hashlib.sha256(folder.read(name)).hexdigest() == digest
+        hasher = hashlib.sha256()
+        for block in folder.blocks(name):
+            hasher.update(block)
+        return hasher.hexdigest() == digest
     except OSError:
         return False

@@ -41,6 +41,7 @@ from .output import (
     WRITES,
     Action,
     Folder,
+    Listing,
     digest_file,
     discard,
     drop_staging,
@@ -234,9 +235,7 @@ class _Run:
                 self.out, self.made = prepare_out(options.out, dry_run=False)
                 sweep_leftovers(self.out, index_name(options.shard))
                 staging = make_staging(self.out)
-            existing = None
-            if self.out is not None:
-                existing = frozenset(entry.name.casefold() for entry in os.scandir(self.out))
+            existing = Listing(self.out) if self.out is not None else None
             job = job._replace(out=self.out, staging=staging, existing=existing)
             outcomes = Outcomes()
             warned: list[Finding] = []

@@ -37,7 +37,7 @@ from .env import (
     describe_failure,
     load_template,
 )
-from .output import CREATE, FAIL, SKIP, WRITES, Action, Folder, Refused, compare
+from .output import CREATE, FAIL, SKIP, WRITES, Action, Folder, Listing, Refused, compare
 from .values import WARNINGS
 
 # PowerShell reads a script without a byte order mark in the ANSI code page: Windows
@@ -64,7 +64,7 @@ class Job(NamedTuple):
     staging: str | None  # where to write; None: write nothing
     plans: Mapping[str, Context]
     remaps: Sequence[Context]
-    existing: frozenset[str] | None = None  # DIR's entries, casefolded, when it exists
+    existing: Listing | None = None  # DIR's entries, casefolded, when it exists
 
 
 class Renderer:

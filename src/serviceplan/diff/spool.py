@@ -1,19 +1,16 @@
 """The tenants a diff reaches, spooled: the first few thousand held, the rest written to an
-anonymous temporary file in compact records and read back as the reports stream them, so a
-million tenants cost a file, not memory. The totals the reports print are kept as they are
-added; the lists the human formats show are a bounded top N (`top`)."""
+anonymous temporary file (files.spool) in compact records and read back as the reports stream
+them, so a million tenants cost a file, not memory. The totals the reports print are kept as
+they are added; the lists the human formats show are a bounded top N (`top`)."""
 
 from __future__ import annotations
 
 import heapq
-import pickle
-import struct
-import tempfile
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, overload
+from typing import Any, overload
 
+from ..files.spool import Records
 from ..model import Location
 from ..tenants.inventory import Tenant
 from .changes import PlanDiff
@@ -40,8 +37,6 @@ class TenantImpact:
 
 
 HELD = 4096  # tenants kept in memory before the spool writes them out
-_SIZE = struct.Struct("<I")
-_BLOCK = 1 << 20
 
 
 class Totals:
@@ -81,8 +76,7 @@ class Spool(Sequence[TenantImpact]):
     def __init__(self, held: int = HELD) -> None:
         self._held = held
         self._memory: list[TenantImpact] = []
-        self._file: IO[bytes] | None = None
-        self._written = 0  # records in the file (they come before those in memory)
+        self._file: Records[tuple[Any, ...]] = Records(held)  # those before the ones in memory
         self._diffs: list[PlanDiff] = []  # the moves the records name, by number
         self._numbers: dict[int, int] = {}  # id(move) -> its number
         self.totals = Totals()
@@ -94,18 +88,7 @@ class Spool(Sequence[TenantImpact]):
             self._spill()
 
     def _spill(self) -> None:
-        if self._file is None:
-            # closed (and gone) with the spool: it lives as long as the report
-            self._file = tempfile.TemporaryFile(prefix="serviceplan-tenants-")  # noqa: SIM115
-            weakref.finalize(self, self._file.close)
-        self._file.seek(0, 2)
-        data = bytearray()
-        for impact in self._memory:
-            record = pickle.dumps(self._record(impact), protocol=pickle.HIGHEST_PROTOCOL)
-            data += _SIZE.pack(len(record))
-            data += record
-        self._file.write(data)
-        self._written += len(self._memory)
+        self._file.extend(self._record(impact) for impact in self._memory)
         self._memory.clear()
 
     def _record(self, impact: TenantImpact) -> tuple[Any, ...]:
@@ -132,29 +115,8 @@ class Spool(Sequence[TenantImpact]):
             tenant, old_plan, new_plan, self._diffs[move], count, estimated, due_plan
         )
 
-    def _records(self) -> Iterator[tuple[Any, ...]]:
-        """The file's records in order; the file is shared, so each read seeks first."""
-        if self._file is None:
-            return
-        position, left, pending = 0, self._written, b""
-        while left:
-            self._file.seek(position)
-            block = self._file.read(_BLOCK)
-            position += len(block)
-            data, offset = pending + block, 0
-            while left and offset + _SIZE.size <= len(data):
-                (size,) = _SIZE.unpack_from(data, offset)
-                end = offset + _SIZE.size + size
-                if end > len(data):
-                    break
-                yield pickle.loads(data[offset + _SIZE.size : end])
-                offset, left = end, left - 1
-            pending = data[offset:]
-            if not block and left:
-                raise OSError("the spooled tenants were cut short")
-
     def __iter__(self) -> Iterator[TenantImpact]:
-        for record in self._records():
+        for record in self._file:
             yield self._impact(record)
         yield from list(self._memory)
 

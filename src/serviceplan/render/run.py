@@ -6,8 +6,10 @@ streamed twice, never held: a first pass for the rows' findings and the file nam
 would have (collisions are found across shards; render.scan), then a second pass rendering the
 shard's tenants (in worker processes with --jobs) into a staging folder, then, when nothing
 failed (or with --keep-going), renamed into DIR, stale files of the previous index removed and
-index.json written. Templates, file names and the folder live in env, names and output;
-the worker loop is in work.
+index.json written. Each tenant's outcome is spooled to a temporary file as it comes back
+(render.outcomes), and index.json, the commit and the reports read it back: the main process
+holds nothing per tenant. Templates, file names and the folder live in env, names and output;
+the index in index; the worker loop is in work.
 """
 
 from __future__ import annotations

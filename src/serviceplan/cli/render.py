@@ -150,6 +150,7 @@ def render_command(
     """
     from ..config import load_project_config
     from ..files.defaults import plan_paths
+    from ..files.output import write_output
     from ..pipeline import render_tenants
     from ..render.run import RenderOptions
     from ..report import ReportOptions
@@ -178,5 +179,5 @@ def render_command(
     finally:
         close()
     shown = ReportOptions(tool_version=__version__)
-    click.echo(REPORTERS["render", output_format](result, shown), nl=False)
+    write_output(None, REPORTERS.chunks(("render", output_format), result, shown))
     return EXIT_FINDINGS if result.failed else EXIT_OK

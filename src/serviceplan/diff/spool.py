@@ -1,19 +1,16 @@
 """The tenants a diff reaches, spooled: the first few thousand held, the rest written to an
-anonymous temporary file in compact records and read back as the reports stream them, so a
-million tenants cost a file, not memory. The totals the reports print are kept as they are
-added; the lists the human formats show are a bounded top N (`top`)."""
+anonymous temporary file (files.spool) in compact records and read back as the reports stream
+them, so a million tenants cost a file, not memory. The totals the reports print are kept as
+they are added; the lists the human formats show are a bounded top N (`top`)."""
 
 from __future__ import annotations
 
 import heapq
-import pickle
-import struct
-import tempfile
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, overload
+from typing import Any, overload
 
+from ..files.spool import Records
 from ..model import Location
 from ..tenants.inventory import Tenant
 from .changes import PlanDiff
@@ -40,8 +37,6 @@ class TenantImpact:
 
 
 HELD = 4096  # tenants kept in memory before the spool writes them out
-BLOCK = 1024  # records pickled together: read back a block at a time
-_SIZE = struct.Struct("<I")
 
 
 class Totals:
@@ -81,8 +76,7 @@ class Spool(Sequence[TenantImpact]):
     def __init__(self, held: int = HELD) -> None:
         self._held = held
         self._memory: list[TenantImpact] = []
-        self._file: IO[bytes] | None = None
-        self._written = 0  # blocks of records in the file (they come before those in memory)
+        self._file: Records[tuple[Any, ...]] = Records(held)  # those before the ones in memory
         self._diffs: list[PlanDiff] = []  # the moves the records name, by number
         self._numbers: dict[int, int] = {}  # id(move) -> its number
         self.totals = Totals()
@@ -94,18 +88,7 @@ class Spool(Sequence[TenantImpact]):
             self._spill()
 
     def _spill(self) -> None:
-        """The tenants held, written in blocks: lists of BLOCK records, each pickled at once
-        (a pickle a record cost more than the tenant's own reading)."""
-        if self._file is None:
-            # closed (and gone) with the spool: it lives as long as the report
-            self._file = tempfile.TemporaryFile(prefix="serviceplan-tenants-")  # noqa: SIM115
-            weakref.finalize(self, self._file.close)
-        self._file.seek(0, 2)
-        for start in range(0, len(self._memory), BLOCK):
-            records = [self._record(impact) for impact in self._memory[start : start + BLOCK]]
-            block = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-            self._file.write(_SIZE.pack(len(block)) + block)
-            self._written += 1
+        self._file.extend(self._record(impact) for impact in self._memory)
         self._memory.clear()
 
     def _record(self, impact: TenantImpact) -> tuple[Any, ...]:
@@ -132,24 +115,8 @@ class Spool(Sequence[TenantImpact]):
             tenant, old_plan, new_plan, self._diffs[move], count, estimated, due_plan
         )
 
-    def _records(self) -> Iterator[tuple[Any, ...]]:
-        """The file's records in order, a block at a time; the file is shared, so each read
-        seeks first."""
-        if self._file is None:
-            return
-        position = 0
-        for _ in range(self._written):
-            self._file.seek(position)
-            head = self._file.read(_SIZE.size)
-            (size,) = _SIZE.unpack(head) if len(head) == _SIZE.size else (-1,)
-            block = self._file.read(size) if size >= 0 else b""
-            if len(block) != size:
-                raise OSError("the spooled tenants were cut short")
-            position += _SIZE.size + size
-            yield from pickle.loads(block)
-
     def __iter__(self) -> Iterator[TenantImpact]:
-        for record in self._records():
+        for record in self._file:
             yield self._impact(record)
         yield from list(self._memory)
 

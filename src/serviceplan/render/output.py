@@ -12,18 +12,18 @@ empty is rewritten by the next run.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import enum
 import hashlib
-import json
 import os
 import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 try:
     import fcntl
@@ -32,8 +32,7 @@ except ImportError:  # Windows: leftovers are recognised by their age instead
 
 from ..errors import OutputError, UsageError
 from ..files.output import new_file_mode, temporary_beside
-from ..report.encode import encode_text
-from .names import is_safe_name
+from ..files.spool import sort_records
 
 
 class Action(enum.StrEnum):
@@ -60,7 +59,6 @@ STAGING_PREFIX = ".serviceplan-staging-"
 DROPPED_SUFFIX = ".dropped"  # a staging folder being removed: no run will use it again
 LOCK_NAME = ".lock"
 _LOCKS: dict[str, int] = {}  # staging folder -> its locked descriptor
-INDEX_VERSION = 1
 
 _DIR_FD = {os.open, os.stat, os.rename, os.unlink} <= os.supports_dir_fd
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -98,12 +96,14 @@ class Folder:
         return os.stat(self.at(name), dir_fd=self.fd, follow_symlinks=False)
 
     def read(self, name: str) -> bytes:
+        return b"".join(self.blocks(name))
+
+    def blocks(self, name: str) -> Iterator[bytes]:
+        """The file's bytes, a block at a time (an index of a million files is not read whole)."""
         fd = os.open(self.at(name), os.O_RDONLY | _NOFOLLOW | _BINARY, dir_fd=self.fd)
         try:
-            chunks = []
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            return b"".join(chunks)
+            while block := os.read(fd, 1 << 20):
+                yield block
         finally:
             os.close(fd)
 
@@ -142,6 +142,27 @@ class Folder:
             # some file systems cannot sync a folder; the files are renamed all the same
             with contextlib.suppress(OSError):
                 os.fsync(self.fd)
+
+
+class Listing:
+    """A folder's entries, casefolded, as sorted 64-bit digests: 8 bytes a name, not the name
+    (a million files in DIR). A digest is blake2b's, alike in every process (a spawned worker
+    too); two names sharing one only cost a look (`compare`), never a wrong answer."""
+
+    def __init__(self, path: str) -> None:
+        names = (entry.name.casefold() for entry in os.scandir(path))
+        self.digests = array("Q", sort_records(map(_digest, names)))
+
+    def __contains__(self, name: object) -> bool:
+        """Whether `name` (casefolded) may be there; False: it is not."""
+        digest = _digest(str(name))
+        at = bisect.bisect_left(self.digests, digest)
+        return at < len(self.digests) and self.digests[at] == digest
+
+
+def _digest(name: str) -> int:
+    data = name.encode("utf-8", "surrogatepass")  # os.scandir's undecodable bytes too
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 def compare(folder: Folder | None, name: str, data: bytes) -> tuple[Action, int | None]:
@@ -256,53 +277,6 @@ def _older_than(path: str, seconds: float) -> bool:
         return False
 
 
-def read_index(out: str, name: str, template: str) -> dict[str, Any] | None:
-    """The previous run's index of this shard, when there is one; another template's is an
-    error (one folder holds one template's files, so stale files are known to be ours)."""
-    path = Path(out) / name
-    if not path.is_symlink() and not path.exists():
-        return None
-    shown = f"{out}{os.sep}{name}"
-    if path.is_symlink() or not path.is_file():
-        raise UsageError(f"{shown}: not a regular file", hint="remove it or choose another --out")
-    try:
-        document = json.loads(path.read_bytes())
-        files = document["files"]
-        previous = document["template"]["name"]
-        if not isinstance(files, list) or not all(isinstance(f["path"], str) for f in files):
-            raise TypeError("files")
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        raise UsageError(
-            f"{shown}: not a serviceplan render index ({type(error).__name__})",
-            hint="remove it, or choose another --out",
-        ) from error
-    if previous != template:
-        raise UsageError(
-            f"{out} holds the files of the template {previous}, not {template}",
-            hint="render each template into its own --out folder",
-        )
-    return dict(document)
-
-
-def stale_files(
-    folder: Folder | None, previous: dict[str, Any] | None, produced: set[str]
-) -> list[str]:
-    """Files the previous index lists that this run does not produce, still regular files."""
-    if folder is None or previous is None:
-        return []
-    stale = []
-    for entry in previous["files"]:
-        name = entry["path"]
-        if name in produced or not is_safe_name(name):
-            continue
-        try:
-            if stat.S_ISREG(folder.lstat(name).st_mode):
-                stale.append(name)
-        except OSError:
-            continue
-    return sorted(set(stale))
-
-
 def digest_file(path: str) -> str:
     hasher = hashlib.sha256()
     try:
@@ -312,39 +286,6 @@ def digest_file(path: str) -> str:
     except OSError as error:
         raise OutputError(f"{path}: cannot read for its digest: {error.strerror}") from error
     return hasher.hexdigest()
-
-
-def _string(text: str) -> str:
-    return encode_text(text, newline=False)
-
-
-def index_chunks(
-    template: dict[str, str],
-    shard: tuple[int, int],
-    inputs: Sequence[dict[str, str]],
-    files: Iterable[tuple[str, str, int, str]],
-    tool: dict[str, str],
-) -> Iterator[str]:
-    """index.json, one line per file (sorted by the caller): no time stamps, byte-identical
-    for identical inputs, and cheap to write for 100,000 files (no document in memory)."""
-    head = {
-        "version": INDEX_VERSION,
-        "tool": tool,
-        "template": template,
-        "shard": {"index": shard[0], "count": shard[1]},
-        "inputs": list(inputs),
-    }
-    yield encode_text(head, newline=False)[:-2]
-    yield ',\n  "files": ['
-    separator = "\n    "
-    for path, tenant, line, digest in files:
-        # one line per file, as json.dumps(entry) writes it, from the one encoder's strings
-        yield (
-            f'{separator}{{"path": {_string(path)}, "tenant": {_string(tenant)}, '
-            f'"line": {int(line)}, "sha256": {_string(digest)}}}'
-        )
-        separator = ",\n    "
-    yield "\n  ]\n}\n" if separator != "\n    " else "]\n}\n"
 
 
 def stage_streamed(folder: Folder, name: str, chunks: Iterable[str]) -> str | None:
@@ -393,6 +334,9 @@ def _same_digest(folder: Folder, name: str, digest: str) -> bool:
     try:
         if not stat.S_ISREG(folder.lstat(name).st_mode):
             return False
-        return hashlib.sha256(folder.read(name)).hexdigest() == digest
+        hasher = hashlib.sha256()
+        for block in folder.blocks(name):
+            hasher.update(block)
+        return hasher.hexdigest() == digest
     except OSError:
         return False

@@ -6,22 +6,25 @@ streamed twice, never held: a first pass for the rows' findings and the file nam
 would have (collisions are found across shards; render.scan), then a second pass rendering the
 shard's tenants (in worker processes with --jobs) into a staging folder, then, when nothing
 failed (or with --keep-going), renamed into DIR, stale files of the previous index removed and
-index.json written. Templates, file names and the folder live in env, names and output;
-the worker loop is in work.
+index.json written. Each tenant's outcome is spooled to a temporary file as it comes back
+(render.outcomes), and index.json, the commit and the reports read it back: the main process
+holds nothing per tenant. Templates, file names and the folder live in env, names and output;
+the index in index; the worker loop is in work.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from ..errors import UsageError
 from ..files.defaults import bundled_plans
 from ..files.inputs import is_plan_name
-from ..model import Finding, FindingsReport, Location, base_name, plural
+from ..files.spool import Records
+from ..model import Finding, FindingsReport, base_name, plural
 from ..plan.load import DEFAULT_MAX_FILE_SIZE
 from ..resolve.result import CompileResult
 from ..rules.registry import rule
@@ -30,7 +33,9 @@ from ..tenants.database import is_url
 from ..tenants.inventory import DEFAULT_MAX_INVENTORY_SIZE, Tenant, TenantStream
 from .context import TOOL, Context, plan_context
 from .env import TemplateSpec, find_template, load_template, reads_name
+from .index import Names, index_chunks, read_index, stale_files
 from .names import index_name, tenant_file_name
+from .outcomes import Kept, Outcome, Outcomes
 from .output import (
     FAIL,
     SKIP,
@@ -38,26 +43,21 @@ from .output import (
     WRITES,
     Action,
     Folder,
+    Listing,
     digest_file,
     discard,
     drop_staging,
-    index_chunks,
     make_staging,
     prepare_out,
     publish,
-    read_index,
     stage_streamed,
-    stale_files,
     sweep_leftovers,
 )
 from .scan import Scan, scan
 from .update import Refusals
 from .work import Item, Job, Workers
 
-KEPT = frozenset((*WRITES, UNCHANGED))  # the files a run leaves in DIR
-
 __all__ = [
-    "Outcome",
     "Prepared",
     "RenderOptions",
     "RenderResult",
@@ -84,26 +84,12 @@ class RenderOptions:
     rules: RuleSelection = ALL_RULES  # the configuration's, --select, --ignore
 
 
-class Outcome(NamedTuple):
-    """What became of one tenant of the shard."""
-
-    tenant: str
-    row: Location  # the tenant's line in the inventory
-    path: str  # its file name in DIR
-    action: Action
-    sha256: str = ""
-    message: str = ""  # why it failed (naming the tenant and template:line), or was skipped
-    template_line: int = 0
-    kind: str = ""  # a template error's message less the tenant's values: alike ones group
-    warnings: tuple[str, ...] = ()  # the template's warn() calls: findings SP702
-
-
 @dataclass(frozen=True, slots=True)
 class Prepared:
     spec: TemplateSpec
     template_sha256: str
     index: str  # the index file's name: index.json or index.I-of-N.json
-    previous: dict[str, Any] | None  # the previous index of this shard
+    previous: Names | None  # the file names the previous index of this shard lists
     updates: bool = False  # the template uses `update`: a refused update is SP701
 
 
@@ -115,12 +101,12 @@ class RenderResult:
     shard: tuple[int, int]
     dry_run: bool
     report: FindingsReport  # findings of the plans and the inventory
-    outcomes: tuple[Outcome, ...]  # the shard's tenants, in inventory order
-    removed: tuple[str, ...]  # files of the previous index no longer produced
+    outcomes: Outcomes  # the shard's tenants, in inventory order (spooled)
+    removed: Records[str]  # files of the previous index no longer produced, sorted
     applied: bool  # whether DIR now holds exactly this run's files
 
     def count(self, *actions: Action) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.action in actions)
+        return self.outcomes.count(*actions)
 
     @property
     def failed(self) -> bool:
@@ -186,7 +172,7 @@ def render_inventory(
     report = FindingsReport(files, tuple(findings), suppressed=suppressed)
     result = _Run(prepared, options, report, compiled.report.files)
     if not compiled.plans:  # the plans have errors: nothing can be rendered
-        return result.finish((), {})
+        return result.finish(Outcomes(), {})
     if found.refused:  # before anything is written: an error stops the writes as any finding does
         result.report = FindingsReport(
             report.files, tuple(sorted([*findings, *found.refused], key=Finding.sort_key))
@@ -195,27 +181,34 @@ def render_inventory(
     return result.render(found, opener, job)
 
 
-def _tenants(found: Scan, stream: TenantStream, outcomes: list[Outcome | None]) -> Iterator[Item]:
+def _tenants(found: Scan, stream: TenantStream, pending: deque[Outcome | None]) -> Iterator[Item]:
     """The second pass: the shard's tenants to render, as items; a tenant that cannot be
-    rendered is its outcome at once, a rendered one a slot its outcome fills later."""
+    rendered is its outcome at once, a rendered one a slot (None) its result fills later."""
     for position, tenant, row in found.mapped(stream):
         if not found.in_shard(tenant.key):
             continue
         name = tenant_file_name(tenant.name, found.suffix)
         clash = found.clashes.get(position)
         if clash is not None:
-            outcomes.append(_failure(tenant, name, clash))
+            pending.append(_failure(tenant, name, clash))
         elif (plan := found.plan_key(row)) not in found.plans:
             message = f"{row.location} selects {row.plan_name}, which was not compiled"
-            outcomes.append(_failure(tenant, name, message))
+            pending.append(_failure(tenant, name, message))
         elif position not in found.skipped:  # refused: a finding on its line (as SP505)
-            outcomes.append(None)
+            pending.append(None)
             yield Item(name, tenant, plan, found.rows[id(row)])
 
 
 def _failure(tenant: Tenant, path: str, message: str) -> Outcome:
     text = f"tenant {tenant.name!r}: {message}"
     return Outcome(tenant.name, tenant.row, path, FAIL, message=text)
+
+
+def _warnings(outcome: Outcome) -> Iterator[Finding]:
+    """The template's warn() calls for a tenant, as findings on its line (SP702)."""
+    warned = rule("template-warning")
+    for warning in outcome.warnings:
+        yield warned.finding(f"tenant {outcome.tenant!r}: {warning}", outcome.row)
 
 
 class _Run:
@@ -244,28 +237,37 @@ class _Run:
                 self.out, self.made = prepare_out(options.out, dry_run=False)
                 sweep_leftovers(self.out, index_name(options.shard))
                 staging = make_staging(self.out)
-            existing = None
-            if self.out is not None:
-                existing = frozenset(entry.name.casefold() for entry in os.scandir(self.out))
+            existing = Listing(self.out) if self.out is not None else None
             job = job._replace(out=self.out, staging=staging, existing=existing)
-            outcomes: list[Outcome | None] = []
-            slot = 0  # the first outcome not filled yet
+            outcomes = Outcomes()
+            warned: list[Finding] = []
+            # outcomes not spooled yet, in inventory order: a few batches' worth at most
+            pending: deque[Outcome | None] = deque()
+
+            def spool(outcome: Outcome) -> None:
+                outcomes.append(outcome)
+                if outcome.warnings:
+                    warned.extend(_warnings(outcome))
+
             with Workers(job, options.jobs, found.total, options.progress) as workers:
-                items = _tenants(found, opener(), outcomes)  # opened after the workers start
+                items = _tenants(found, opener(), pending)  # opened after the workers start
                 for batch, results in workers.render(items):
-                    for item, (action, digest, message, line, kind, warned) in zip(
+                    for item, (action, digest, message, line, kind, warnings) in zip(
                         batch, results, strict=True
                     ):
-                        while outcomes[slot] is not None:
-                            slot += 1
-                        outcomes[slot] = Outcome(
+                        while (failed := pending.popleft()) is not None:
+                            spool(failed)  # a tenant before this one that failed at once
+                        spool(Outcome(
                             item.tenant.name, item.tenant.row, item.file, action, digest,
-                            message, line, kind, warned,
-                        )  # fmt: skip
-                        slot += 1
-                done = tuple(outcome for outcome in outcomes if outcome is not None)
-                self._add_warnings(done)
-                return self.finish(done, job.plans, staging, workers.commit)
+                            message, line, kind, warnings,
+                        ))  # fmt: skip
+                for failed in pending:
+                    assert failed is not None  # every rendered one came back
+                    spool(failed)
+                if warned:
+                    findings = sorted([*self.report.findings, *warned], key=Finding.sort_key)
+                    self.report = FindingsReport(self.report.files, tuple(findings))
+                return self.finish(outcomes, job.plans, staging, workers.commit)
         finally:
             drop_staging(staging)
             made = Path(self.out or options.out)
@@ -274,22 +276,24 @@ class _Run:
 
     def finish(
         self,
-        outcomes: tuple[Outcome, ...],
+        outcomes: Outcomes,
         plans: Mapping[str, Context],
         staging: str | None = None,
-        commit: Callable[[list[str]], None] | None = None,
+        commit: Callable[[Iterable[str], int], None] | None = None,
     ) -> RenderResult:
         options, prepared = self.options, self.prepared
-        failed = bool(self.report.errors) or any(o.action == FAIL for o in outcomes)
+        failed = bool(self.report.errors) or outcomes.count(FAIL) > 0
         apply = bool(plans) and not options.dry_run and (options.keep_going or not failed)
-        produced = {o.path for o in outcomes if o.action in KEPT}
         folder = Folder(self.out) if self.out is not None and bool(plans) else None
+        staged = apply and folder is not None and staging is not None and commit is not None
         try:
+            produced = outcomes.kept_names() if prepared.previous is not None else iter(())
             stale = stale_files(folder, prepared.previous, produced)
-            if apply and folder is not None and staging is not None and commit is not None:
-                index = self._stage_index(folder, outcomes)
+            if staged:
+                assert folder is not None and commit is not None
+                index = self._stage_index(folder, outcomes.kept())
                 try:
-                    commit(sorted(o.path for o in outcomes if o.action in WRITES))
+                    commit(outcomes.paths(*WRITES), outcomes.count(*WRITES))
                     for name in stale:
                         folder.unlink(name)
                     folder.sync()
@@ -303,27 +307,11 @@ class _Run:
                 folder.close()
         return RenderResult(
             prepared.spec.name, options.out, prepared.index, options.shard, options.dry_run,
-            self.report, outcomes, tuple(stale) if apply or options.dry_run else (), apply,
+            self.report, outcomes, stale if apply or options.dry_run else Records(), apply,
         )  # fmt: skip
 
-    def _add_warnings(self, outcomes: tuple[Outcome, ...]) -> None:
-        """The template's warn() calls, as findings on the tenants' lines (SP702)."""
-        warned = rule("template-warning")
-        found = [
-            warned.finding(f"tenant {outcome.tenant!r}: {warning}", outcome.row)
-            for outcome in outcomes
-            for warning in outcome.warnings
-        ]
-        if found:
-            findings = sorted([*self.report.findings, *found], key=Finding.sort_key)
-            self.report = FindingsReport(self.report.files, tuple(findings))
-
-    def _stage_index(self, folder: Folder, outcomes: tuple[Outcome, ...]) -> str | None:
-        entries = (
-            (o.path, o.tenant, o.row.line, o.sha256)
-            for o in sorted(outcomes, key=lambda o: (o.path.casefold(), o.path))
-            if o.action in KEPT
-        )
+    def _stage_index(self, folder: Folder, kept: Iterable[Kept]) -> str | None:
+        entries = ((k.path, k.tenant, k.line, k.sha256) for k in kept)
         spec = self.prepared.spec
         template = {"name": spec.name, "sha256": self.prepared.template_sha256}
         chunks = index_chunks(template, self.options.shard, self._inputs(), entries, TOOL)

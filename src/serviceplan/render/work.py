@@ -16,7 +16,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..collector import gc_running
 from ..tenants.inventory import Tenant
@@ -37,13 +37,14 @@ from .env import (
     describe_failure,
     load_template,
 )
-from .output import CREATE, FAIL, SKIP, WRITES, Action, Folder, Refused, compare
+from .output import CREATE, FAIL, SKIP, WRITES, Action, Folder, Listing, Refused, compare
 from .values import WARNINGS
 
 # PowerShell reads a script without a byte order mark in the ANSI code page: Windows
 # PowerShell (and Exchange's) would garble any non-ASCII tenant name in a BOM-less UTF-8 file.
 BOM = "\ufeff"
 CHUNK = 1000
+T = TypeVar("T")
 
 # action, sha256, message, template line, kind of template error (render.env.Failure),
 # and the template's warn() calls for the tenant ("template:line: message")
@@ -63,7 +64,7 @@ class Job(NamedTuple):
     staging: str | None  # where to write; None: write nothing
     plans: Mapping[str, Context]
     remaps: Sequence[Context]
-    existing: frozenset[str] | None = None  # DIR's entries, casefolded, when it exists
+    existing: Listing | None = None  # DIR's entries, casefolded, when it exists
 
 
 class Renderer:
@@ -82,7 +83,7 @@ class Renderer:
             if folder is not None:
                 folder.close()
 
-    def commit(self, names: list[str]) -> None:
+    def commit(self, names: Iterable[str]) -> None:
         assert self.staging is not None and self.out is not None
         for name in names:
             self.staging.move_into(self.out, name)
@@ -251,14 +252,13 @@ class Workers:
             self._tell(done, total)
             yield sent, results
 
-    def commit(self, names: list[str]) -> None:
-        """Rename the staged files into DIR, spread over the workers."""
+    def commit(self, names: Iterable[str], count: int) -> None:
+        """Rename the `count` staged files `names` streams into DIR, spread over the workers."""
         if self.local is not None:
             self.local.commit(names)
             return
-        size = max(64, -(-len(names) // (self.processes * 4)))
-        parts = [names[start : start + size] for start in range(0, len(names), size)]
-        for _ in self.pool.imap_unordered(_commit_names, parts):
+        size = max(64, -(-count // (self.processes * 4)))
+        for _ in self.pool.imap_unordered(_commit_names, _batches(names, size)):
             pass
 
     def _tell(self, done: int, total: int) -> None:
@@ -266,8 +266,8 @@ class Workers:
             self.progress(done, total)
 
 
-def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    batch: list[Item] = []
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
 from serviceplan.diff.changes import PlanDiff
 from serviceplan.diff.spool import Spool, TenantImpact, Totals, ranked, top
 from serviceplan.model import Location
@@ -70,13 +68,3 @@ def test_top_is_the_head_of_the_sorted_list() -> None:
         assert top(spool, count) == sorted(made, key=ranked)[:count]
         kept = top(spool, count, lambda t: -t.mailboxes, keep=lambda t: bool(t.mailboxes))
         assert kept == sorted((t for t in made if t.mailboxes), key=lambda t: -t.mailboxes)[:count]
-
-
-def test_a_spool_file_cut_short_is_an_error_not_fewer_tenants() -> None:
-    spool = Spool(held=4)
-    for impact in impacts(12):
-        spool.append(impact)
-    assert spool._file is not None
-    spool._file.truncate(spool._file.seek(0, 2) - 10)
-    with pytest.raises(OSError, match="cut short"):
-        list(spool)

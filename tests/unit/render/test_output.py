@@ -11,6 +11,8 @@ import pytest
 from serviceplan.render.output import (
     DROPPED_SUFFIX,
     STAGING_PREFIX,
+    Folder,
+    Listing,
     drop_staging,
     make_staging,
     sweep_leftovers,
@@ -62,3 +64,26 @@ def test_dropping_renames_the_folder_aside_before_removing_it(
     )
     drop_staging(staging)
     assert removed == [Path(staging).name + DROPPED_SUFFIX]
+
+
+def test_a_listing_holds_digests_of_the_casefolded_names_not_the_names(tmp_path: Path) -> None:
+    for name in ("Contoso.ps1", "caf\u00e9.ps1", "index.json"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "sub").mkdir()
+    listing = Listing(str(tmp_path))
+    assert list(listing.digests) == sorted(listing.digests) and len(listing.digests) == 4
+    for name in ("contoso.ps1", "caf\u00e9.ps1", "index.json", "sub"):
+        assert name in listing
+    assert "contoso.ps2" not in listing and "Contoso.ps1" not in listing  # casefolded first
+    assert "\udcff.ps1" not in listing  # a name os.scandir could not decode
+
+
+def test_a_folder_reads_a_file_in_blocks(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 5000  # past one block
+    (tmp_path / "big").write_bytes(data)
+    folder = Folder(str(tmp_path))
+    try:
+        blocks = list(folder.blocks("big"))
+        assert len(blocks) == 2 and b"".join(blocks) == data == folder.read("big")
+    finally:
+        folder.close()

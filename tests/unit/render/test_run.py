@@ -21,6 +21,7 @@ from _render_runs import (
 )
 from serviceplan import __version__
 from serviceplan.errors import UsageError
+from serviceplan.files import spool
 from serviceplan.pipeline import render_tenants
 from serviceplan.render.output import STAGING_PREFIX
 from serviceplan.render.report import render_json, render_text
@@ -360,3 +361,31 @@ def test_shards_are_stable_and_cover_every_tenant() -> None:
     assert shard_of("contoso", 1) == 0
     # pinned (SHA-256, not hash()): a change would move tenants between CI jobs
     assert (shard_of("contoso", 7), shard_of("fabrikam", 7)) == (4, 3)
+
+
+def test_outcomes_spooled_and_sorted_in_many_runs_write_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outcomes past a few thousand go to a temporary file and index.json is sorted in runs
+    (files.spool): tiny sizes here, so every path of that is taken on a small inventory."""
+    rows = [f"{'Tenant' if n % 3 else 'tenant'} {n % 50} x{n},t{n}.com,Business,SmallOrg,,,"
+            for n in range(120)]  # fmt: skip
+    zero = "Zero,z.com,Business,SmallOrg,,,0"
+    mailboxes = "tenant.mailboxes if tenant.mailboxes is not none else 1"
+    template = user_template(
+        tmp_path, "per.txt", f"{{{{ 1 // ({mailboxes}) }}}}{{{{ tenant.name }}}}"
+    )
+    results, folders = [], []
+    for held, size in ((4096, 65_536), (3, 5)):
+        monkeypatch.setattr(spool, "HELD", held)
+        monkeypatch.setattr(spool, "RUN", size)
+        monkeypatch.chdir((tmp_path / str(held)).mkdir() or tmp_path / str(held))
+        run(inventory(tmp_path, *rows, zero), Path("out"), template=template, keep_going=True)
+        tenants = inventory(tmp_path, *rows[20:], zero, "New,n.com,Business,LargeOrg,,,")
+        dry = run(tenants, Path("out"), template=template, keep_going=True, dry_run=True)
+        again = run(tenants, Path("out"), template=template, keep_going=True)
+        options = ReportOptions(tool_version=__version__)
+        results.append([render_text(dry, options), render_json(again, options), again.removed])
+        folders.append(listing(Path("out")))
+    assert results[0] == results[1] and folders[0] == folders[1]
+    assert len(results[1][2]) == 20 and "- Tenant_1_x1.txt" in results[1][0]

@@ -106,7 +106,8 @@ def deleted_in_index(cwd: str | None = None) -> list[Path]:
     as paths from `cwd`: what a pre-commit hook is never given, but whose remap may still
     name them."""
     error = "not inside a git repository (the index is asked which plans a commit deletes)"
-    top = _git(["rev-parse", "--show-toplevel"], cwd, error=error).decode().strip()
+    hint = "run it inside the repository, or leave out --staged-deletions"
+    top = _git(["rev-parse", "--show-toplevel"], cwd, error=error, hint=hint).decode().strip()
     listing = _git(
         ["diff", "--cached", "--name-only", "--no-renames", "--diff-filter=D", "-z"], top
     )
@@ -129,7 +130,14 @@ def _cat_blobs(oids: list[str], cwd: str | None) -> dict[str, bytes]:
     return blobs
 
 
-def _git(args: list[str], cwd: str | None, *, stdin: bytes = b"", error: str = "") -> bytes:
+def _git(
+    args: list[str],
+    cwd: str | None,
+    *,
+    stdin: bytes = b"",
+    error: str = "",
+    hint: str = "run it inside the repository; name revisions git knows, e.g. origin/main..HEAD",
+) -> bytes:
     command = ["git", "-c", "core.quotepath=off", "--no-pager", *args]
     try:
         run = subprocess.run(
@@ -150,8 +158,5 @@ def _git(args: list[str], cwd: str | None, *, stdin: bytes = b"", error: str = "
         raise InputError(f"git {args[0]} did not answer within 300 s") from failure
     if run.returncode != 0:
         said = run.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(
-            error or f"git {args[0]}: {said[-1] if said else 'failed'}",
-            hint="run it inside the repository; name revisions git knows, e.g. origin/main..HEAD",
-        )
+        raise UsageError(error or f"git {args[0]}: {said[-1] if said else 'failed'}", hint=hint)
     return run.stdout

@@ -184,5 +184,6 @@ def test_the_index_names_deleted_and_renamed_away_plans_only(repo: Path) -> None
 
 
 def test_outside_a_repository_the_index_cannot_be_asked(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="not inside a git repository"):
+    with pytest.raises(UsageError, match="not inside a git repository") as raised:
         deleted_in_index(str(tmp_path))
+    assert "revisions" not in (raised.value.hint or "")

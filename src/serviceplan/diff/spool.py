@@ -8,9 +8,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
-from ..files.spool import Records
+from ..files.spool import ReadBack, Records
 from ..model import Location
 from ..tenants.inventory import Tenant
 from .changes import PlanDiff
@@ -70,7 +70,7 @@ class Totals:
         return totals
 
 
-class Spool(Sequence[TenantImpact]):
+class Spool(ReadBack[TenantImpact]):
     """The tenants reached, in inventory order; iterating reads them back from the start."""
 
     def __init__(self, held: int = HELD) -> None:
@@ -122,20 +122,6 @@ class Spool(Sequence[TenantImpact]):
 
     def __len__(self) -> int:
         return self.totals.count
-
-    @overload
-    def __getitem__(self, index: int) -> TenantImpact: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[TenantImpact]: ...
-    def __getitem__(self, index: int | slice) -> TenantImpact | Sequence[TenantImpact]:
-        return tuple(self)[index]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Spool | tuple):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 def ranked(impact: TenantImpact) -> tuple[int, str, int]:

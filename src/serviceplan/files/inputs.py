@@ -176,13 +176,13 @@ def with_remaps_beside(inputs: Sequence[Input], deleted: Sequence[Path] = ()) ->
     A plan is only right together with the remap beside it: a plan renamed (or a remap
     edited) is checked against the plans on disk there, as Exchange reads them, even when
     the remap itself was not named (pre-commit passes only the files a commit changes)."""
-    folders = [item.path.parent for item in inputs if item.path is not None]
-    folders += [path.parent for path in deleted]
-    folder_of = {parent: parent.resolve() for parent in set(folders)}  # one resolve a folder
-    done = {folder_of[item.path.parent] for item in inputs if item.is_remap and item.path}
+    remap_folders = [item.path.parent for item in inputs if item.is_remap and item.path]
     plan_folders = [item.path.parent for item in inputs if not item.is_remap and item.path]
+    plan_folders += [path.parent for path in deleted]
+    folder_of = {folder: folder.resolve() for folder in {*remap_folders, *plan_folders}}
+    done = {folder_of[folder] for folder in remap_folders}  # one resolve a folder, above
     added: list[Input] = []
-    for folder in [*plan_folders, *(path.parent for path in deleted)]:
+    for folder in plan_folders:
         if folder_of[folder] in done:
             continue
         done.add(folder_of[folder])

@@ -11,9 +11,9 @@ import pickle
 import struct
 import tempfile
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -23,7 +23,30 @@ _MERGED = 256  # records of each run the merge holds: 64 runs (a million records
 _SIZE = struct.Struct("<Q")
 
 
-class Records(Generic[T]):
+class ReadBack(Sequence[T]):
+    """A sequence held on disk and read back from the start on each pass: indexing reads it
+    through (rare: reports and tests iterate), and it equals a tuple or list of the same
+    items."""
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return tuple(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, type(self) | tuple | list):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self):,})"
+
+
+class Records(ReadBack[T]):
     """Records in the order appended; iterating reads them back from the start, and several
     readers may read at once (each seeks before it reads)."""
 
@@ -76,16 +99,6 @@ class Records(Generic[T]):
             block: list[T] = pickle.loads(data)
             yield from block
         yield from self._memory[:]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Records | tuple | list):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Records({len(self):,})"
 
     def close(self) -> None:
         """Remove the file now (it goes anyway when the records are collected)."""

@@ -5,10 +5,10 @@ name through an external sort."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple, overload
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
-from ..files.spool import Records, sort_records
+from ..files.spool import ReadBack, Records, sort_records
 from ..model import Location
 from .output import UNCHANGED, WRITES, Action
 
@@ -47,7 +47,7 @@ def by_file_name(path: str) -> tuple[str, str]:
     return (path.casefold(), path)
 
 
-class Outcomes(Sequence[Outcome]):
+class Outcomes(ReadBack[Outcome]):
     """The shard's outcomes in inventory order; iterating reads them back from the start."""
 
     def __init__(self, held: int | None = None) -> None:
@@ -98,20 +98,3 @@ class Outcomes(Sequence[Outcome]):
 
     def __len__(self) -> int:
         return len(self._records)
-
-    @overload
-    def __getitem__(self, index: int) -> Outcome: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Outcome]: ...
-    def __getitem__(self, index: int | slice) -> Outcome | Sequence[Outcome]:
-        return tuple(self)[index]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Outcomes | tuple | list):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Outcomes({len(self):,})"

@@ -137,23 +137,28 @@ def check_dependencies(values: PlanValues) -> list[Finding]:
     return findings
 
 
+# A requirement as the fast path checks it: the feature, the requirement, whether its condition
+# is simply "on" (the default condition of a boolean: most of them), and for a target that is
+# a plain feature of the same section or the Organization (most of them) that feature's name,
+# whether the target is the Organization's, and whether it is negated; None for the others,
+# which `PlanValues.holds` judges.
+_Check = tuple[Feature, Requirement, bool, tuple[str, bool, bool] | None]
+
+
 @functools.cache
-def _when_written(
-    catalog: Catalog, scope: str
-) -> dict[str, tuple[tuple[Feature, Requirement, bool], ...]]:
-    """`requirement_split`'s features judged when written, each requirement with whether its
-    condition is simply "on" (the default condition of a boolean: most of them)."""
+def _when_written(catalog: Catalog, scope: str) -> dict[str, tuple[_Check, ...]]:
+    """`requirement_split`'s features judged when written, each requirement as a `_Check`."""
     when_written, _ = requirement_split(catalog, scope)
+
+    def check(feature: Feature, requirement: Requirement) -> _Check:
+        kind, target = requirement.when.kind, requirement.target
+        on = kind is ConditionKind.ON or (kind is ConditionKind.DEFAULT and feature.is_boolean)
+        plain = target.where in ("same", "org") and target.name not in catalog.derived
+        simple = (target.name, target.where == "org", target.negate) if plain else None
+        return feature, requirement, on, simple
+
     return {
-        name: tuple(
-            (
-                feature,
-                requirement,
-                requirement.when.kind is ConditionKind.ON
-                or (requirement.when.kind is ConditionKind.DEFAULT and feature.is_boolean),
-            )
-            for requirement in feature.requires
-        )
+        name: tuple(check(feature, requirement) for requirement in feature.requires)
         for name, feature in when_written.items()
     }
 
@@ -161,18 +166,28 @@ def _when_written(
 def has_broken_dependency(values: PlanValues) -> bool:
     """Whether `check_dependencies` finds anything (the clean-file fast path's question),
     without its messages and stopping at the first."""
-    catalog = values.catalog
-    for section in (values.organization, *values.plans):
+    catalog, organization = values.catalog, values.organization
+    for section in (organization, *values.plans):
         written = section.values
         table = _when_written(catalog, section.scope)
         for name in table.keys() & written.keys():
             value = written[name]
             if value is False:
                 continue
-            for feature, requirement, on in table[name]:
-                if (
-                    value is True if on else applies(requirement.when, feature, value, True)
-                ) and not values.holds(requirement.target, section):
+            for feature, requirement, on, simple in table[name]:
+                if not (value is True if on else applies(requirement.when, feature, value, True)):
+                    continue
+                if simple is None:
+                    held = values.holds(requirement.target, section)
+                else:  # `holds` for a plain feature, inline: this runs for every plan
+                    target, in_organization, negate = simple
+                    place = organization if in_organization else section
+                    current = place.values.get(target)
+                    if current is None:
+                        held = (target in catalog.on_by_default(place.scope)) != negate
+                    else:
+                        held = (current is not False) != negate
+                if not held:
                     return True
         for feature in requirement_split(catalog, section.scope)[1]:
             current = value_of(section, catalog, feature.name)

@@ -24,7 +24,7 @@ from ..errors import UsageError
 from ..files.defaults import bundled_plans
 from ..files.inputs import is_plan_name
 from ..files.spool import Records
-from ..model import Finding, FindingsReport, base_name, plural
+from ..model import Finding, FindingsReport, Severity, base_name, plural
 from ..plan.load import DEFAULT_MAX_FILE_SIZE
 from ..resolve.result import CompileResult
 from ..rules.registry import rule
@@ -56,6 +56,8 @@ from .output import (
 from .scan import Scan, scan
 from .update import Refusals
 from .work import Item, Job, Workers
+
+_REFUSED = rule("update-refused")
 
 __all__ = [
     "Prepared",
@@ -128,8 +130,16 @@ class RenderResult:
             parts.append(f"{skipped:,} skipped")
         if self.removed:
             parts.append(f"{len(self.removed):,} {'to remove' if self.dry_run else 'removed'}")
-        if self.report.errors:
-            parts.append(plural(self.report.errors, "input error"))
+        # a refused update is the tenant's, not its row's: said as what it is
+        refused = sum(
+            1
+            for finding in self.report.findings
+            if finding.rule == _REFUSED.id and finding.severity is Severity.ERROR
+        )
+        if refused:
+            parts.append(f"{plural(refused, 'update')} refused (no script)")
+        if self.report.errors > refused:
+            parts.append(plural(self.report.errors - refused, "input error"))
         if self.report.warnings:
             parts.append(plural(self.report.warnings, "warning"))
         return f"{head}: {', '.join(parts)}"

@@ -64,6 +64,8 @@ def test_an_update_exchange_refuses_is_a_finding_and_gets_no_script(tmp_path: Pa
     report = json.loads(render_json(result, ReportOptions(tool_version=__version__)))
     assert report["summary"]["errors"] == 1 and report["findings"][0]["rule"] == "SP701"
     assert "[SP701 update-refused]" in render_text(result, ReportOptions(tool_version=__version__))
+    # the tenant's refusal, not an error in its row
+    assert result.summary().endswith(", 1 update refused (no script)")
     # --keep-going writes the others, never the refused one; exit 1 still
     kept = run(tenants, out, template="update-serviceplan.ps1", keep_going=True)
     assert kept.failed and names(out) == ["Fabrikam.ps1", "index.json"]

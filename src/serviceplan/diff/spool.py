@@ -47,6 +47,7 @@ class Totals:
     def __init__(self) -> None:
         self.count = 0
         self.mailboxes = 0  # of the tenants Update-ServicePlan updates (not those it skips)
+        # some of `mailboxes` are a tenant's total standing in for its per-plan counts (~)
         self.skipped = 0
         self.skipped_mailboxes = 0
         self.estimated = False
@@ -56,9 +57,9 @@ class Totals:
         if impact.skipped:
             self.skipped += 1
             self.skipped_mailboxes += impact.mailboxes
-        else:
+        else:  # `estimated` qualifies `mailboxes`: a skipped tenant's guess adds nothing to it
             self.mailboxes += impact.mailboxes
-        self.estimated = self.estimated or impact.estimated
+            self.estimated = self.estimated or impact.estimated
 
     @classmethod
     def of(cls, tenants: Sequence[TenantImpact]) -> Totals:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from serviceplan.diff.changes import PlanDiff
 from serviceplan.diff.spool import Spool, TenantImpact, Totals, ranked, top
 from serviceplan.model import Location
@@ -57,6 +59,15 @@ def test_totals_are_counted_as_tenants_are_added() -> None:
     assert totals.skipped_mailboxes == sum(m.mailboxes for m in made if m.skipped)
     assert totals.mailboxes == sum(m.mailboxes for m in made if not m.skipped)
     assert totals.estimated and not Totals.of(()).estimated
+
+
+def test_only_the_tenants_updated_make_the_mailboxes_an_estimate() -> None:
+    """A tenant Update-ServicePlan skips adds no mailboxes to update, so no `~` either."""
+    skipped = [replace(impact, estimated=True) for impact in impacts(40) if impact.skipped]
+    totals = Totals.of(tuple(skipped))
+    assert (totals.mailboxes, totals.estimated) == (0, False)
+    updated = [impact for impact in impacts(40) if not impact.skipped]
+    assert Totals.of(tuple(updated)).estimated == any(i.estimated for i in updated)
 
 
 def test_top_is_the_head_of_the_sorted_list() -> None:

@@ -155,7 +155,8 @@ def list_rules(output_format: str) -> int:
 @click.argument("folder", metavar="DIR", type=click.Path())
 @click.option("--force", is_flag=True, help="Overwrite files of the same name in DIR.")
 def examples_command(folder: str, force: bool) -> int:
-    """Copy the bundled sample plans (Contoso) and their remap into DIR, to start from.
+    """Copy the bundled sample plans (Contoso), their remap and a sample tenant inventory
+    (tenants.csv) into DIR, to start from.
 
     DIR is made when missing; a file already there is left alone (exit 2, naming it) unless
     --force.

@@ -58,13 +58,23 @@ def plan_paths(given: Sequence[str], examples: bool, config: Config) -> tuple[st
     return resolved
 
 
+EXAMPLE_INVENTORY = "tenants.csv"  # the README's render, diff and tenants examples read it
+
+
 def example_files() -> list[tuple[str, bytes]]:
-    """(name, bytes) of every bundled sample plan and the remap, by name."""
+    """(name, bytes) of every bundled sample plan, the remap and the sample tenant inventory,
+    by name."""
     folder = resources.files("serviceplan.serviceplans")
+    inventory = resources.files("serviceplan.examples").joinpath(EXAMPLE_INVENTORY)
     return sorted(
-        (entry.name, entry.read_bytes())
-        for entry in folder.iterdir()
-        if is_plan_name(entry.name) or entry.name == REMAP_NAME
+        [
+            *(
+                (entry.name, entry.read_bytes())
+                for entry in folder.iterdir()
+                if is_plan_name(entry.name) or entry.name == REMAP_NAME
+            ),
+            (EXAMPLE_INVENTORY, inventory.read_bytes()),
+        ]
     )
 
 

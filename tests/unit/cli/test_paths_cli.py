@@ -17,6 +17,7 @@ import pytest
 from serviceplan.cli import main
 
 REMAP_NAME = "ServicePlanHostingRemap.csv"
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = Path(str(resources.files("serviceplan.serviceplans")))
 LOOKED_FOR = "no *.serviceplan files and no ServicePlanHostingRemap.csv"
 SAMPLE_FILES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".serviceplan", ".csv"))
@@ -244,9 +245,11 @@ def test_examples_command_copies_the_samples_out(
 ) -> None:
     target = tmp_path / "new" / "plans"
     assert main(["examples", str(target)]) == 0
-    assert sorted(p.name for p in target.iterdir()) == SAMPLE_FILES
+    assert sorted(p.name for p in target.iterdir()) == sorted([*SAMPLE_FILES, "tenants.csv"])
     for name in SAMPLE_FILES:
         assert (target / name).read_bytes() == (SAMPLES / name).read_bytes()
+    # the README's inventory examples run there too
+    assert (target / "tenants.csv").read_bytes() == (ROOT / "examples/tenants.csv").read_bytes()
     assert f"wrote {target / 'SmallBusiness.serviceplan'}" in capsys.readouterr().out
     assert main(["validate", str(target)]) == 0
 

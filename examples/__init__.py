@@ -1,0 +1,1 @@
+"""Package data: shipped inside the wheel and read through importlib.resources."""

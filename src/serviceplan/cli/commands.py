@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import click
 
 from .. import __version__
+from ..errors import UsageError
 from ..report import REPORTERS, ReportOptions, resolve_format
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import (
@@ -141,13 +142,26 @@ def validate_report_options(formats: set[str]) -> ReportOptions:
 
 
 @cli.command("rules")
+@click.argument("selectors", metavar="[RULE]...", nargs=-1)
 @format_option(REPORTERS.formats("rules"))
-def list_rules(output_format: str) -> int:
-    """List every validation rule: id, name, severity and what it checks."""
-    from ..rules.registry import RULES
+def list_rules(selectors: tuple[str, ...], output_format: str) -> int:
+    """List every validation rule: id, name, severity and what it checks.
 
+    RULE: only these rules, named as --select names them (SP101, a prefix such as SP4, or a
+    name such as unknown-feature); one rule alone is shown with its hint.
+    """
+    from ..rules.registry import RULES
+    from ..rules.selection import SelectorError, resolve_selector
+
+    wanted = set(RULES)
+    if selectors:
+        try:
+            wanted = set().union(*(resolve_selector(selector) for selector in selectors))
+        except SelectorError as error:
+            raise UsageError(error.message, hint=error.hint) from error
     shown = ReportOptions(tool_version=__version__)
-    click.echo(REPORTERS["rules", output_format](RULES.values(), shown), nl=False)
+    rules = [rule for rule_id, rule in RULES.items() if rule_id in wanted]
+    click.echo(REPORTERS["rules", output_format](rules, shown), nl=False)
     return EXIT_OK
 
 

@@ -12,7 +12,12 @@ from .encode import encode_text
 
 
 def rules_text(rules: Iterable[Rule], options: ReportOptions) -> str:
-    return "".join(f"{r.id}  {r.name:<44} {r.severity.value:<8} {r.summary}\n" for r in rules)
+    """A line per rule; one rule alone (`serviceplan rules SP101`) with its hint too."""
+    rules = list(rules)
+    text = "".join(f"{r.id}  {r.name:<44} {r.severity.value:<8} {r.summary}\n" for r in rules)
+    if len(rules) == 1 and rules[0].hint:
+        text += f"  hint: {rules[0].hint}\n"
+    return text
 
 
 def rules_json(rules: Iterable[Rule], options: ReportOptions) -> str:

@@ -110,6 +110,25 @@ def test_rules_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(line.split()[:3] == ["SP405", "plan-never-referenced", "warning"] for line in lines)
 
 
+def test_rules_of_one_rule_shows_its_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "sp101"]) == 0
+    first, hint = capsys.readouterr().out.splitlines()
+    assert first.split()[:3] == ["SP101", "unknown-feature", "error"]
+    assert hint == f"  hint: {RULES['SP101'].hint}"
+
+
+def test_rules_selected_as_select_names_them(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "SP5", "unknown-feature", "--format", "json"]) == 0
+    ids = [row["id"] for row in json.loads(capsys.readouterr().out)]
+    assert ids == ["SP101", *(rule for rule in RULES if rule.startswith("SP5"))]
+
+
+def test_rules_of_an_unknown_rule_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "unknown-featur"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown rule 'unknown-featur'" in err and "did you mean unknown-feature?" in err
+
+
 def test_rules_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

@@ -232,7 +232,20 @@ def _diff_sides(options: DiffOptions) -> tuple[list[Input], list[Input], tuple[s
         return revision_sides(options.git, options.git_paths, options.max_file_size)
     if not options.old or not options.new:
         raise UsageError("diff needs OLD and NEW (files or folders), or --git REV1..REV2")
-    return discover([options.old]), discover([options.new]), (options.old, options.new)
+    old, new = discover([options.old]), discover([options.new])
+    kinds = _side_kind(options.old, old), _side_kind(options.new, new)
+    if kinds[0] != kinds[1]:  # a plan against a remap is no edit: never "plan removed"
+        raise UsageError(
+            f"diff {options.old} {options.new}: OLD is a {kinds[0]} and NEW a {kinds[1]}",
+            hint="OLD and NEW must be both plan files, both remaps or both folders",
+        )
+    return old, new, (options.old, options.new)
+
+
+def _side_kind(given: str, found: Sequence[Input]) -> str:
+    if Path(given).is_dir():
+        return "folder"
+    return "remap" if found[0].is_remap else "plan file"
 
 
 def _single_plans(options: DiffOptions, old: CompileResult, new: CompileResult) -> bool:

@@ -37,3 +37,16 @@ def one_of(names: Sequence[str]) -> str:
 def did_you_mean(names: Sequence[str]) -> str:
     """`did you mean A, B or C?`, or "" when there is nothing to offer."""
     return f"did you mean {one_of(names)}?" if names else ""
+
+
+def nearest(word: str, choices: Iterable[str]) -> str:
+    """`did you mean X?` with the name (a plan, a template) closest to `word` in any case, or
+    "". Plan names share words (SmallBusiness, MediumBusiness): only a near miss is offered."""
+    return did_you_mean(closest(word, choices, cutoff=0.8, ignore_case=True))
+
+
+def with_suggestion(message: str, word: str, choices: Iterable[str]) -> str:
+    """`message: did you mean X?` (`nearest`), else `message` alone: one form wherever a name
+    given is not found."""
+    near = nearest(word, choices)
+    return f"{message}: {near}" if near else message

@@ -276,4 +276,4 @@ def test_git_single_revision_compares_with_the_work_tree(repository: Path) -> No
 def test_git_unknown_revision_is_a_usage_error(repository: Path) -> None:
     result = run("--git", "nope..feature", cwd=repository)
     assert result.returncode == 2
-    assert "nope: not a commit" in result.stderr
+    assert "nope: no such revision in this repository" in result.stderr

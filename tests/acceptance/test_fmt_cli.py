@@ -167,13 +167,18 @@ def test_standard_input_is_refused(plans: Path) -> None:
     assert "standard input" in result.stderr
 
 
-def test_diff_shows_a_byte_order_mark_going(plans: Path) -> None:
+def test_line_ends_or_a_byte_order_mark_alone_are_named_not_diffed(plans: Path) -> None:
     medium = plans / "MediumBusiness.serviceplan"
-    medium.write_bytes(b"\xef\xbb\xbf" + medium.read_bytes())
+    canonical = medium.read_bytes()
+    medium.write_bytes(canonical.replace(b"\n", b"\r\n"))
+    check = run("--check", medium.name, cwd=plans)
+    assert (check.returncode, check.stdout) == (
+        1,
+        f"would reformat {medium.name} (line ends only: CRLF to LF)\n",
+    )
+    for flags in (["--diff"], ["--diff", "--check"]):  # one line, not a diff
+        assert run(*flags, medium.name, cwd=plans).stdout == check.stdout
+    medium.write_bytes(b"\xef\xbb\xbf" + canonical)
     result = run("--diff", medium.name, cwd=plans)
     assert result.returncode == 1
-    lines = result.stdout.split("\n")
-    assert lines[3:5] == [
-        '-\ufeff<?xml version="1.0" encoding="utf-8"?>',
-        '+<?xml version="1.0" encoding="utf-8"?>',
-    ]
+    assert result.stdout == f"would reformat {medium.name} (byte order mark only: removed)\n"

@@ -11,7 +11,13 @@ from serviceplan.catalog import load_catalog
 from serviceplan.errors import UsageError
 from serviceplan.files.inputs import REMAP_NAME, STDIN, Input, discover
 from serviceplan.model import Severity
-from serviceplan.pipeline import ValidateOptions, validate_paths, validate_plan_bytes
+from serviceplan.pipeline import (
+    DiffOptions,
+    ValidateOptions,
+    diff_paths,
+    validate_paths,
+    validate_plan_bytes,
+)
 
 REMAP = "Business,SmallOrg,SmallBusiness\n"
 
@@ -256,6 +262,36 @@ def test_doctype_stops_before_the_schema() -> None:
     data = b'<?xml version="1.0"?>\n<!DOCTYPE Configuration>\n<Configuration/>'
     findings = validate_plan_bytes(data, "s.serviceplan", load_catalog())
     assert [(f.rule, f.location.line) for f in findings] == [("SP002", 2)]
+
+
+# diff
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kinds"),
+    [
+        ("SmallBusiness.serviceplan", REMAP_NAME, "OLD is a plan file and NEW a remap"),
+        (REMAP_NAME, ".", "OLD is a remap and NEW a folder"),
+        (".", "SmallBusiness.serviceplan", "OLD is a folder and NEW a plan file"),
+    ],
+)
+def test_diff_of_two_kinds_of_path_is_a_usage_error(
+    plans: Path, old: str, new: str, kinds: str
+) -> None:
+    with pytest.raises(UsageError, match=kinds) as raised:
+        diff_paths(DiffOptions(old=str(plans / old), new=str(plans / new)))
+    assert "both plan files, both remaps or both folders" in raised.value.hint
+
+
+def test_diff_of_two_remaps_compares_them(plans: Path) -> None:
+    other = plans / "other" / REMAP_NAME
+    other.parent.mkdir()
+    other.write_text(REMAP + "Business,BigOrg,SmallBusiness\n", encoding="utf-8")
+    (other.parent / "SmallBusiness.serviceplan").write_bytes(
+        (plans / "SmallBusiness.serviceplan").read_bytes()
+    )
+    outcome = diff_paths(DiffOptions(old=str(plans / REMAP_NAME), new=str(other)))
+    assert outcome.diff is not None and len(outcome.diff.remap) == 1
 
 
 # the bundled samples

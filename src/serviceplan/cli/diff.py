@@ -76,7 +76,8 @@ def diff_command(
     config_file: str | None,
     isolated: bool,
 ) -> int:
-    """Compare plan revisions before rollout: OLD NEW (files or folders), or --git.
+    """Compare plan revisions before rollout: OLD NEW (two folders, two plan files or two
+    remaps), or --git.
 
     Reordering, formatting, comments and writing a default out are not changes. Exit 0 when
     nothing fails; 1 on blockers (Update-ServicePlan would refuse), on differences with

@@ -59,16 +59,18 @@ def fmt_command(
     from ..files.defaults import plan_paths
     from ..files.output import write_atomic
     from ..model import plural
+    from ..tools.textual import normalised_only
 
     paths = plan_paths(paths, False, load_project_config(config_file, isolated))
     results = _format_all(paths, max_file_size)
     changed = [result for result in results if result.changed]
     if check or show_diff:
         for result in changed:
-            if show_diff:
+            note = normalised_only(result.original, result.formatted)
+            if show_diff and not note:
                 click.echo("".join(_diff(result)), nl=False)
-            if check:
-                click.echo(f"would reformat {result.display}")
+            if check or note:  # --diff: one line, not a diff of identical-looking lines
+                click.echo(f"would reformat {result.display}" + (f" ({note})" if note else ""))
         summary = f"{plural(len(changed), 'file')} would be reformatted"
         click.echo(f"{summary}, {len(results) - len(changed):,} unchanged", err=True)
         return EXIT_FINDINGS if changed else EXIT_OK

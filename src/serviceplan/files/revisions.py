@@ -14,6 +14,8 @@ from .inputs import Input, is_plan_name, is_remap_name, nothing_found, scan
 
 WORK_TREE = ""  # the right side of `--git REV`: the files on disk
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+_FOLDERS = "compare two folders: serviceplan diff OLD NEW"
+_NAME_REVISIONS = "name revisions git knows (git log --oneline lists them), e.g. origin/main..HEAD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +30,11 @@ def parse_range(text: str, cwd: str | None = None) -> RevisionRange:
     if "..." in text:
         left, _, right = text.partition("...")
         right = right or "HEAD"
-        base = _git(["merge-base", left or "HEAD", right], cwd).decode().strip()
+        left = left or "HEAD"
+        for revision in (left, right):
+            verify_commit(revision, cwd)
+        error = f"{left}...{right}: no merge base (the two histories share no commit)"
+        base = _git(["merge-base", left, right], cwd, error=error).decode().strip()
         return RevisionRange(base, right)
     if ".." in text:
         left, _, right = text.partition("..")
@@ -44,11 +50,7 @@ def revision_scan(
     """The plans and remaps under `paths` (relative to `cwd`, as git reads them) at
     `revision`, each named `REV:path`, and which of `paths` yielded one. Links and submodules
     are not followed."""
-    _git(
-        ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
-        cwd,
-        error=f"{revision}: not a commit in this repository",
-    )
+    verify_commit(revision, cwd)
     wanted: dict[str, tuple[str, int]] = {}
     matched: set[str] = set()
     for given in paths or ["."]:  # one listing per path: each must be found on some side
@@ -63,6 +65,28 @@ def revision_scan(
         name = path.rpartition("/")[2]
         inputs.append(Input(f"{revision}:{path}", None, not is_plan_name(name), data))
     return inputs, matched
+
+
+def verify_commit(revision: str, cwd: str | None = None) -> None:
+    """A usage error saying why `revision` names no commit: no repository here, no commits
+    yet, only one (HEAD~1), or a name git does not know. Asked only when it fails."""
+    if _run(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd).returncode == 0:
+        return
+    if _run(["rev-parse", "--git-dir"], cwd).returncode != 0:
+        folder = Path(cwd or ".").resolve()
+        raise UsageError(
+            f"--git {revision}: {folder} is not in a git repository",
+            hint=f"run it inside the repository, or {_FOLDERS}",
+        )
+    if _run(["rev-parse", "--verify", "--quiet", revision], cwd).returncode == 0:
+        raise UsageError(f"{revision}: not a commit in this repository", hint=_NAME_REVISIONS)
+    listed = _run(["rev-list", "--max-count=2", "--all"], cwd)
+    commits = len(listed.stdout.split()) if listed.returncode == 0 else 0
+    why, hint = {
+        0: (": it has no commits yet", f"commit the plans first, or {_FOLDERS}"),
+        1: (": it has only one commit", "compare it with the work tree: diff --git HEAD"),
+    }.get(commits, ("", _NAME_REVISIONS))
+    raise UsageError(f"{revision}: no such revision in this repository{why}", hint=hint)
 
 
 def _listing(revision: str, given: str, cwd: str | None) -> Iterator[tuple[str, str, int]]:
@@ -136,11 +160,21 @@ def _git(
     *,
     stdin: bytes = b"",
     error: str = "",
-    hint: str = "run it inside the repository; name revisions git knows, e.g. origin/main..HEAD",
+    hint: str = _NAME_REVISIONS,
 ) -> bytes:
+    run = _run(args, cwd, stdin)
+    if run.returncode != 0:
+        said = run.stderr.decode(errors="replace").strip().splitlines()
+        raise UsageError(error or f"git {args[0]}: {said[-1] if said else 'failed'}", hint=hint)
+    return run.stdout
+
+
+def _run(
+    args: list[str], cwd: str | None, stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
     command = ["git", "-c", "core.quotepath=off", "--no-pager", *args]
     try:
-        run = subprocess.run(
+        return subprocess.run(
             command,
             cwd=cwd,
             input=stdin,
@@ -152,11 +186,7 @@ def _git(
     except FileNotFoundError as failure:
         raise UsageError(
             "--git needs git on PATH",
-            hint="install git, or compare two folders: serviceplan diff OLD NEW",
+            hint=f"install git, or {_FOLDERS}",
         ) from failure
     except subprocess.TimeoutExpired as failure:
         raise InputError(f"git {args[0]} did not answer within 300 s") from failure
-    if run.returncode != 0:
-        said = run.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(error or f"git {args[0]}: {said[-1] if said else 'failed'}", hint=hint)
-    return run.stdout

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..catalog import MAILBOX_PLAN, ORGANIZATION, Catalog, Feature
-from ..errors import ResolveError
 from ..model import Finding, Location, RemapRow, ResolvedPlan, Setting, Severity
 from ..resolve.result import CompileResult
-from ..resolve.scope import LeftOut, LeftOutKind
-from ..suggest import closest, did_you_mean
+from ..resolve.scope import LeftOut, LeftOutKind, no_plan_named
 from ..values import UNSET_TEXT, Unlimited, Value, collapse, format_value
 
 
@@ -192,12 +190,7 @@ def _columns(compiled: CompileResult, names: Sequence[str]) -> list[ResolvedPlan
         for name in names:
             plan = by_name.get(name.casefold())
             if plan is None and name.casefold() not in kept_out:
-                known = [p.name for p in compiled.plans]
-                near = did_you_mean(closest(name, known, ignore_case=True))
-                raise ResolveError(
-                    f"no plan named {name}" + (f": {near}" if near else ""),
-                    hint=f"plans found: {', '.join(sorted(known, key=str.casefold)) or 'none'}",
-                )
+                raise no_plan_named(name, [p.name for p in compiled.plans])
             if plan is not None and plan not in chosen:
                 chosen.append(plan)
         return chosen

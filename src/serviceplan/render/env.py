@@ -35,6 +35,7 @@ import jinja2.meta
 
 from ..errors import UsageError
 from ..report.encode import encode_text
+from ..suggest import with_suggestion
 from ..values import UNLIMITED, Unlimited, format_bytes
 from .builtins import BUILTIN_TEMPLATES
 from .values import UNLIMITED as UNLIMITED_TOKEN
@@ -267,7 +268,10 @@ def find_template(given: str) -> TemplateSpec:
     if not path.is_file():
         known = ", ".join(BUILTIN_TEMPLATES)
         what = "not a file" if path.exists() else "no such template or file"
-        raise UsageError(f"--template {given}: {what}", hint=f"built-in templates: {known}")
+        message = f"--template {given}: {what}"
+        if not path.exists() and path.name == given:  # a bare name: a misspelt built-in?
+            message = with_suggestion(message, given, BUILTIN_TEMPLATES)
+        raise UsageError(message, hint=f"built-in templates: {known}")
     return TemplateSpec(given, str(path.resolve().parent), path.name, builtin=False)
 
 

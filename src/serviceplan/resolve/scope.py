@@ -13,6 +13,7 @@ from ..errors import ResolveError, UsageError
 from ..files.inputs import Input
 from ..model import Finding, Location, RemapRow, RemapTable, Severity, plural
 from ..plan.load import plan_name_of
+from ..suggest import with_suggestion
 from .plans import unmapped_pair
 
 
@@ -41,6 +42,14 @@ class Scope:
     left_out: tuple[LeftOut, ...]
 
 
+def no_plan_named(name: str, known: Sequence[str]) -> ResolveError:
+    """`--plan NAME` names no plan read (compile, matrix): the closest one, then them all."""
+    listing = ", ".join(sorted(known, key=str.casefold)) or "none"
+    return ResolveError(
+        with_suggestion(f"no plan named {name}", name, known), hint=f"plans found: {listing}"
+    )
+
+
 def compile_scope(
     program_id: str | None,
     offer_id: str | None,
@@ -60,8 +69,7 @@ def compile_scope(
         return _pair_scope(program_id, offer_id, remaps, unread_notes, plans, errors)
     if plan is not None:
         if plan.casefold() not in plans:
-            known = ", ".join(sorted(plan_name_of(i.display) for i in plans.values()))
-            raise ResolveError(f"no plan named {plan}", hint=f"plans found: {known}")
+            raise no_plan_named(plan, [plan_name_of(i.display) for i in plans.values()])
         wanted = frozenset({plan.casefold()})
     else:
         wanted = frozenset(plans)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..model import Finding, Location, RemapTable
+from ..plan.load import plan_name_of
+from ..suggest import nearest
 from .limits import MAX_FINDINGS_PER_FILE, limited
 from .registry import rule
 
@@ -68,9 +70,17 @@ def check_remap(table: RemapTable, plans_beside: Mapping[str, str]) -> list[Find
                     f"({row.program_id}, {row.offer_id}) points at {row.plan_name}, "
                     f"but there is no {row.plan_name}.serviceplan beside the remap",
                     at,
+                    hint=_closest_plan(row.plan_name, plans_beside),
                 )
             )
     return limited(findings)
+
+
+def _closest_plan(name: str, plans_beside: Mapping[str, str]) -> str:
+    """`did you mean X?` with the plan beside the remap closest to `name`; "": the rule's
+    own hint."""
+    known = [plan_name_of(path) for path in plans_beside.values()]
+    return nearest(name, known)
 
 
 def unreferenced_plans(tables: list[RemapTable], plans_beside: Mapping[str, str]) -> list[Finding]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from ..resolve.plans import resolve_plan
 from ..rules.check import load_plan
 from ..values import UNSET_TEXT, Value, format_value
 from .digest import FileDigest, Found, file_sha256, find_files, set_digest
+from .textual import Textual, line_ends_only
 
 # -- verifying copies ---------------------------------------------------------------------
 
@@ -40,15 +40,6 @@ class Kind(enum.Enum):
     MISSING = "missing"  # in the reference, not in the copy
     EXTRA = "extra"  # in the copy only
     DIFFERENT = "different"  # in both, bytes differ
-
-
-class Textual(enum.Enum):
-    """Why two different files still mean the same thing."""
-
-    LINE_ENDS = "line ends"
-    BYTE_ORDER_MARK = "byte order mark"
-    LINE_ENDS_AND_BYTE_ORDER_MARK = "line ends, byte order mark"
-    FORMATTING = "formatting/order/comments"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,25 +148,6 @@ def _check(
     return CopyReport(folder, len(found), digest, tuple(differences))
 
 
-_LINE_END = re.compile(rb"\r\n?")
-_BOM = b"\xef\xbb\xbf"
-
-
-def _without_bom(data: bytes) -> bytes:
-    return data[len(_BOM) :] if data.startswith(_BOM) else data
-
-
-def _line_ends_only(reference: bytes, copy: bytes) -> Textual | None:
-    """Which byte-level normalisation makes two different files equal, if any."""
-    if _without_bom(reference) == _without_bom(copy):
-        return Textual.BYTE_ORDER_MARK
-    if _LINE_END.sub(b"\n", _without_bom(reference)) != _LINE_END.sub(b"\n", _without_bom(copy)):
-        return None
-    if reference.startswith(_BOM) == copy.startswith(_BOM):
-        return Textual.LINE_ENDS
-    return Textual.LINE_ENDS_AND_BYTE_ORDER_MARK
-
-
 def _read(found: Found, max_size: int) -> tuple[bytes, int]:
     """The bytes of one side (capped as validation caps them) and 1 error when too large."""
     try:
@@ -195,7 +167,7 @@ def _compare(
         return Difference(
             key, Kind.DIFFERENT, reference_errors=reference_errors, copy_errors=copy_errors
         )
-    textual = _line_ends_only(reference_data, copy_data)
+    textual = line_ends_only(reference_data, copy_data)
     if textual is not None:
         return Difference(key, Kind.DIFFERENT, textual)
     if reference.is_remap:

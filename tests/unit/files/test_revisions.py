@@ -110,10 +110,47 @@ def test_a_blob_over_the_cap_stands_in_as_cap_plus_one_bytes(repo: Path) -> None
 
 
 def test_a_bad_revision_is_a_usage_error(repo: Path) -> None:
-    with pytest.raises(UsageError, match="nope: not a commit in this repository"):
+    with pytest.raises(UsageError, match=r"^nope: no such revision in this repository$") as bad:
         revision_scan("nope", ["."], CAP, cwd=str(repo))
-    with pytest.raises(UsageError, match="git merge-base"):
+    assert "inside the repository" not in bad.value.hint
+    with pytest.raises(UsageError, match=r"^nope: no such revision in this repository$"):
         parse_range("nope...HEAD", cwd=str(repo))
+    with pytest.raises(UsageError, match=r"HEAD\^\{tree\}: not a commit in this repository"):
+        revision_scan("HEAD^{tree}", ["."], CAP, cwd=str(repo))
+
+
+def test_outside_a_repository_it_says_so_not_that_the_revision_is_unknown(
+    tmp_path: Path,
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not on PATH")
+    with pytest.raises(UsageError) as raised:
+        revision_scan("HEAD", ["."], CAP, cwd=str(tmp_path))
+    assert raised.value.message == f"--git HEAD: {tmp_path.resolve()} is not in a git repository"
+
+
+def test_a_repository_with_one_commit_or_none_says_why_a_revision_does_not_exist(
+    repo: Path,
+) -> None:
+    with pytest.raises(UsageError) as raised:
+        revision_scan("HEAD~5", ["."], CAP, cwd=str(repo))
+    assert raised.value.message == "HEAD~5: no such revision in this repository"
+    repo = repo / "fresh"  # a repository of its own
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    with pytest.raises(UsageError) as raised:
+        revision_scan("HEAD", ["."], CAP, cwd=str(repo))
+    assert (
+        raised.value.message == "HEAD: no such revision in this repository: it has no commits yet"
+    )
+    write(repo / "A.serviceplan", "a\n")
+    commit(repo, "only")
+    with pytest.raises(UsageError) as raised:
+        revision_scan("HEAD~1", ["."], CAP, cwd=str(repo))
+    assert raised.value.message == (
+        "HEAD~1: no such revision in this repository: it has only one commit"
+    )
+    assert "inside the repository" not in raised.value.hint
 
 
 def test_ranges_two_dots_three_dots_and_one_revision(repo: Path) -> None:

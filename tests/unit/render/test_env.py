@@ -248,6 +248,19 @@ class TestTemplates:
         with pytest.raises(UsageError, match="no such template") as caught:
             find_template("nope.ps1")
         assert "new-organization.ps1" in caught.value.hint
+        assert "did you mean" not in str(caught.value)
+
+    def test_a_misspelt_builtin_is_suggested(self) -> None:
+        with pytest.raises(UsageError) as caught:
+            find_template("new-organisation.ps1")
+        assert str(caught.value).endswith(
+            "no such template or file: did you mean new-organization.ps1?"
+        )
+
+    def test_a_path_is_not_taken_for_a_misspelt_builtin(self, tmp_path: Path) -> None:
+        with pytest.raises(UsageError) as caught:
+            find_template(str(tmp_path / "new-organisation.ps1"))
+        assert "did you mean" not in str(caught.value)
 
     def test_a_folder_is_not_a_template(self, tmp_path: Path) -> None:
         with pytest.raises(UsageError, match="not a file"):

@@ -303,6 +303,12 @@ def test_unknown_plan_name(samples: Path) -> None:
     assert "LargeBusiness" in raised.value.hint
 
 
+def test_unknown_plan_name_suggests_the_closest_as_matrix_does(samples: Path) -> None:
+    with pytest.raises(ResolveError) as raised:
+        compile_plans([str(samples)], CompileOptions(plan="LargeBuisness"))
+    assert str(raised.value) == "no plan named LargeBuisness: did you mean LargeBusiness?"
+
+
 def test_program_without_offer_is_a_usage_error(samples: Path) -> None:
     with pytest.raises(UsageError):
         compile_plans([str(samples)], CompileOptions(program_id="Business"))

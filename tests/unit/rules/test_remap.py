@@ -69,6 +69,12 @@ def test_plan_missing() -> None:
     (finding,) = remap("Business,MedOrg,MediumBusiness\n", ("SP404", 1))
     assert "MediumBusiness" in finding.message
     assert "MediumBusiness.serviceplan" in finding.message
+    assert "correct the name" in finding.hint  # nothing close beside the remap
+
+
+def test_plan_missing_suggests_the_closest_plan_beside_the_remap() -> None:
+    (finding,) = remap("Business,SmallOrg,SmalBusines\n", ("SP404", 1))
+    assert finding.hint == "did you mean SmallBusiness?"
 
 
 def test_quote_in_field() -> None:

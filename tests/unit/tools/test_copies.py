@@ -15,10 +15,10 @@ from serviceplan.tools.copies import (
     Kind,
     RowChange,
     SettingChange,
-    Textual,
     verify_copies,
 )
 from serviceplan.tools.digest import FileDigest, digest_set
+from serviceplan.tools.textual import Textual
 
 REMAP = "ServicePlanHostingRemap.csv"
 SMALL = "SmallBusiness.serviceplan"

@@ -90,10 +90,9 @@ def validate(
     `-` reads standard input. No PATH: the configuration's paths, else the working directory.
     """
     from ..config import load_project_config
-    from ..errors import OutputErrors
+    from ..errors import OutputErrors, UsageError
     from ..files.defaults import plan_paths
     from ..files.inputs import STDIN
-    from ..errors import UsageError
     from ..files.output import STDOUT, write_each
     from ..pipeline import ValidateOptions, validate_paths
 

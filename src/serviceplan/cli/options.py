@@ -171,7 +171,7 @@ output_option = click.option(
 
 
 def format_option(
-    choices: Sequence[str], default: str = "text", help: str | None = None
+    choices: Sequence[str], default: str | None = "text", help: str | None = None
 ) -> Callable[[F], F]:
     """-f/--format, into `output_format`: the one declaration every command shares."""
     return click.option(

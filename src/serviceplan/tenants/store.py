@@ -100,7 +100,7 @@ def import_tenants(tenants: Sequence[Tenant], url: str, *, table: str, replace: 
                 if rows:
                     connection.execute(made.insert(), rows)
     except SQLAlchemyError as error:
-        raise failure(url, error, f"writing table {table}") from None
+        raise failure(url, error, f"writing table {table}", write=True) from None
     finally:
         database.dispose()
     return len(tenants)

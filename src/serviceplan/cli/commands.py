@@ -91,12 +91,19 @@ def validate(
     `-` reads standard input. No PATH: the configuration's paths, else the working directory.
     """
     from ..config import load_project_config
-    from ..errors import OutputErrors
+    from ..errors import OutputErrors, UsageError
     from ..files.defaults import plan_paths
     from ..files.inputs import STDIN
-    from ..files.output import write_each
+    from ..files.output import STDOUT, write_each
     from ..pipeline import ValidateOptions, validate_paths
 
+    # a report on standard output owns it: the usual output goes to standard error
+    to_stdout = [f"--report {name}:{path}" for name, path in reports if path == STDOUT]
+    if len(to_stdout) > 1:
+        raise UsageError(
+            f"{' and '.join(to_stdout)}: only one report can go to standard output",
+            hint="name a file for the others, e.g. --report sarif:out.sarif",
+        )
     config = load_project_config(config_file, isolated)
     paths = plan_paths(paths, examples, config)
     strict = config.strict if strict is None else strict
@@ -119,7 +126,7 @@ def validate(
     )
     colored = use_color(color)
     shown = replace(plain, color=colored)
-    emit(REPORTERS["validate", chosen](report, shown), colored)
+    emit(REPORTERS["validate", chosen](report, shown), colored, err=bool(to_stdout))
     if failed:
         raise OutputErrors(failed)
     return EXIT_FINDINGS if report.failed else EXIT_OK

@@ -114,10 +114,10 @@ def use_color(choice: str) -> bool:
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def emit(output: str, color: bool) -> None:
+def emit(output: str, color: bool, *, err: bool = False) -> None:
     # color=True keeps the codes whatever the stream is (--color always into a pipe);
     # None lets click strip them when stdout is not a terminal.
-    click.echo(output, nl=False, color=True if color else None)
+    click.echo(output, nl=False, color=True if color else None, err=err)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -171,7 +171,7 @@ output_option = click.option(
 
 
 def format_option(
-    choices: Sequence[str], default: str = "text", help: str | None = None
+    choices: Sequence[str], default: str | None = "text", help: str | None = None
 ) -> Callable[[F], F]:
     """-f/--format, into `output_format`: the one declaration every command shares."""
     return click.option(

@@ -34,14 +34,15 @@ def tenants_group() -> None:
     postgresql://user@host/db with `pip install "serviceplan[postgresql]"`)."""
 
 
-def _stops(findings: tuple[Finding, ...], source: str) -> bool:
-    """Print the inventory's findings as validate does; whether an error stops the command
-    (nothing is written, exit 1)."""
+def _stops(findings: tuple[Finding, ...], source: str, *, err: bool = False) -> bool:
+    """Print the inventory's findings as validate does (on standard error if `err`); whether
+    an error stops the command (nothing is written, exit 1)."""
     from ..model import FindingsReport
 
     report = FindingsReport((source,), findings)
     if findings:
-        emit(REPORTERS["validate", "text"](report, ReportOptions(tool_version=__version__)), False)
+        text = REPORTERS["validate", "text"](report, ReportOptions(tool_version=__version__))
+        emit(text, False, err=err)
     return report.errors > 0
 
 
@@ -76,25 +77,41 @@ def import_command(file: str, url: str, table: str, replace: bool) -> int:
 @click.argument("source", metavar="SOURCE")
 @tenants_source_options
 @click.option(
-    "-o", "--output", required=True, type=click.Path(), help="FILE: .csv, or .jsonl for JSONL."
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="FILE: .csv, or .jsonl for JSONL; none or - is standard output.",
+)
+@format_option(
+    ["csv", "jsonl"],
+    default=None,
+    help="csv or jsonl; default: by FILE's name, csv on standard output.",
 )
 def export_command(
-    source: str, tenants_table: str | None, tenants_query: str | None, output: str
+    source: str,
+    tenants_table: str | None,
+    tenants_query: str | None,
+    output: str | None,
+    output_format: str | None,
 ) -> int:
     """Write the inventory of SOURCE (a file or a database URL) out as CSV or JSONL.
 
     Cells a spreadsheet would run as formulas are neutralised as render's CSV output does.
     """
     from ..catalog import load_catalog
-    from ..files.output import write_atomic
+    from ..files.output import is_stdout, write_output
     from ..tenants.inventory import read_inventory
     from ..tenants.store import export_text
 
     inventory = read_inventory(source, load_catalog(), table=tenants_table, query=tenants_query)
-    if _stops(inventory.findings, inventory.source):
+    to_stdout = is_stdout(output)
+    # on standard output the inventory's findings must not mix with the rows
+    if _stops(inventory.findings, inventory.source, err=to_stdout):
         return EXIT_FINDINGS
-    write_atomic(output, export_text(inventory.tenants, output))
-    click.echo(f"{len(inventory.tenants):,} tenants written to {output}")
+    jsonl = output_format == "jsonl" if output_format else None
+    write_output(output, export_text(inventory.tenants, output or "-", jsonl=jsonl))
+    where = "standard output" if to_stdout else output
+    click.echo(f"{len(inventory.tenants):,} tenants written to {where}", err=to_stdout)
     return EXIT_OK
 
 

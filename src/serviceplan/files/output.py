@@ -1,6 +1,8 @@
 """Atomic writes: a temporary file in the target's folder, then a rename (`write_atomic`,
 and `temporary_beside`, which render's index also stages through); `write_output` sends a
 command's output to a file that way, or to standard output, piece by piece as it is produced.
+An output named `-` (`-o -`, `--report sarif:-`) is standard output, as `validate -` reads
+standard input: this is the one place that says so.
 
 Missing parent folders are made first (`-o out/diff.md`, `--report sarif:out/v.sarif`), as
 ruff and pytest do for their output files; when the write still fails, the folders made for it
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import OutputError
+
+STDOUT = "-"  # the output name (a str; Path("-") is a file) that means standard output
 
 
 def new_file_mode() -> int:
@@ -63,6 +67,9 @@ def _pieces(data: Data) -> Iterable[bytes]:
 def write_atomic(path: str | Path, data: Data) -> None:
     """Write the whole file or nothing: readers never see a half-written file. Pieces are
     written as they come; an error while they are produced leaves the target as it was."""
+    if is_stdout(path):
+        _write_stdout(_pieces(data))
+        return
     target = Path(path)
     payload = _pieces(data)
     if _is_special(target):
@@ -80,14 +87,24 @@ def write_atomic(path: str | Path, data: Data) -> None:
         raise
 
 
+def is_stdout(path: str | Path | None) -> bool:
+    """Whether an output name means standard output: None (no -o) or `-`."""
+    return path is None or (isinstance(path, str) and path == STDOUT)
+
+
 def write_output(path: str | Path | None, data: Data) -> None:
-    """A command's output: to `path` atomically, or (None) to standard output, as produced."""
-    if path is not None:
+    """A command's output: to `path` atomically, or (None, `-`) to standard output, as
+    produced."""
+    if path is None:
+        _write_stdout(_pieces(data))
+    else:
         write_atomic(path, data)
-        return
+
+
+def _write_stdout(pieces: Iterable[bytes]) -> None:
     sys.stdout.flush()
     stream = getattr(sys.stdout, "buffer", None)
-    for piece in _pieces(data):
+    for piece in pieces:
         if stream is None:
             sys.stdout.write(piece.decode("utf-8"))
         else:

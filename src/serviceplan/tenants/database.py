@@ -131,16 +131,33 @@ def _sqlite(url: Any, shown: str, *, write: bool) -> Engine:
     return made
 
 
-def failure(source: str, error: BaseException, doing: str) -> InputError:
-    """One line for a driver's error (unreachable server, wrong password, a query error)."""
+def failure(source: str, error: BaseException, doing: str, *, write: bool = False) -> InputError:
+    """One line for a driver's error (unreachable server, wrong password, a query error), with
+    a hint for the database it is: a SQLite file's folder, else the server and password."""
     shown = mask_url(source)
     detail = str(getattr(error, "orig", None) or error).strip().splitlines()
     first = detail[0] if detail else type(error).__name__
     first = first.replace(str(_password(source)), "***") if _password(source) else first
-    hint = "check the URL, that the server runs, and the user's password (PGPASSWORD, ~/.pgpass)"
+    # psycopg says "connection failed: " before what failed, and `doing` says it already
+    first = first.removeprefix("connection failed: ")
+    return InputError(f"{shown}: {doing} failed: {first}", hint=_hint(source, first, write))
+
+
+def _hint(source: str, first: str, write: bool) -> str:
     if "does not exist" in first or "no such" in first:
-        hint = "check the table and column names (--tenants-table, --tenants-query)"
-    return InputError(f"{shown}: {doing} failed: {first}", hint=hint)
+        return "check the table and column names (--tenants-table, --tenants-query)"
+    try:
+        url = _url(source)
+    except UsageError:
+        url = None
+    if url is None or url.get_backend_name() != "sqlite":
+        return (
+            "check the URL, that the server runs, and the user's password (PGPASSWORD, ~/.pgpass)"
+        )
+    path = Path(url.database or "")
+    if write:
+        return f"the folder {path.parent} must exist and be writable (the database is made there)"
+    return f"check that {path} is a SQLite database you can read"
 
 
 def _password(source: str) -> str | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..model import Finding, Location
 from ..plan.load import decode_text, read_input
 from ..rules.limits import MAX_FINDINGS_PER_FILE, limited
@@ -23,6 +23,7 @@ from .reader import RowCells, RowReader, Wanted
 from .rows import Cell, csv_rows, is_jsonl, jsonl_rows, row_cells, without_type_line
 
 DEFAULT_MAX_INVENTORY_SIZE = 256 << 20  # 100,000 tenants are about 15 MB
+SQLITE_MAGIC = b"SQLite format 3\0"  # the first 16 bytes of every SQLite database file
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,7 @@ def open_inventory(
             f"--tenants {source}: --tenants-table and --tenants-query need a database URL",
             hint="e.g. --tenants sqlite:///tenants.db --tenants-table tenants",
         )
+    _refuse_database_file(source)
     if streamed(source, max_size):
         problems = check_utf8(source)
         if problems:
@@ -150,6 +152,23 @@ def open_inventory(
     if problems:
         return TenantStream(source, iter(()), list(problems))
     return stream_text(text, source, catalog)
+
+
+def _refuse_database_file(source: str) -> None:
+    """A SQLite file named without its URL would be read as a CSV of bad bytes: say what it
+    is and how to name it instead."""
+    try:  # a regular file only: a FIFO is not opened (that would wait for a writer)
+        if not Path(source).is_file():
+            return
+        with open(source, "rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError:
+        return  # read_input says what is wrong
+    if head == SQLITE_MAGIC:
+        raise InputError(
+            f"{source}: a SQLite database, not a CSV or JSONL inventory",
+            hint=f"give it as a database URL: sqlite:///{source}",
+        )
 
 
 def reopener(
@@ -236,7 +255,10 @@ def _line_tenants(
         header_line, header, rows = csv_rows(lines, source)
         columns.update(header)
         if _missing(columns):
-            bad = (cells for _, cells in rows if isinstance(cells, Finding))
+            bad = [cells for _, cells in rows if isinstance(cells, Finding)]
+            if not header and not notes and not bad:
+                sink.append(_empty(source, jsonl=False))
+                return
             sink += _missing_columns(
                 Location(source, 1), columns, "in the header row", [*notes, *bad]
             )
@@ -245,6 +267,7 @@ def _line_tenants(
         reader.header(header, header_line, row_cells(header))
     bad_rows: list[Finding] = []  # at most 1,001: a JSONL file may lack a column in every line
     findings = reader.findings
+    line = 0  # stays 0 when there is no row (a JSONL file with no line)
     for line, cells in rows:
         if jsonl and isinstance(cells, Finding):
             bad_rows.append(cells)
@@ -255,6 +278,9 @@ def _line_tenants(
         tenant = reader.tenant(line, cells)
         if tenant is not None:
             yield tenant
+    if jsonl and not line:
+        sink.append(_empty(source, jsonl=True))
+        return
     if jsonl and columns and _missing(columns):  # no line has it: every row lacked it too
         sink += _missing_columns(Location(source, 1), columns, "in any JSON line", bad_rows)
         return
@@ -294,6 +320,19 @@ def _database_tenants(
 
 def _missing(columns: set[str]) -> list[str]:
     return [column for column in REQUIRED if column not in columns]
+
+
+def _empty(source: str, jsonl: bool) -> Finding:
+    """SP501 for a file with nothing in it (0 bytes, only blank lines): no column at all."""
+    first, hint = (
+        ("JSON line", 'Write one JSON object a line: {"name": ..., "domain": ..., '
+         '"program_id": ..., "offer_id": ...}.')
+        if jsonl
+        else ("header row", "Start it with the header row: name,domain,program_id,offer_id.")
+    )  # fmt: skip
+    return rule("inventory-missing-column").finding(
+        f"the file is empty: no {first}, no tenant", Location(source, 1), hint=hint
+    )
 
 
 def _missing_columns(

@@ -18,6 +18,12 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 # Windows PowerShell's Export-Csv starts with the type of the objects exported
 _TYPE_LINE = re.compile(r"#TYPE\b[^\r\n]*", re.IGNORECASE)
 
+# SP506's own hint speaks of CSV quoting; a JSON line's problem needs this one
+JSONL_ROW_HINT = (
+    "Fix the line: one JSON object a line, its keys and text in double quotes; only "
+    "mailboxes and used may hold an object (of numbers)."
+)
+
 Cell = str | int | float | bool | None
 Row = tuple[int, dict[str, Cell] | Finding]
 CsvRow = tuple[int, list[str] | Finding]
@@ -120,7 +126,7 @@ def jsonl_rows(lines: Iterable[str], source: str, columns: set[str]) -> Iterator
         else:
             cells = _flatten(value) if isinstance(value, dict) else "a JSON line must be an object"
         if isinstance(cells, str):
-            yield number, bad_row(cells, source, number)
+            yield number, bad_row(cells, source, number, JSONL_ROW_HINT)
             bad += 1
             continue
         columns.update(cells)
@@ -147,5 +153,5 @@ def _is_scalar(value: object) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
-def bad_row(message: str, source: str, line: int) -> Finding:
-    return rule("inventory-bad-row").finding(message, Location(source, line))
+def bad_row(message: str, source: str, line: int, hint: str = "") -> Finding:
+    return rule("inventory-bad-row").finding(message, Location(source, line), hint=hint)

@@ -100,17 +100,19 @@ def import_tenants(tenants: Sequence[Tenant], url: str, *, table: str, replace: 
                 if rows:
                     connection.execute(made.insert(), rows)
     except SQLAlchemyError as error:
-        raise failure(url, error, f"writing table {table}") from None
+        raise failure(url, error, f"writing table {table}", write=True) from None
     finally:
         database.dispose()
     return len(tenants)
 
 
-def export_text(tenants: Sequence[Tenant], path: str) -> str:
-    """The tenants as CSV (formula-like cells neutralised as render's CSV output does) or,
-    for a .jsonl/.ndjson/.json name, one JSON object a line."""
+def export_text(tenants: Sequence[Tenant], path: str, *, jsonl: bool | None = None) -> str:
+    """The tenants as CSV (formula-like cells neutralised as render's CSV output does) or
+    one JSON object a line: `jsonl`, else by the name (.jsonl, .ndjson, .json)."""
     columns = columns_of(tenants)
-    if path.casefold().endswith(JSONL_SUFFIXES):
+    if jsonl is None:
+        jsonl = path.casefold().endswith(JSONL_SUFFIXES)
+    if jsonl:
         return "".join(_json_line(tenant, columns) for tenant in tenants)
     from ..render.env import UnsafeValue, csv_cell
 
@@ -119,10 +121,11 @@ def export_text(tenants: Sequence[Tenant], path: str) -> str:
         try:
             lines.append(",".join(_csv_cells(tenant, columns, csv_cell)))
         except UnsafeValue as error:
+            instead = "-f jsonl" if path == "-" else f"-o {path.rsplit('.', 1)[0]}.jsonl"
             raise InputError(
                 f"{tenant.row}: tenant {tenant.name!r} has a control character in a cell, "
                 "which no CSV can hold safely",
-                hint=f"export to JSONL instead (-o {path.rsplit('.', 1)[0]}.jsonl): {error}",
+                hint=f"export to JSONL instead ({instead}): {error}",
             ) from None
     return "\n".join(lines) + "\n"
 

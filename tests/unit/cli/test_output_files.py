@@ -1,5 +1,5 @@
 """Output files of every command (`-o FILE`, `--report FORMAT:PATH`): missing folders are made,
-and a file that cannot be written is one line naming it, exit 2."""
+a file that cannot be written is one line naming it, exit 2, and `-` is standard output."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from serviceplan.cli import main
 
 SAMPLES = str(resources.files("serviceplan.serviceplans"))
+TENANTS = Path(__file__).resolve().parents[3] / "examples" / "tenants.csv"
 
 
 @pytest.fixture(autouse=True)
@@ -42,4 +43,55 @@ def test_an_output_that_cannot_be_written_is_one_line_exit_2(
     assert main(["diff", SAMPLES, SAMPLES, "--format", "json", "-o", str(target)]) == 2
     assert capsys.readouterr().err == (
         f"serviceplan: error: {target}: cannot write: {tmp_path / 'out'} is not a folder\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "starts"),
+    [
+        (["compile", SAMPLES, "--plan", "LargeBusiness", "-f", "json"], b"{"),
+        (["matrix", SAMPLES], b"Organization"),
+        (["diff", SAMPLES, SAMPLES], b"serviceplan diff"),
+        (["diff", SAMPLES, SAMPLES, "-f", "json"], b"{"),
+        (["tenants", "export", str(TENANTS)], b"name,domain,"),
+        (["tenants", "export", str(TENANTS), "-f", "jsonl"], b'{"name": '),
+    ],
+)
+def test_output_dash_is_standard_output(
+    args: list[str],
+    starts: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([*args, "-o", "-"]) == 0
+    assert capsysbinary.readouterr().out.startswith(starts)
+    assert list(tmp_path.iterdir()) == []  # no file named `-`
+
+
+def test_tenants_export_without_output_writes_standard_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["tenants", "export", str(TENANTS)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == TENANTS.read_text(encoding="utf-8")
+    assert captured.err == "11 tenants written to standard output\n"
+
+
+def test_a_validate_report_on_standard_output_sends_the_findings_to_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", SAMPLES, "--report", "json:-", "-f", "text"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["errors"] == 0
+    assert "0 errors" in captured.err
+
+
+def test_two_reports_on_standard_output_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", SAMPLES, "--report", "json:-", "--report", "sarif:-"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "serviceplan: error: --report json:- and --report sarif:-: only one report can go"
     )

@@ -134,3 +134,23 @@ def test_write_output_without_a_path_writes_standard_output(
 ) -> None:
     write_output(None, iter([b"a\n", "é\n".encode()]))
     assert capsysbinary.readouterr().out == "a\né\n".encode()
+
+
+def test_an_output_named_dash_is_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_atomic("-", "a\n")
+    write_output("-", iter([b"b\n"]))
+    assert write_each([("-", "c\n")]) == ()
+    assert capsysbinary.readouterr().out == b"a\nb\nc\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_path_object_named_dash_is_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_atomic(Path("-"), "a\n")  # a library caller's Path is always a file
+    assert (tmp_path / "-").read_text() == "a\n"
+    assert capsysbinary.readouterr().out == b""

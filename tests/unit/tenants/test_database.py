@@ -11,7 +11,14 @@ from sqlalchemy import text
 
 from serviceplan.catalog import load_catalog
 from serviceplan.errors import InputError, UsageError
-from serviceplan.tenants.database import column_name, is_url, mask_url, read_only, sql_name
+from serviceplan.tenants.database import (
+    column_name,
+    failure,
+    is_url,
+    mask_url,
+    read_only,
+    sql_name,
+)
 from serviceplan.tenants.inventory import open_inventory, read_inventory
 
 CATALOG = load_catalog()
@@ -147,3 +154,37 @@ def test_errors_come_when_the_source_is_opened(tmp_path: Path) -> None:
     url = make_db(tmp_path / "t.db", rows=ROWS)
     with pytest.raises(InputError, match="no table other"):
         open_inventory(url, CATALOG, table="other")  # not only once the tenants are read
+
+
+@pytest.mark.parametrize("named", ["relative", "absolute"])
+def test_a_database_file_named_without_its_url_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str
+) -> None:
+    make_db(tmp_path / "t.db", rows=ROWS)
+    monkeypatch.chdir(tmp_path)
+    source = "t.db" if named == "relative" else str(tmp_path / "t.db")
+    with pytest.raises(InputError) as raised:
+        read_inventory(source, CATALOG)
+    assert raised.value.message == f"{source}: a SQLite database, not a CSV or JSONL inventory"
+    assert raised.value.hint == f"give it as a database URL: sqlite:///{source}"
+
+
+def test_a_file_that_is_no_database_gets_a_sqlite_hint(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("name,domain,program_id,offer_id\n" * 100)
+    with pytest.raises(InputError) as raised:
+        read_inventory(f"sqlite:///{tmp_path}/t.csv", CATALOG)
+    assert raised.value.message.endswith("failed: file is not a database")
+    assert raised.value.hint == f"check that {tmp_path}/t.csv is a SQLite database you can read"
+
+
+class _Refused(Exception):
+    orig = 'connection failed: connection to server at "127.0.0.1", port 1 failed: refused'
+
+
+def test_a_server_error_says_connecting_once_with_a_server_hint() -> None:
+    error = failure("postgresql://u:pw@127.0.0.1:1/db", _Refused(), "connecting")
+    assert error.message == (
+        "postgresql://u:***@127.0.0.1:1/db: connecting failed: "
+        'connection to server at "127.0.0.1", port 1 failed: refused'
+    )
+    assert "PGPASSWORD" in error.hint

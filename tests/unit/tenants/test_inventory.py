@@ -105,8 +105,12 @@ class TestCsv:
         assert "offer_id" in inventory.findings[0].message
         assert inventory.tenants == ()
 
-    def test_empty_file_misses_every_column(self) -> None:
-        assert rules(parse("")) == [("SP501", 1)]
+    @pytest.mark.parametrize("text", ["", " \n\t\r\n\n", ",,,\n"])
+    def test_an_empty_file_says_it_is_empty(self, text: str) -> None:
+        inventory = parse(text)
+        assert rules(inventory) == [("SP501", 1)]
+        assert inventory.findings[0].message == "the file is empty: no header row, no tenant"
+        assert "name,domain,program_id,offer_id" in inventory.findings[0].hint
 
     def test_empty_required_field(self) -> None:
         inventory = parse(f"{HEADER}\nA,,B,C\n ,b,B,C\nE,e,B,C\n")
@@ -300,6 +304,18 @@ class TestJsonl:
         inventory = parse(text, "t.jsonl")
         assert rules(inventory) == [("SP506", 2), ("SP506", 3), ("SP506", 4)]
         assert tenants(inventory) == [("A", 1)]
+
+    def test_a_bad_line_has_a_jsonl_hint(self) -> None:
+        (finding,) = parse('{"name": "A",\n', "t.jsonl").findings
+        assert finding.rule == "SP506" and "CSV" not in finding.hint
+        assert finding.hint.startswith("Fix the line: one JSON object a line")
+
+    @pytest.mark.parametrize("text", ["", "\n  \n"])
+    def test_an_empty_file_says_it_is_empty(self, text: str) -> None:
+        inventory = parse(text, "t.jsonl")
+        assert rules(inventory) == [("SP501", 1)]
+        assert inventory.findings[0].message == "the file is empty: no JSON line, no tenant"
+        assert inventory.findings[0].hint.startswith("Write one JSON object a line")
 
     def test_missing_key_everywhere_is_sp501(self) -> None:
         text = jsonl({"name": "A", "domain": "a", "program_id": "B"})

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from serviceplan.catalog import load_catalog
-from serviceplan.errors import UsageError
+from serviceplan.errors import InputError, UsageError
 from serviceplan.tenants.inventory import parse_inventory, read_inventory
 from serviceplan.tenants.store import columns_of, export_text, import_tenants
 
@@ -71,3 +71,15 @@ def test_export_neutralises_formulas_and_reads_back(tmp_path: Path) -> None:
     lines = export_text(tenants(), "out.jsonl").splitlines()
     assert lines[0].startswith('{"name": "Contoso"') and '"mailboxes": 120' in lines[0]
     assert parse_inventory("\n".join(lines), "out.jsonl", CATALOG).findings == ()
+
+
+def test_a_database_in_a_missing_folder_gets_a_sqlite_hint(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/no/such/t.db"
+    with pytest.raises(InputError) as raised:
+        import_tenants(tenants(), url, table="tenants", replace=False)
+    assert (
+        raised.value.message == f"{url}: writing table tenants failed: unable to open database file"
+    )
+    assert raised.value.hint == (
+        f"the folder {tmp_path}/no/such must exist and be writable (the database is made there)"
+    )

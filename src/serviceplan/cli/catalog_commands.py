@@ -8,7 +8,7 @@ import sys
 import click
 
 from .. import __version__
-from ..catalog import CATEGORIES, SCOPES
+from ..catalog import CATEGORIES, ORGANIZATION, SCOPES
 from ..report import REPORTERS, ReportOptions
 from .group import EXIT_FINDINGS, EXIT_OK, cli
 from .options import EXAMPLES, AnyCaseChoice, config_options, format_option, rule_options
@@ -23,8 +23,9 @@ from .options import EXAMPLES, AnyCaseChoice, config_options, format_option, rul
 )
 @click.option(
     "--scope",
-    type=AnyCaseChoice(SCOPES, "scope"),
-    help="Only the features of this scope (any case).",
+    # org, as the catalogue's rules name the Organization (org.Feature)
+    type=AnyCaseChoice(SCOPES, "scope", {"org": ORGANIZATION}),
+    help="Only the features of this scope (any case; org for Organization).",
 )
 @click.option("--hosting-only", is_flag=True, help="Leave out datacenter-only features.")
 @format_option(["text", "json"])

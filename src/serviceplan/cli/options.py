@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -80,14 +80,18 @@ class AnyCaseChoice(click.ParamType[str]):
     """One of a few names, in any case (`--category mailboxplanconfiguration`), turned into
     its canonical spelling; a wrong one lists the choices as they are spelt."""
 
-    def __init__(self, choices: Sequence[str], noun: str) -> None:
+    def __init__(
+        self, choices: Sequence[str], noun: str, aliases: Mapping[str, str] | None = None
+    ) -> None:
         self.choices = tuple(choices)
         self.name = noun
+        self.aliases = dict(aliases or {})  # short names people type (org), to a choice
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> str:
         known = {choice.casefold(): choice for choice in self.choices}
+        known |= {alias.casefold(): choice for alias, choice in self.aliases.items()}
         chosen = known.get(str(value).strip().casefold())
         if chosen is None:
             self.fail(

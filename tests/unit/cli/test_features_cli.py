@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -28,3 +29,15 @@ def test_into_a_pipe_every_feature_is_one_whole_line(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 165 + 2
     assert lines[0].split()[:3] == ["Scope", "Group", "Name"]
+
+
+@pytest.mark.parametrize("scope", ["org", "ORG", "organization", "Organization"])
+def test_scope_org_is_the_organization(scope: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["features", "--scope", scope, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {row["scope"] for row in rows} == {"Organization"}
+
+
+def test_an_unknown_scope_lists_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["features", "--scope", "orgs"]) == 2
+    assert "unknown scope 'orgs'; choose from Organization, MailboxPlan" in capsys.readouterr().err

@@ -183,6 +183,7 @@ class FindingsReport:
     findings: tuple[Finding, ...]
     strict: bool = False
     suppressed: int = 0  # findings left out: not selected, ignored, or suppressed inline
+    tenants: int | None = None  # `tenants check`: the inventory's tenants read and checked
 
     @property
     def errors(self) -> int:
@@ -198,10 +199,12 @@ class FindingsReport:
         return bool(self.errors or (self.strict and self.warnings))
 
     def summary(self) -> str:
-        """One line such as "7 files: 2 errors, 1 warning (3 suppressed)"."""
+        """One line such as "7 files: 2 errors, 1 warning (3 suppressed)" (`tenants check`:
+        "11 tenants, 8 files: ...")."""
         hidden = f" ({self.suppressed:,} suppressed)" if self.suppressed else ""
+        tenants = "" if self.tenants is None else f"{plural(self.tenants, 'tenant')}, "
         return (
-            f"{plural(len(self.files), 'file')}: {plural(self.errors, 'error')}, "
+            f"{tenants}{plural(len(self.files), 'file')}: {plural(self.errors, 'error')}, "
             f"{plural(self.warnings, 'warning')}{hidden}"
         )
 

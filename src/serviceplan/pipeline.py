@@ -332,4 +332,6 @@ def check_tenant_paths(paths: Sequence[str], options: TenantsCheckOptions) -> Fi
     findings = sorted([*compiled.report.findings, *checked], key=Finding.sort_key)
     files = (*compiled.report.files, inventory.source)
     suppressed = compiled.report.suppressed + screen.suppressed
-    return FindingsReport(files, tuple(findings), suppressed=suppressed)
+    # plans with errors: no tenant was read, so none is counted either
+    tenants = None if compiled.report.errors else inventory.read_count
+    return FindingsReport(files, tuple(findings), suppressed=suppressed, tenants=tenants)

@@ -89,6 +89,9 @@ def test_check_is_clean_within_limits(folder: Path) -> None:
     (folder / "ok.csv").write_text("\n".join(kept) + "\n")
     result = run_cli("tenants", "check", "ok.csv", "--examples", cwd=folder)
     assert result.returncode == 0, result.stdout + result.stderr
+    # the summary counts the tenants checked, not only the files
+    tenants = len(kept) - 1  # the header row
+    assert result.stdout.splitlines()[-1] == f"{tenants} tenants, 8 files: 0 errors, 0 warnings"
 
 
 @pytest.mark.parametrize(

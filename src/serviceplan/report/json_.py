@@ -40,6 +40,7 @@ def render(report: FindingsReport, options: ReportOptions) -> str:
             "strict": report.strict,
             "failed": report.failed,
             "text": report.summary(),
+            **({} if report.tenants is None else {"tenants": report.tenants}),
         },
         "files": list(report.files),
         "findings": [finding_json(f) for f in report.findings],

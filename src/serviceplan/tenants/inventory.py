@@ -108,6 +108,12 @@ class TenantStream:
         return self._reader.passed if self._reader is not None else 0
 
     @property
+    def read_count(self) -> int:
+        """The tenants read so far without a problem (handed out, or left out by `select`);
+        0 for an inventory that could not be read."""
+        return self._reader.read if self._reader is not None else 0
+
+    @property
     def findings(self) -> tuple[Finding, ...]:
         return tuple(limited(sorted(self._sink, key=Finding.sort_key)))
 

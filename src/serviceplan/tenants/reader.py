@@ -48,6 +48,7 @@ class RowReader(Generic[T]):
         self.wanted: Wanted | None = None  # None: every tenant
         self.fields = True  # whether a tenant keeps its row of cells (templates need them)
         self.passed = 0  # rows read without a problem that `wanted` did not want
+        self.read = 0  # rows read without a problem: tenants
         self._make = make
         self._table = table
         self._seen = Seen()  # 12 bytes a name, not the names
@@ -121,6 +122,7 @@ class RowReader(Generic[T]):
             earlier = f"in row {first}" if self._table else f"on line {first}"
             self._finding("inventory-duplicate-tenant", f"tenant {name} is already {earlier}")
             return None
+        self.read += 1
         if self.wanted is not None and not self.wanted(program_id, offer_id, plan):
             self.passed += 1
             return None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib.resources import files
 from typing import Any
 
@@ -83,15 +84,19 @@ def test_schema_names_exactly_the_keys_written() -> None:
     doc = json.loads(render(sample(), OPTIONS))
     s = schema()
     assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    for part, written in [
-        (s, doc),
-        (s["properties"]["tool"], doc["tool"]),
-        (s["properties"]["summary"], doc["summary"]),
-        (s["$defs"]["finding"], doc["findings"][0]),
+    optional = {"summary": ["tenants"]}  # written by `tenants check` only
+    for name, part, written in [
+        ("document", s, doc),
+        ("tool", s["properties"]["tool"], doc["tool"]),
+        ("summary", s["properties"]["summary"], doc["summary"]),
+        ("finding", s["$defs"]["finding"], doc["findings"][0]),
     ]:
         assert part["required"] == list(written)
-        assert list(part["properties"]) == list(written)
+        assert list(part["properties"]) == [*written, *optional.get(name, [])]
         assert part["additionalProperties"] is False
+    counted = json.loads(render(replace(sample(), tenants=11), OPTIONS))["summary"]
+    assert list(counted) == [*doc["summary"], "tenants"] and counted["tenants"] == 11
+    assert counted["text"].startswith("11 tenants, ")
     finding = s["$defs"]["finding"]["properties"]
     assert finding["rule"]["pattern"] == "^SP[0-9]{3}$"
     assert finding["severity"]["enum"] == ["error", "warning"]
@@ -101,7 +106,8 @@ def test_output_validates_against_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(schema())
     validator.check_schema(schema())
-    for report in (sample(), sample(strict=True), FindingsReport((), ())):
+    counted = replace(sample(), tenants=0)
+    for report in (sample(), sample(strict=True), FindingsReport((), ()), counted):
         validator.validate(json.loads(render(report, OPTIONS)))
     # The schema is tight enough to catch drift.
     doc = json.loads(render(sample(), OPTIONS))

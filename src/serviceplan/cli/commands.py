@@ -91,7 +91,7 @@ def validate(
     `-` reads standard input. No PATH: the configuration's paths, else the working directory.
     """
     from ..config import load_project_config
-    from ..errors import OutputErrors, UsageError
+    from ..errors import OutputErrors
     from ..files.defaults import plan_paths
     from ..files.inputs import STDIN
     from ..files.output import STDOUT, write_each

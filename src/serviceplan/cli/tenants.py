@@ -99,7 +99,7 @@ def export_command(
     Cells a spreadsheet would run as formulas are neutralised as render's CSV output does.
     """
     from ..catalog import load_catalog
-    from ..files.output import is_stdout, write_output
+    from ..files.output import STDOUT, is_stdout, write_output
     from ..tenants.inventory import read_inventory
     from ..tenants.store import export_text
 
@@ -109,7 +109,7 @@ def export_command(
     if _stops(inventory.findings, inventory.source, err=to_stdout):
         return EXIT_FINDINGS
     jsonl = output_format == "jsonl" if output_format else None
-    write_output(output, export_text(inventory.tenants, output or "-", jsonl=jsonl))
+    write_output(output, export_text(inventory.tenants, output or STDOUT, jsonl=jsonl))
     where = "standard output" if to_stdout else output
     click.echo(f"{len(inventory.tenants):,} tenants written to {where}", err=to_stdout)
     return EXIT_OK

@@ -95,10 +95,7 @@ def is_stdout(path: str | Path | None) -> bool:
 def write_output(path: str | Path | None, data: Data) -> None:
     """A command's output: to `path` atomically, or (None, `-`) to standard output, as
     produced."""
-    if path is None:
-        _write_stdout(_pieces(data))
-    else:
-        write_atomic(path, data)
+    write_atomic(STDOUT if path is None else path, data)  # it sends `-` to standard output
 
 
 def _write_stdout(pieces: Iterable[bytes]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import InputError, UsageError
+from ..files.output import STDOUT
 from ..report.encode import encode_text
 from .columns import MAILBOXES_PREFIX, REQUIRED, USED_PREFIX
 from .database import BATCH, engine, failure, mask_url, sql_name
@@ -121,7 +122,7 @@ def export_text(tenants: Sequence[Tenant], path: str, *, jsonl: bool | None = No
         try:
             lines.append(",".join(_csv_cells(tenant, columns, csv_cell)))
         except UnsafeValue as error:
-            instead = "-f jsonl" if path == "-" else f"-o {path.rsplit('.', 1)[0]}.jsonl"
+            instead = "-f jsonl" if path == STDOUT else f"-o {path.rsplit('.', 1)[0]}.jsonl"
             raise InputError(
                 f"{tenant.row}: tenant {tenant.name!r} has a control character in a cell, "
                 "which no CSV can hold safely",
